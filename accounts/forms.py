@@ -1,0 +1,60 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+
+from .models import User
+from .services import user_register
+
+MAX_AVATAR_BYTES = 5 * 1024 * 1024
+
+
+class SignUpForm(forms.Form):
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    email = forms.EmailField(label="Email")
+    password = forms.CharField(widget=forms.PasswordInput, label="Password", help_text="At least 10 characters.")
+
+    def save(self) -> User:
+        try:
+            return user_register(**self.cleaned_data)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+            raise
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+
+
+class ProfileForm(forms.ModelForm):
+    languages = forms.CharField(
+        required=False, label="Languages you speak", help_text="Comma-separated, e.g. English, Français"
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "about", "phone", "avatar"]
+        widgets = {"about": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["languages"] = ", ".join(self.instance.languages or [])
+
+    def clean_languages(self) -> list[str]:
+        raw = self.cleaned_data.get("languages") or ""
+        langs = [part.strip() for part in raw.split(",") if part.strip()]
+        if len(langs) > 20 or any(len(lang) > 40 for lang in langs):
+            raise ValidationError("List at most 20 languages of up to 40 characters each.")
+        return langs
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if avatar and getattr(avatar, "size", 0) > MAX_AVATAR_BYTES:
+            raise ValidationError("The photo must be smaller than 5 MB.")
+        return avatar
+
+    def save(self, commit: bool = True) -> User:
+        self.instance.languages = self.cleaned_data["languages"]
+        return super().save(commit=commit)

@@ -1,0 +1,70 @@
+"""Users: one account can be a guest and a host at once.
+
+Email is the login; there is no username. Host-facing statistics (superhost,
+response rate) live here because search, listing pages and reviews all read them;
+the apps that compute them write them through their own services.
+"""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        if not extra["is_staff"] or not extra["is_superuser"]:
+            raise ValueError("A superuser needs is_staff and is_superuser.")
+        return self._create_user(email, password, **extra)
+
+
+def avatar_upload_to(instance: "User", filename: str) -> str:
+    # Never trust the client's file name; the extension comes from the verified format.
+    return f"avatars/{instance.pk or 'new'}/{filename}"
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField("email address", unique=True)
+    about = models.TextField(blank=True, max_length=2000)
+    languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+
+    # Host statistics, maintained by the reviews/messaging services.
+    is_superhost = models.BooleanField(default=False, db_index=True)
+    response_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    response_time_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.first_name or self.email.split("@")[0]

@@ -1,0 +1,65 @@
+"""Platform pages: home and health."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import health
+
+
+@require_GET
+def home(request):
+    from listings.selectors import listing_featured
+
+    return render(request, "home.html", {"featured": listing_featured(limit=12)})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database, Redis and a Celery worker all answer; 503 naming what is down."""
+    checks = {
+        "database": health.check_database(),
+        "redis": health.check_redis(),
+        "celery": health.check_celery(),
+    }
+    down = [name for name, (ok, _) in checks.items() if not ok]
+    body = {
+        "status": "ok" if not down else "degraded",
+        "down": down,
+        "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
+    }
+    return JsonResponse(body, status=200 if not down else 503)
+
+
+def page_not_found(request, exception=None):
+    from .api.errors import api_not_found
+
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    from .api.errors import api_server_error
+
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception=None):
+    from .api.errors import error_body
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("permission_denied", "You do not have permission to do this."), status=403)
+    return render(request, "403.html", status=403)
+
+
+def bad_request(request, exception=None):
+    from .api.errors import error_body
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("bad_request", "The request was malformed."), status=400)
+    return render(request, "400.html", status=400)

@@ -1,0 +1,54 @@
+"""The initial amenity catalogue: (code, name, category, icon).
+
+Loaded by a data migration; operators manage it in the admin afterwards. Icons
+are SVG files in ``static/icons/<icon>.svg``.
+"""
+
+AMENITIES: list[tuple[str, str, str, str]] = [
+    # Essentials
+    ("wifi", "Wifi", "essentials", "wifi"),
+    ("kitchen", "Kitchen", "essentials", "kitchen"),
+    ("washer", "Washer", "essentials", "washer"),
+    ("dryer", "Dryer", "essentials", "washer"),
+    ("air-conditioning", "Air conditioning", "essentials", "snowflake"),
+    ("heating", "Heating", "essentials", "flame"),
+    ("workspace", "Dedicated workspace", "essentials", "desk"),
+    ("tv", "TV", "essentials", "tv"),
+    ("hair-dryer", "Hair dryer", "essentials", "wind"),
+    ("iron", "Iron", "essentials", "shirt"),
+    ("essentials", "Towels, sheets, soap", "essentials", "towel"),
+    ("hot-water", "Hot water", "essentials", "droplet"),
+    # Features
+    ("pool", "Pool", "features", "pool"),
+    ("hot-tub", "Hot tub", "features", "hot-tub"),
+    ("free-parking", "Free parking on premises", "features", "car"),
+    ("ev-charger", "EV charger", "features", "plug"),
+    ("gym", "Gym", "features", "dumbbell"),
+    ("bbq-grill", "BBQ grill", "features", "flame"),
+    ("fireplace", "Indoor fireplace", "features", "flame"),
+    ("balcony", "Balcony", "features", "sun"),
+    ("garden", "Garden", "features", "leaf"),
+    ("breakfast", "Breakfast", "features", "coffee"),
+    ("pets-allowed", "Pets allowed", "features", "paw"),
+    ("self-check-in", "Self check-in", "features", "key"),
+    # Location
+    ("beachfront", "Beachfront", "location", "waves"),
+    ("waterfront", "Waterfront", "location", "waves"),
+    ("ski-in-out", "Ski-in/ski-out", "location", "mountain"),
+    ("city-view", "City skyline view", "location", "building"),
+    # Safety
+    ("smoke-alarm", "Smoke alarm", "safety", "alarm"),
+    ("carbon-monoxide-alarm", "Carbon monoxide alarm", "safety", "alarm"),
+    ("fire-extinguisher", "Fire extinguisher", "safety", "shield"),
+    ("first-aid-kit", "First aid kit", "safety", "plus"),
+    # Accessibility
+    ("step-free-access", "Step-free guest entrance", "accessibility", "accessible"),
+    ("wide-entrance", "Guest entrance wider than 32 inches", "accessibility", "accessible"),
+    ("step-free-bathroom", "Step-free shower", "accessibility", "accessible"),
+    ("grab-bars", "Shower or toilet grab bars", "accessibility", "accessible"),
+    ("accessible-parking", "Disabled parking spot", "accessibility", "car"),
+    ("elevator", "Elevator", "accessibility", "elevator"),
+]
+
+AMENITY_CODES = frozenset(code for code, *_ in AMENITIES)
+ICONS = sorted({icon for *_, icon in AMENITIES})

@@ -1,0 +1,51 @@
+"""Fixtures shared by every test: users, API clients, a clean Redis cache.
+
+Tests run against the real PostgreSQL/PostGIS database and the real Redis that
+./dev starts (never SQLite, never a mocked ORM).
+"""
+
+import pytest
+from django.core.cache import cache
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from tests.accounts.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def bearer_client(user) -> APIClient:
+    _, token = AuthToken.objects.create(user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+@pytest.fixture
+def user_api(user):
+    """An API client authenticated as ``user`` with a Bearer token."""
+    return bearer_client(user)
+
+
+@pytest.fixture
+def other_api(other_user):
+    return bearer_client(other_user)

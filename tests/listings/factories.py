@@ -1,0 +1,42 @@
+from decimal import Decimal
+
+import factory
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+
+from listings.models import Amenity, Listing, ListingStatus
+from tests.accounts.factories import UserFactory
+
+
+class AmenityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Amenity
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"amenity-{n}")
+    name = factory.LazyAttribute(lambda o: o.code.replace("-", " ").title())
+    category = Amenity.Category.ESSENTIALS
+    icon = "check"
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Listing
+
+    host = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Bright flat number {n}")
+    slug = factory.Sequence(lambda n: f"bright-flat-number-{n}")
+    description = "A calm place near the river."
+    property_type = "apartment"
+    room_type = "entire"
+    location = factory.LazyFunction(lambda: Point(2.3522, 48.8566, srid=4326))
+    address = "1 Rue de Rivoli"
+    city = "Paris"
+    country_code = "FR"
+    max_guests = 4
+    bedrooms = 2
+    beds = 2
+    base_price = Decimal("120.00")
+    cleaning_fee = Decimal("40.00")
+    status = ListingStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

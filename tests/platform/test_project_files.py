@@ -1,0 +1,85 @@
+"""The run/test entry points stay consistent: Procfile, docker-compose.yml, README, CI."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _procfile() -> dict[str, str]:
+    entries = {}
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, command = line.split(":", 1)
+            entries[name.strip()] = command.strip()
+    return entries
+
+
+def test_procfile_runs_web_worker_and_beat():
+    procs = _procfile()
+    assert set(procs) == {"web", "worker", "beat"}
+    assert procs["web"].startswith("gunicorn airbnb.wsgi:application")
+    assert procs["worker"].startswith("celery -A airbnb worker")
+    assert procs["beat"].startswith("celery -A airbnb beat")
+
+
+def test_docker_compose_matches_procfile():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgis", "redis", "web", "worker", "beat"} <= set(services)
+    assert services["postgis"]["image"].startswith("postgis/postgis:")
+    assert services["redis"]["image"].startswith("redis:")
+    procs = _procfile()
+    for name in ("web", "worker", "beat"):
+        command = services[name]["command"].replace("$$", "$")
+        assert procs[name] in command, f"{name}: compose runs {command!r}, Procfile {procs[name]!r}"
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgis://") and "@postgis:" in env["DATABASE_URL"]
+        assert env["REDIS_URL"].startswith("redis://redis:")
+        assert set(services[name]["depends_on"]) == {"postgis", "redis"}
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci_lines = [
+        line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith("#") and not line.startswith("set ")
+    ]
+    readme = (ROOT / "README.md").read_text()
+    assert ci_lines[-1] in readme
+    commands = [c.strip() for c in re.findall(r"^(\./dev \w+)", readme, flags=re.M)]
+    assert "./dev run" in commands and ci_lines[-1] in commands
+
+
+def test_gitignore_keeps_local_state_out():
+    ignored = (ROOT / ".gitignore").read_text().split()
+    assert "var/" in ignored and ".venv/" in ignored
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "airbnb.settings.prod",
+        "SECRET_KEY": "x" * 20 + "-prod-check-9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1",
+        "ALLOWED_HOSTS": "airbnb.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_missing_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "airbnb.settings.prod"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "SECRET_KEY" in result.stderr

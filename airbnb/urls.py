@@ -9,6 +9,7 @@ from . import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("listings.api.urls")),
+    path("", include("bookings.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("rooms/", include("listings.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,20 +1,24 @@
-"""Bookings and the availability calendar.
+"""Bookings, the availability calendar, payments and the booking outbox.
 
-The calendar keeps one row per (listing, night) that is not plainly available.
-The UNIQUE (listing, date) constraint is the last line of defence against double
-booking; the booking service also locks the listing row so competing writes to
-one listing's calendar are serialised.
+The calendar keeps one row per (listing, night) that is not plainly available:
+taken (held / booked / blocked) or carrying a per-night price or minimum-nights
+override. The UNIQUE (listing, date) constraint is the last line of defence
+against double booking; the booking service also locks the listing row, so
+competing writes to one listing's calendar are serialised.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 
 from listings.models import MONEY, Listing
 
 
 class BookingStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", "Pending payment"
+    PAYMENT_FAILED = "payment_failed", "Payment failed"
     AWAITING_HOST = "awaiting_host", "Awaiting host"
     CONFIRMED = "confirmed", "Confirmed"
     DECLINED = "declined", "Declined"
@@ -24,16 +28,29 @@ class BookingStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
+# States in which a booking holds its nights on the calendar.
+ACTIVE_STATUSES = (BookingStatus.PENDING_PAYMENT, BookingStatus.AWAITING_HOST, BookingStatus.CONFIRMED)
+
+
 class Booking(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="bookings")
     guest = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trips")
+    code = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, db_default=models.Func(function="gen_random_uuid")
+    )
     check_in = models.DateField()
     check_out = models.DateField()
     guests = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=BookingStatus.choices, default=BookingStatus.PENDING_PAYMENT)
+    instant_book = models.BooleanField(default=False, db_default=False)
     currency = models.CharField(max_length=3)
     total = models.DecimalField(**MONEY)
     price_breakdown = models.JSONField(default=dict, help_text="The frozen quote: nightly lines, fees, total.")
+    message_to_host = models.TextField(max_length=2000, blank=True, db_default="")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="When a hold or a host request lapses.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    refund_amount = models.DecimalField(**MONEY, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -42,6 +59,11 @@ class Booking(models.Model):
             models.Index(fields=["guest", "check_in"], name="booking_guest_checkin"),
             models.Index(fields=["listing", "check_in"], name="booking_listing_checkin"),
             models.Index(fields=["status", "check_out"], name="booking_status_checkout"),
+            models.Index(
+                fields=["expires_at"],
+                name="booking_open_expiry",
+                condition=Q(status__in=["pending_payment", "awaiting_host"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(check_out__gt=F("check_in")), name="booking_checkout_after_checkin"),
@@ -56,27 +78,171 @@ class Booking(models.Model):
     def nights(self) -> int:
         return (self.check_out - self.check_in).days
 
+    @property
+    def reference(self) -> str:
+        """Short human reference shown on receipts ("HM4K2QXZ" style)."""
+        return str(self.code).replace("-", "")[:8].upper()
+
 
 class NightStatus(models.TextChoices):
-    BOOKED = "booked", "Booked"
+    AVAILABLE = "available", "Available (override only)"
     HELD = "held", "Held (pending payment or host)"
+    BOOKED = "booked", "Booked"
     BLOCKED = "blocked", "Blocked by host"
+
+
+TAKEN_NIGHT_STATUSES = (NightStatus.HELD, NightStatus.BOOKED, NightStatus.BLOCKED)
 
 
 class CalendarNight(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="calendar_nights")
     date = models.DateField()
     status = models.CharField(max_length=10, choices=NightStatus.choices)
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="nights_taken")
+    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="nights_taken")
+    price = models.DecimalField(**MONEY, null=True, blank=True, help_text="Host's price for this night.")
+    min_nights = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Minimum stay starting this night.")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["listing", "date"], name="calendar_night_unique"),
             models.CheckConstraint(
-                condition=Q(status="blocked") | Q(booking__isnull=False),
-                name="calendar_night_booked_has_booking",
+                condition=Q(status__in=["held", "booked"], booking__isnull=False)
+                | Q(status__in=["blocked", "available"], booking__isnull=True),
+                name="calendar_night_booking_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0), name="calendar_night_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_nights__isnull=True) | Q(min_nights__gte=1), name="calendar_night_min_nights_positive"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.listing_id} {self.date} {self.status}"
+
+
+class BookingEvent(models.Model):
+    """Every state transition (who, when, why): the outbox Celery consumes for notifications."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], name="bookingevent_unprocessed", condition=Q(processed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", "Created"
+    AUTHORIZED = "authorized", "Authorised (held on card)"
+    CAPTURED = "captured", "Captured"
+    RELEASED = "released", "Authorisation released"
+    FAILED = "failed", "Failed"
+    REFUNDED = "refunded", "Refunded"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+
+
+class Payment(models.Model):
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="payment")
+    gateway = models.CharField(max_length=20)
+    intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    payment_method = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED)
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    amount_refunded = models.DecimalField(**MONEY, default=0, db_default=Value(0))
+    capture_before = models.DateTimeField(null=True, blank=True)
+    failure_code = models.CharField(max_length=60, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_refunded__lte=F("amount")), name="payment_refund_le_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment {self.intent_id or self.pk} ({self.status})"
+
+
+class IdempotencyRecord(models.Model):
+    """A client's ``Idempotency-Key``: the first request's fingerprint and final response.
+
+    Lives in PostgreSQL (not Redis) so a replay after a Redis restart still returns
+    the original booking instead of creating a second one.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    scope = models.CharField(max_length=60)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique_key")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} ({'done' if self.completed_at else 'in progress'})"
+
+
+class PayoutEntry(models.Model):
+    """The host's share of a booking, released 24 h after check-in (a ledger line)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        RELEASED = "released", "Released"
+        CANCELLED = "cancelled", "Cancelled"
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="payout")
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts")
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    release_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "release_at"], name="payout_due")]
+
+    def __str__(self) -> str:
+        return f"Payout {self.amount} {self.currency} for booking {self.booking_id} ({self.status})"
+
+
+class HostCancellation(models.Model):
+    """A penalty recorded when a host cancels a confirmed booking (feeds cancellation rate)."""
+
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="host_cancellations")
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Host {self.host_id} cancelled booking {self.booking_id}"
+
+
+class ProcessedWebhookEvent(models.Model):
+    """Stripe event ids already handled: webhooks are retried and may arrive twice."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    event_type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"

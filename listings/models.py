@@ -10,11 +10,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.urls import reverse
+
+from .fields import DateMultiRangeField
 
 
 class Amenity(models.Model):
@@ -99,12 +101,16 @@ class Listing(models.Model):
     check_out_time = models.TimeField(default="11:00")
 
     currency = models.CharField(max_length=3, default="EUR")
-    base_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("10")), MaxValueValidator(Decimal("100000"))])
+    base_price = models.DecimalField(
+        **MONEY, validators=[MinValueValidator(Decimal("10")), MaxValueValidator(Decimal("100000"))]
+    )
     cleaning_fee = models.DecimalField(**MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
     weekly_discount_pct = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(90)])
     monthly_discount_pct = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(90)])
     min_nights = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(365)])
-    max_nights = models.PositiveSmallIntegerField(default=365, validators=[MinValueValidator(1), MaxValueValidator(1125)])
+    max_nights = models.PositiveSmallIntegerField(
+        default=365, validators=[MinValueValidator(1), MaxValueValidator(1125)]
+    )
     instant_book = models.BooleanField(default=False)
     cancellation_policy = models.CharField(
         max_length=10, choices=CancellationPolicy.choices, default=CancellationPolicy.MODERATE
@@ -115,6 +121,11 @@ class Listing(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Denormalised taken nights (held/booked/blocked) as a multirange, rewritten by the
+    # bookings calendar service in the same transaction as the calendar rows, so
+    # date search never reads stale availability.
+    unavailable = DateMultiRangeField(db_default=Value("{}"), editable=False)
+
     # Review aggregates, maintained by the reviews service (never recomputed per page view).
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
@@ -123,9 +134,12 @@ class Listing(models.Model):
         indexes = [
             GinIndex(fields=["amenities"], name="listing_amenities_gin"),
             models.Index(fields=["host", "status"], name="listing_host_status"),
+            GistIndex(fields=["unavailable"], name="listing_unavailable_gist"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(min_nights__lte=models.F("max_nights")), name="listing_min_le_max_nights"),
+            models.CheckConstraint(
+                condition=Q(min_nights__lte=models.F("max_nights")), name="listing_min_le_max_nights"
+            ),
             models.CheckConstraint(condition=Q(base_price__gt=0), name="listing_base_price_positive"),
             models.CheckConstraint(condition=Q(cleaning_fee__gte=0), name="listing_cleaning_fee_nonneg"),
             models.CheckConstraint(condition=Q(max_guests__gte=1), name="listing_capacity_positive"),

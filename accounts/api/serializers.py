@@ -29,15 +29,21 @@ class TokenOutputSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    languages = serializers.ListField(
-        child=serializers.CharField(max_length=40), max_length=20, required=False
-    )
+    languages = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, required=False)
 
     class Meta:
         model = User
         fields = [
-            "id", "email", "first_name", "last_name", "about", "languages", "phone",
-            "avatar", "is_superhost", "date_joined",
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "about",
+            "languages",
+            "phone",
+            "avatar",
+            "is_superhost",
+            "date_joined",
         ]
         read_only_fields = ["id", "email", "avatar", "is_superhost", "date_joined"]
 

@@ -7,6 +7,7 @@ README for the ones people usually set.
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env, env_str, redis_url_checked
 
@@ -95,6 +96,8 @@ CACHES = {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
             "SOCKET_CONNECT_TIMEOUT": 2,
             "SOCKET_TIMEOUT": 2,
+            # A Redis outage degrades caching and throttling; it must not fail bookings.
+            "IGNORE_EXCEPTIONS": True,
         },
     }
 }
@@ -184,6 +187,11 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "airbnb.tasks.heartbeat", "schedule": 30.0},
+    "bookings-expire-stale": {"task": "bookings.tasks.bookings_expire_stale_task", "schedule": 60.0},
+    "payments-reconcile": {"task": "bookings.tasks.payments_reconcile_task", "schedule": 120.0},
+    "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 30.0},
+    "bookings-complete": {"task": "bookings.tasks.bookings_complete_finished_task", "schedule": 3600.0},
+    "payouts-release": {"task": "bookings.tasks.payouts_release_due_task", "schedule": 3600.0},
 }
 
 # --- Email -----------------------------------------------------------------
@@ -232,3 +240,25 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Marketplace ------------------------------------------------------------
 DEMO_SEED_LISTINGS = env.int("DEMO_SEED_LISTINGS", default=3000)
+PRICING_GUEST_SERVICE_FEE = env_str("PRICING_GUEST_SERVICE_FEE", "0.12")
+PRICING_HOST_SERVICE_FEE = env_str("PRICING_HOST_SERVICE_FEE", "0.03")
+PRICING_TAX_RATE = env_str("PRICING_TAX_RATE", "0")
+BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=10)
+
+# --- Payments -----------------------------------------------------------------
+# "local" (default: Stripe's test cards, no network) or "stripe".
+PAYMENT_GATEWAYS = {
+    "local": "bookings.payments.local.LocalGateway",
+    "stripe": "bookings.payments.stripe_gateway.StripeGateway",
+}
+PAYMENT_GATEWAY = PAYMENT_GATEWAYS.get(env_str("PAYMENT_GATEWAY", "local"), "")
+if not PAYMENT_GATEWAY:
+    raise ImproperlyConfigured("Environment variable PAYMENT_GATEWAY must be 'local' or 'stripe'.")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+PAYMENTS_TIMEOUT_SECONDS = float(env_str("PAYMENTS_TIMEOUT_SECONDS", "5"))
+PAYMENTS_BREAKER_FAIL_MAX = env.int("PAYMENTS_BREAKER_FAIL_MAX", default=5)
+PAYMENTS_BREAKER_RESET_SECONDS = env.int("PAYMENTS_BREAKER_RESET_SECONDS", default=30)
+PAYMENTS_LOCAL_FAULT = env_str("PAYMENTS_LOCAL_FAULT", "")

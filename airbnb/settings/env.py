@@ -82,7 +82,5 @@ def redis_url_checked(name: str = "REDIS_URL") -> str:
     raw = env_str(name)
     parsed = urlparse(raw)
     if parsed.scheme not in {"redis", "rediss", "unix"}:
-        raise ImproperlyConfigured(
-            f"Environment variable {name}={raw!r} is not a Redis URL: use redis://HOST:PORT/DB."
-        )
+        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not a Redis URL: use redis://HOST:PORT/DB.")
     return raw

@@ -20,9 +20,24 @@ def celery_worker_process():
     """A real worker on the test broker, so the health check pings something real."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "airbnb.settings.test"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "airbnb", "worker", "--pool", "solo", "--loglevel", "WARNING",
-         "--hostname", f"healthtest-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "airbnb",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--hostname",
+            f"healthtest-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

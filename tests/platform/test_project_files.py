@@ -46,7 +46,8 @@ def test_docker_compose_matches_procfile():
 
 def test_ci_runs_exactly_the_readme_test_command():
     ci_lines = [
-        line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
         if line.strip() and not line.startswith("#") and not line.startswith("set ")
     ]
     readme = (ROOT / "README.md").read_text()
@@ -69,7 +70,11 @@ def test_production_settings_pass_check_deploy():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

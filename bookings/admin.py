@@ -1,0 +1,86 @@
+from django.contrib import admin
+
+from .models import (
+    Booking,
+    BookingEvent,
+    CalendarNight,
+    HostCancellation,
+    IdempotencyRecord,
+    Payment,
+    PayoutEntry,
+    ProcessedWebhookEvent,
+)
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "reason", "created_at", "processed_at"]
+
+
+class PaymentInline(admin.StackedInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["gateway", "intent_id", "status", "amount", "amount_refunded", "currency", "failure_code"]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    """Read-mostly: state changes go through the booking services, never by editing rows."""
+
+    list_display = ["id", "reference", "listing", "guest", "check_in", "check_out", "status", "total", "currency"]
+    list_filter = ["status", "instant_book"]
+    search_fields = ["code", "guest__email", "listing__title"]
+    raw_id_fields = ["listing", "guest"]
+    readonly_fields = [f.name for f in Booking._meta.fields]
+    inlines = [PaymentInline, BookingEventInline]
+    date_hierarchy = "check_in"
+
+
+@admin.register(CalendarNight)
+class CalendarNightAdmin(admin.ModelAdmin):
+    list_display = ["listing", "date", "status", "booking", "price", "min_nights"]
+    list_filter = ["status"]
+    raw_id_fields = ["listing", "booking"]
+    readonly_fields = ["listing", "date", "status", "booking"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["booking", "gateway", "intent_id", "status", "amount", "amount_refunded", "currency"]
+    list_filter = ["status", "gateway"]
+    search_fields = ["intent_id"]
+    readonly_fields = [f.name for f in Payment._meta.fields]
+
+
+@admin.register(PayoutEntry)
+class PayoutEntryAdmin(admin.ModelAdmin):
+    list_display = ["booking", "host", "amount", "currency", "release_at", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["booking", "host"]
+
+
+@admin.register(BookingEvent)
+class BookingEventAdmin(admin.ModelAdmin):
+    list_display = ["booking", "from_status", "to_status", "actor", "reason", "created_at", "processed_at"]
+    list_filter = ["to_status"]
+    raw_id_fields = ["booking", "actor"]
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    list_display = ["key", "user", "scope", "response_status", "booking", "created_at", "completed_at"]
+    raw_id_fields = ["user", "booking"]
+
+
+@admin.register(HostCancellation)
+class HostCancellationAdmin(admin.ModelAdmin):
+    list_display = ["host", "booking", "reason", "created_at"]
+    raw_id_fields = ["host", "booking"]
+
+
+@admin.register(ProcessedWebhookEvent)
+class ProcessedWebhookEventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "event_type", "received_at"]

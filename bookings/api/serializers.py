@@ -1,0 +1,120 @@
+from rest_framework import serializers
+
+from ..models import Booking, Payment
+
+
+class BookingCreateInputSerializer(serializers.Serializer):
+    listing = serializers.IntegerField(min_value=1)
+    check_in = serializers.DateField()
+    check_out = serializers.DateField()
+    guests = serializers.IntegerField(min_value=1, max_value=50)
+    payment_method = serializers.CharField(
+        max_length=255,
+        help_text="A Stripe PaymentMethod id (e.g. pm_card_visa in test mode) or, with the local gateway, "
+        "a test card number such as 4242424242424242.",
+    )
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs["check_out"] <= attrs["check_in"]:
+            raise serializers.ValidationError({"check_out": ["Check-out must be after check-in."]})
+        return attrs
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["status", "amount", "amount_refunded", "currency", "failure_code", "failure_message"]
+
+
+class BookingListingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    city = serializers.CharField()
+    country_code = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url")
+
+
+class BookingPartySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    listing = BookingListingSerializer()
+    guest = BookingPartySerializer()
+    host = BookingPartySerializer(source="listing.host")
+    reference = serializers.CharField()
+    nights = serializers.IntegerField()
+    payment = PaymentSerializer(allow_null=True, default=None)
+    address = serializers.SerializerMethodField(help_text="The exact address, shown once the booking is confirmed.")
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "listing",
+            "guest",
+            "host",
+            "check_in",
+            "check_out",
+            "nights",
+            "guests",
+            "instant_book",
+            "currency",
+            "total",
+            "price_breakdown",
+            "refund_amount",
+            "expires_at",
+            "confirmed_at",
+            "cancelled_at",
+            "created_at",
+            "payment",
+            "address",
+        ]
+
+    def get_address(self, obj: Booking) -> str | None:
+        if obj.status in ("confirmed", "completed"):
+            return obj.listing.address
+        return None
+
+
+class CancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class RefundPreviewSerializer(serializers.Serializer):
+    refund = serializers.DecimalField(max_digits=10, decimal_places=2)
+    kept = serializers.DecimalField(max_digits=10, decimal_places=2)
+    full_refund = serializers.BooleanField()
+    lines = serializers.ListField(child=serializers.DictField())
+    explanation = serializers.CharField()
+
+
+class CalendarRangeInputSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class CalendarNightsInputSerializer(CalendarRangeInputSerializer):
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=10, max_value=100000
+    )
+    min_nights = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365)
+    clear_price = serializers.BooleanField(required=False, default=False)
+    clear_min_nights = serializers.BooleanField(required=False, default=False)
+
+
+class QuoteInputSerializer(serializers.Serializer):
+    check_in = serializers.DateField()
+    check_out = serializers.DateField()
+    guests = serializers.IntegerField(min_value=1, max_value=50, default=1)
+
+    def validate(self, attrs):
+        if attrs["check_out"] <= attrs["check_in"]:
+            raise serializers.ValidationError({"check_out": ["Check-out must be after check-in."]})
+        if (attrs["check_out"] - attrs["check_in"]).days > 1125:
+            raise serializers.ValidationError({"check_out": ["Stays are at most 1125 nights."]})
+        return attrs

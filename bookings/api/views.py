@@ -1,0 +1,351 @@
+"""Booking, calendar and quote endpoints. Views validate, call one service, serialize."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from listings.models import Listing, ListingStatus
+from pricing.selectors import price_quote
+
+from ..models import Booking, BookingStatus, CalendarNight
+from ..selectors import (
+    booking_list_for_guest,
+    booking_list_for_host,
+    booking_visible_to,
+    calendar_nearest_available,
+    calendar_nights,
+)
+from ..services import booking as booking_services
+from ..services import calendar as calendar_services
+from ..services.idempotency import IdempotencyKeyInvalid, idempotent
+from .serializers import (
+    BookingCreateInputSerializer,
+    BookingSerializer,
+    CalendarNightsInputSerializer,
+    CalendarRangeInputSerializer,
+    CancelInputSerializer,
+    QuoteInputSerializer,
+    RefundPreviewSerializer,
+)
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="A unique key per booking attempt (e.g. a UUID). Retries with the same key and body return "
+    "the first response; a different body with the same key is rejected (422).",
+)
+
+
+def _booking_for(user, pk: int) -> Booking:
+    try:
+        return booking_visible_to(user).select_related("listing", "listing__host", "guest", "payment").get(pk=pk)
+    except Booking.DoesNotExist:
+        raise NotFound("No booking with this id.") from None
+
+
+class BookingListCreateView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "role",
+                str,
+                enum=["guest", "host"],
+                description="Your trips (guest, default) or reservations on your listings (host).",
+            ),
+            OpenApiParameter("status", str, enum=[s for s, _ in BookingStatus.choices]),
+        ],
+        responses={200: BookingSerializer(many=True)},
+    )
+    def get(self, request):
+        role = request.query_params.get("role", "guest")
+        if role not in ("guest", "host"):
+            raise serializers.ValidationError({"role": ["Use guest or host."]})
+        qs = booking_list_for_host(host=request.user) if role == "host" else booking_list_for_guest(guest=request.user)
+        wanted = request.query_params.get("status")
+        if wanted:
+            if wanted not in BookingStatus.values:
+                raise serializers.ValidationError({"status": [f"Unknown status {wanted!r}."]})
+            qs = qs.filter(status=wanted)
+        paginator = self.paginator
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(BookingSerializer(page, many=True).data)
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            from airbnb.api.pagination import PageNumberPagination
+
+            self._paginator = PageNumberPagination()
+        return self._paginator
+
+    @extend_schema(
+        request=BookingCreateInputSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: BookingSerializer,
+            400: OpenApiTypes.OBJECT,
+            402: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+            422: OpenApiTypes.OBJECT,
+            503: OpenApiTypes.OBJECT,
+        },
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key", "")
+        if not key:
+            raise IdempotencyKeyInvalid()
+        data = BookingCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        args = data.validated_data
+
+        def work():
+            booking = booking_services.booking_create(
+                guest=request.user,
+                listing_id=args["listing"],
+                check_in=args["check_in"],
+                check_out=args["check_out"],
+                guests=args["guests"],
+                payment_method=args["payment_method"],
+                message=args["message"],
+            )
+            return (
+                status.HTTP_201_CREATED,
+                dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
+                booking.pk,
+            )
+
+        code, body, replayed = idempotent(
+            user=request.user,
+            scope="booking_create",
+            key=key,
+            payload=dict(args),
+            work=work,
+            retryable=lambda exc: isinstance(exc, booking_services.PaymentsUnavailable),
+        )
+        return Response(body, status=code, headers={"Idempotent-Replayed": "true"} if replayed else None)
+
+
+class BookingDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: BookingSerializer})
+    def get(self, request, pk: int):
+        return Response(BookingSerializer(_booking_for(request.user, pk)).data)
+
+
+class BookingCancellationPreviewView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: RefundPreviewSerializer})
+    def get(self, request, pk: int):
+        booking = _booking_for(request.user, pk)
+        if booking.status not in (BookingStatus.AWAITING_HOST, BookingStatus.CONFIRMED):
+            raise booking_services.Conflict("This booking cannot be cancelled.", code="not_cancellable")
+        return Response(booking_services.booking_cancellation_preview(booking=booking, user=request.user).as_dict())
+
+
+class BookingActionView(APIView):
+    """POST-only actions on one booking; subclasses define ``act(request, booking, reason)``."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=CancelInputSerializer, responses={200: BookingSerializer})
+    def post(self, request, pk: int):
+        booking = _booking_for(request.user, pk)
+        data = CancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.act(request, booking, data.validated_data["reason"])
+        return Response(BookingSerializer(_booking_for(request.user, pk)).data)
+
+
+class BookingCancelView(BookingActionView):
+    def act(self, request, booking, reason):
+        if booking.guest_id == request.user.pk:
+            return booking_services.booking_cancel_by_guest(booking_id=booking.pk, guest=request.user, reason=reason)
+        return booking_services.booking_cancel_by_host(booking_id=booking.pk, host=request.user, reason=reason)
+
+
+class BookingAcceptView(BookingActionView):
+    def act(self, request, booking, reason):
+        return booking_services.booking_accept(booking_id=booking.pk, host=request.user)
+
+
+class BookingDeclineView(BookingActionView):
+    def act(self, request, booking, reason):
+        return booking_services.booking_decline(booking_id=booking.pk, host=request.user, reason=reason)
+
+
+# --- listing quote and calendar ------------------------------------------------------
+
+
+def _public_listing(pk: int) -> Listing:
+    return get_object_or_404(Listing, pk=pk, status=ListingStatus.PUBLISHED)
+
+
+class ListingQuoteView(APIView):
+    """Price and live availability for given dates: what the booking box shows."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[QuoteInputSerializer],
+        responses={
+            200: inline_serializer(
+                "Quote",
+                {
+                    "available": serializers.BooleanField(),
+                    "reason": serializers.CharField(allow_null=True),
+                    "quote": serializers.DictField(allow_null=True),
+                    "alternatives": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
+    )
+    def get(self, request, pk: int):
+        listing = _public_listing(pk)
+        data = QuoteInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        check_in, check_out, guests = (data.validated_data[k] for k in ("check_in", "check_out", "guests"))
+        today = timezone.localdate()
+        reason = None
+        try:
+            booking_services.booking_validate_request(
+                listing=listing,
+                guest=request.user if request.user.is_authenticated else _Anonymous(),
+                check_in=check_in,
+                check_out=check_out,
+                guests=guests,
+                today=today,
+            )
+        except booking_services.BookingInvalid as exc:
+            reason = {"code": exc.detail.code, "message": str(exc.detail)}
+        rows = calendar_nights(listing_id=listing.pk, start=check_in, end=check_out)
+        arrival = rows.get(check_in)
+        min_nights = arrival.min_nights if arrival and arrival.min_nights else listing.min_nights
+        if reason is None and (check_out - check_in).days < min_nights:
+            reason = {"code": "stay_too_short", "message": f"Stays starting then need at least {min_nights} nights."}
+        taken = any(row.status != "available" for row in rows.values())
+        if reason is None and taken:
+            reason = {"code": "dates_unavailable", "message": "These dates are not available."}
+        alternatives = []
+        if taken and check_in >= today:
+            alternatives = [
+                {"check_in": a.isoformat(), "check_out": b.isoformat()}
+                for a, b in calendar_nearest_available(
+                    listing=listing, check_in=check_in, nights=(check_out - check_in).days, today=today
+                )
+            ]
+        quote = price_quote(
+            listing=listing,
+            check_in=check_in,
+            check_out=check_out,
+            guests=guests,
+            night_prices={d: r.price for d, r in rows.items() if r.price is not None},
+        )
+        return Response(
+            {"available": reason is None, "reason": reason, "quote": quote.as_dict(), "alternatives": alternatives}
+        )
+
+
+class _Anonymous:
+    pk = None
+
+
+class ListingCalendarView(APIView):
+    """Nights of a listing: public availability for anyone, full detail for its host."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=[CalendarRangeInputSerializer], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int):
+        listing = get_object_or_404(Listing.objects.exclude(status=ListingStatus.DELETED), pk=pk)
+        is_host = request.user.is_authenticated and (listing.host_id == request.user.pk or request.user.is_staff)
+        if listing.status != ListingStatus.PUBLISHED and not is_host:
+            raise NotFound()
+        data = CalendarRangeInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        start, end = data.validated_data["start"], data.validated_data["end"]
+        if end <= start or (end - start).days > 366:
+            raise serializers.ValidationError({"end": ["Ask for 1 to 366 nights after start."]})
+        rows = (
+            CalendarNight.objects.filter(listing=listing, date__gte=start, date__lt=end)
+            .select_related("booking", "booking__guest")
+            .order_by("date")
+        )
+        nights = []
+        for row in rows:
+            night = {"date": row.date.isoformat(), "available": row.status == "available", "min_nights": row.min_nights}
+            if is_host:
+                night.update({"status": row.status, "price": str(row.price) if row.price else None})
+                if row.booking_id:
+                    night["booking"] = {
+                        "id": row.booking_id,
+                        "reference": row.booking.reference,
+                        "guest": row.booking.guest.display_name,
+                    }
+            nights.append(night)
+        return Response(
+            {
+                "listing": listing.pk,
+                "start": start,
+                "end": end,
+                "base_price": str(listing.base_price),
+                "min_nights": listing.min_nights,
+                "nights": nights,
+            }
+        )
+
+
+class HostCalendarWriteView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    input_serializer = CalendarRangeInputSerializer
+
+    def listing_for_host(self, request, pk: int) -> Listing:
+        listing = get_object_or_404(Listing.objects.exclude(status=ListingStatus.DELETED), pk=pk)
+        if listing.host_id != request.user.pk and not request.user.is_staff:
+            if listing.status != ListingStatus.PUBLISHED:
+                raise NotFound()
+            raise PermissionDenied("Only the host can change this calendar.")
+        return listing
+
+
+class CalendarBlockView(HostCalendarWriteView):
+    @extend_schema(request=CalendarRangeInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk: int):
+        listing = self.listing_for_host(request, pk)
+        data = CalendarRangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = calendar_services.calendar_block_range(listing=listing, **data.validated_data)
+        return Response({"blocked": count})
+
+
+class CalendarUnblockView(HostCalendarWriteView):
+    @extend_schema(request=CalendarRangeInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk: int):
+        listing = self.listing_for_host(request, pk)
+        data = CalendarRangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = calendar_services.calendar_unblock_range(listing=listing, **data.validated_data)
+        return Response({"unblocked": count})
+
+
+class CalendarNightsView(HostCalendarWriteView):
+    @extend_schema(request=CalendarNightsInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk: int):
+        listing = self.listing_for_host(request, pk)
+        data = CalendarNightsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = calendar_services.calendar_set_nights(listing=listing, **data.validated_data)
+        return Response({"updated": count})

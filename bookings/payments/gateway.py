@@ -1,0 +1,129 @@
+"""The payment gateway interface the booking saga uses.
+
+Two adapters implement it: ``StripeGateway`` (the real ``stripe`` SDK; in tests
+pointed at a local server speaking Stripe's API) and ``LocalGateway`` (the default
+in development and tests, with Stripe's test cards and a few local-only ones for
+network failures and timeouts). ``get_gateway()`` picks one from settings.
+
+Flow with manual capture (Stripe "place a hold"):
+``create_intent`` (no money moves; the intent id is stored before any hold exists,
+so a crashed process leaves something the sweeper can cancel) -> ``authorize``
+(hold on the card) -> ``capture`` when the booking is confirmed, or ``cancel``
+(release the hold) on decline/expiry -> ``refund`` after capture.
+
+Every call carries an idempotency key derived from the booking, so a retry after a
+timeout never places a second hold or refunds twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+import pybreaker
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+class PaymentError(Exception):
+    """A payment call failed. ``transient`` failures may succeed when retried."""
+
+    transient = False
+
+    def __init__(self, message: str, *, code: str = "payment_error"):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class CardDeclined(PaymentError):
+    """The card was refused (a final answer: retrying will not help)."""
+
+
+class GatewayUnavailable(PaymentError):
+    """Network failure, timeout or a 5xx from the gateway: retry later."""
+
+    transient = True
+
+
+@dataclass(frozen=True)
+class Authorization:
+    intent_id: str
+    capture_before: dt.datetime | None
+
+
+class PaymentGateway(Protocol):
+    name: str
+
+    def create_intent(self, *, amount: Decimal, currency: str, idempotency_key: str, metadata: dict) -> str: ...
+
+    def authorize(self, *, intent_id: str, payment_method: str, idempotency_key: str) -> Authorization: ...
+
+    def capture(self, *, intent_id: str, amount: Decimal | None, currency: str, idempotency_key: str) -> None: ...
+
+    def cancel(self, *, intent_id: str, idempotency_key: str) -> None: ...
+
+    def refund(self, *, intent_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str: ...
+
+
+# One breaker per process: after repeated transient failures calls fail fast for
+# ``reset_timeout`` seconds, then one probe call is let through (half-open).
+breaker = pybreaker.CircuitBreaker(
+    fail_max=getattr(settings, "PAYMENTS_BREAKER_FAIL_MAX", 5),
+    reset_timeout=getattr(settings, "PAYMENTS_BREAKER_RESET_SECONDS", 30),
+    exclude=[lambda exc: not getattr(exc, "transient", True)],
+    name="payments",
+)
+
+
+class BreakerGateway:
+    """Wraps a gateway so every call goes through the circuit breaker.
+
+    An open breaker raises ``GatewayUnavailable`` (code ``payments_unavailable``)
+    without touching the network.
+    """
+
+    def __init__(self, inner: PaymentGateway):
+        self.inner = inner
+        self.name = inner.name
+
+    def _call(self, method: str, **kwargs):
+        try:
+            return breaker.call(getattr(self.inner, method), **kwargs)
+        except pybreaker.CircuitBreakerError:
+            raise GatewayUnavailable(
+                "Payments are temporarily unavailable; please try again in a minute.", code="payments_unavailable"
+            ) from None
+
+    def create_intent(self, **kwargs) -> str:
+        return self._call("create_intent", **kwargs)
+
+    def authorize(self, **kwargs) -> Authorization:
+        return self._call("authorize", **kwargs)
+
+    def capture(self, **kwargs) -> None:
+        return self._call("capture", **kwargs)
+
+    def cancel(self, **kwargs) -> None:
+        return self._call("cancel", **kwargs)
+
+    def refund(self, **kwargs) -> str:
+        return self._call("refund", **kwargs)
+
+
+def breaker_is_open() -> bool:
+    return breaker.current_state == pybreaker.STATE_OPEN
+
+
+def get_gateway() -> BreakerGateway:
+    backend = getattr(settings, "PAYMENT_GATEWAY", "bookings.payments.local.LocalGateway")
+    return BreakerGateway(import_string(backend)())
+
+
+def minor_units(amount: Decimal, currency: str) -> int:
+    """Stripe amounts are integers in the currency's smallest unit."""
+    zero_decimal = {"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD", "UGX"}
+    factor = 1 if currency.upper() in zero_decimal else 100
+    return int((amount * factor).to_integral_value())

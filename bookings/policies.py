@@ -1,0 +1,136 @@
+"""Cancellation policies: what a guest gets back, in exact numbers.
+
+Times are compared with the listing's check-in time on the check-in date (UTC).
+"Unspent nights" are the nights that have not started yet at cancellation time.
+
+* Flexible: full refund until 24 hours before check-in. After that, the first
+  unspent night is kept and the other unspent nights are refunded.
+* Moderate: full refund until 5 days before check-in. After that, 50% of the
+  unspent nights is refunded.
+* Strict: full refund if cancelled within 48 hours of booking and at least 14 days
+  before check-in; 50% of the nights until 7 days before check-in; nothing after.
+
+Everywhere: the cleaning fee is refunded if the stay has not started; the guest
+service fee only with a full refund; taxes follow the amounts they were charged on.
+A host who cancels refunds everything (see ``booking_cancel_by_host``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pricing.selectors import money
+
+POLICY_TEXT = {
+    "flexible": "Full refund until 24 hours before check-in. After that, the first night is non-refundable "
+    "and the remaining unspent nights are refunded. The cleaning fee is refunded if you cancel before check-in.",
+    "moderate": "Full refund until 5 days before check-in. After that, 50% of the unspent nights is refunded. "
+    "The cleaning fee is refunded if you cancel before check-in.",
+    "strict": "Full refund if you cancel within 48 hours of booking and at least 14 days before check-in. "
+    "After that, 50% of the nights is refunded until 7 days before check-in; nothing after. "
+    "The cleaning fee is refunded if you cancel before check-in.",
+}
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    refund: Decimal
+    kept: Decimal
+    lines: list[tuple[str, Decimal]]
+    full: bool
+    explanation: str
+    # The part of the refund that is the host's money (nights and cleaning), which
+    # reduces the host's payout; fees and taxes are the platform's.
+    host_share_refunded: Decimal = Decimal("0")
+
+    def as_dict(self) -> dict:
+        return {
+            "refund": str(self.refund),
+            "kept": str(self.kept),
+            "full_refund": self.full,
+            "lines": [{"label": label, "amount": str(amount)} for label, amount in self.lines],
+            "explanation": self.explanation,
+        }
+
+
+def _line(breakdown: dict, code: str) -> Decimal:
+    return sum((Decimal(line["amount"]) for line in breakdown.get("lines", []) if line["code"] == code), Decimal("0"))
+
+
+def refund_quote(
+    *,
+    policy: str,
+    breakdown: dict,
+    check_in: dt.datetime,
+    nights: int,
+    booked_at: dt.datetime,
+    now: dt.datetime,
+    full: bool = False,
+) -> RefundQuote:
+    """What a cancellation at ``now`` refunds, from the booking's frozen price breakdown.
+
+    ``full=True`` forces a full refund (host cancellations, unconfirmed requests).
+    """
+    total = Decimal(breakdown["total"])
+    accommodation = _line(breakdown, "accommodation") + _line(breakdown, "discount")
+    cleaning = _line(breakdown, "cleaning_fee")
+    service = _line(breakdown, "service_fee")
+    taxes = _line(breakdown, "taxes")
+
+    before = check_in - now
+    started = before <= dt.timedelta(0)
+    nights_spent = 0 if not started else min(nights, (now - check_in).days + 1)
+    unspent = nights - nights_spent
+    per_night = accommodation / nights if nights else Decimal("0")
+
+    if full:
+        return _full(total, breakdown, "Everything you paid is refunded.")
+
+    if policy == "flexible":
+        if before >= dt.timedelta(hours=24):
+            return _full(total, breakdown)
+        refunded_nights = max(unspent - 1, 0)
+        fraction = Decimal(1)
+        why = "Cancelled less than 24 hours before check-in: the first unspent night is kept."
+    elif policy == "moderate":
+        if before >= dt.timedelta(days=5):
+            return _full(total, breakdown)
+        refunded_nights = unspent
+        fraction = Decimal("0.5")
+        why = "Cancelled less than 5 days before check-in: 50% of the unspent nights is refunded."
+    elif policy == "strict":
+        if now - booked_at <= dt.timedelta(hours=48) and before >= dt.timedelta(days=14):
+            return _full(total, breakdown)
+        if before >= dt.timedelta(days=7):
+            refunded_nights = nights
+            fraction = Decimal("0.5")
+            why = "Cancelled at least 7 days before check-in: 50% of the nights is refunded."
+        else:
+            refunded_nights = 0
+            fraction = Decimal(0)
+            why = "Cancelled less than 7 days before check-in: the nights are not refundable."
+    else:
+        raise ValueError(f"unknown cancellation policy {policy!r}")
+
+    nights_refund = money(per_night * refunded_nights * fraction)
+    cleaning_refund = cleaning if not started else Decimal("0")
+    taxed_base = accommodation + cleaning
+    taxes_refund = (
+        money(taxes * (nights_refund + cleaning_refund) / taxed_base) if taxes and taxed_base else Decimal("0")
+    )
+    lines = [("Nights", nights_refund)]
+    if cleaning_refund:
+        lines.append(("Cleaning fee", cleaning_refund))
+    if taxes_refund:
+        lines.append(("Taxes", taxes_refund))
+    refund = nights_refund + cleaning_refund + taxes_refund
+    if service and refund:
+        why += " The service fee is not refunded."
+    return RefundQuote(refund, total - refund, lines, False, why, nights_refund + cleaning_refund)
+
+
+def _full(total: Decimal, breakdown: dict, why: str = "You are within the free cancellation period.") -> RefundQuote:
+    host_share = _line(breakdown, "accommodation") + _line(breakdown, "discount") + _line(breakdown, "cleaning_fee")
+    return RefundQuote(total, Decimal("0"), [("Full refund", total)], True, why, host_share)

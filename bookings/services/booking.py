@@ -1,0 +1,474 @@
+"""The booking saga: hold the nights, authorise the card, confirm or ask the host.
+
+Steps, each its own short transaction (network calls never run inside one):
+
+1. **Hold** — lock the listing row (``SELECT ... FOR UPDATE``), validate, quote the
+   price (pricing app), create the booking (``pending_payment``) and its payment
+   row, insert the nights as ``held`` (UNIQUE (listing, date) is the backstop) and
+   rewrite the listing's ``unavailable`` multirange.
+2. **Authorise** — create the PaymentIntent (its id is stored before any hold
+   exists on the card) and authorise it. A decline or a transient failure is
+   *compensated* at once: the booking becomes ``payment_failed``, the nights are
+   released and any authorisation is voided (retried in the background).
+3. **Settle** — Instant Book: ``confirmed``, nights ``booked``, capture. Request to
+   book: ``awaiting_host`` until the host accepts (capture) or declines / 24 h pass
+   (authorisation released).
+
+If the process dies between steps, the sweeper (``bookings.tasks``) expires
+``pending_payment`` bookings older than ``BOOKING_HOLD_MINUTES`` and the payment
+reconciler voids what they authorised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import status
+
+from airbnb.api.errors import ApiError, Conflict
+from listings.models import Listing, ListingStatus
+from pricing.selectors import money, price_quote
+
+from ..models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    HostCancellation,
+    Payment,
+    PaymentStatus,
+    PayoutEntry,
+)
+from ..payments.gateway import CardDeclined, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
+from ..policies import RefundQuote, refund_quote
+from ..selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, calendar_nights
+from ..state import booking_transition
+from . import payments
+from .calendar import (
+    NightsBooked,
+    calendar_hold_nights,
+    calendar_mark_booked,
+    calendar_refresh_unavailable,
+    calendar_release_booking,
+    listing_lock,
+)
+
+logger = logging.getLogger(__name__)
+S = BookingStatus
+
+REQUEST_TO_BOOK_HOURS = 24
+PAYOUT_DELAY = dt.timedelta(hours=24)
+
+
+def hold_minutes() -> int:
+    return int(getattr(settings, "BOOKING_HOLD_MINUTES", 10))
+
+
+class BookingInvalid(ApiError):
+    default_code = "booking_invalid"
+    default_detail = "This booking request is not valid."
+
+
+class ListingNotBookable(ApiError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "listing_not_found"
+    default_detail = "This listing does not exist or is not open for booking."
+
+
+class DatesUnavailable(Conflict):
+    default_code = "dates_unavailable"
+    default_detail = "These dates are not available."
+
+
+class PaymentDeclined(ApiError):
+    status_code = status.HTTP_402_PAYMENT_REQUIRED
+    default_code = "card_declined"
+    default_detail = "Your card was declined."
+
+
+class PaymentsUnavailable(ApiError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "payments_unavailable"
+    default_detail = "We could not reach the payment service. Nothing was charged; please try again."
+
+
+class NotAllowed(ApiError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "permission_denied"
+    default_detail = "You cannot do this with this booking."
+
+
+# --- validation ---------------------------------------------------------------
+
+
+def booking_validate_request(
+    *, listing: Listing, guest, check_in: dt.date, check_out: dt.date, guests: int, today: dt.date
+) -> None:
+    """Checks that need no calendar: dates, window, length limits, capacity, own listing."""
+    if listing.host_id == guest.pk:
+        raise BookingInvalid("You cannot book your own listing.", code="own_listing")
+    if check_out <= check_in:
+        raise BookingInvalid("Check-out must be after check-in.", code="dates_invalid")
+    if check_in < today:
+        raise BookingInvalid("Check-in cannot be in the past.", code="dates_in_past")
+    if check_out > today + dt.timedelta(days=BOOKING_WINDOW_DAYS):
+        raise BookingInvalid("Bookings open up to two years ahead.", code="dates_out_of_window")
+    nights = (check_out - check_in).days
+    if nights > listing.max_nights:
+        raise BookingInvalid(f"This place can be booked for at most {listing.max_nights} nights.", code="stay_too_long")
+    if guests < 1:
+        raise BookingInvalid("At least one guest is needed.", code="guests_invalid")
+    if guests > listing.max_guests:
+        raise BookingInvalid(f"This place sleeps at most {listing.max_guests} guests.", code="too_many_guests")
+
+
+def _dates_unavailable(listing: Listing, check_in: dt.date, check_out: dt.date, today: dt.date) -> DatesUnavailable:
+    nights = (check_out - check_in).days
+    alternatives = calendar_nearest_available(listing=listing, check_in=check_in, nights=nights, today=today)
+    message = "These dates are not available."
+    if alternatives:
+        first = alternatives[0]
+        message += f" Try {first[0]:%b} {first[0].day} - {first[1]:%b} {first[1].day}."
+    return DatesUnavailable(
+        message,
+        code="dates_unavailable",
+        extra={"alternatives": [{"check_in": a.isoformat(), "check_out": b.isoformat()} for a, b in alternatives]},
+    )
+
+
+# --- step 1: hold -------------------------------------------------------------
+
+
+def _hold(*, guest, listing_id: int, check_in, check_out, guests: int, message: str, gateway_name: str) -> Booking:
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            try:
+                listing = listing_lock(listing_id=listing_id)
+            except Listing.DoesNotExist:
+                raise ListingNotBookable() from None
+            if listing.status != ListingStatus.PUBLISHED:
+                raise ListingNotBookable()
+            booking_validate_request(
+                listing=listing, guest=guest, check_in=check_in, check_out=check_out, guests=guests, today=today
+            )
+            rows = calendar_nights(listing_id=listing.pk, start=check_in, end=check_out)
+            arrival = rows.get(check_in)
+            min_nights = arrival.min_nights if arrival and arrival.min_nights else listing.min_nights
+            if (check_out - check_in).days < min_nights:
+                raise BookingInvalid(
+                    f"Stays starting {check_in:%b} {check_in.day} need at least {min_nights} nights.",
+                    code="stay_too_short",
+                )
+            if any(row.status != "available" for row in rows.values()):
+                raise _dates_unavailable(listing, check_in, check_out, today)
+
+            quote = price_quote(
+                listing=listing,
+                check_in=check_in,
+                check_out=check_out,
+                guests=guests,
+                night_prices={d: row.price for d, row in rows.items() if row.price is not None},
+            )
+            booking = Booking.objects.create(
+                listing=listing,
+                guest=guest,
+                check_in=check_in,
+                check_out=check_out,
+                guests=guests,
+                status=S.PENDING_PAYMENT,
+                instant_book=listing.instant_book,
+                currency=quote.currency,
+                total=quote.total,
+                price_breakdown=quote.as_dict(),
+                message_to_host=message,
+                expires_at=timezone.now() + dt.timedelta(minutes=hold_minutes()),
+            )
+            BookingEvent.objects.create(booking=booking, to_status=S.PENDING_PAYMENT, actor=guest, reason="requested")
+            Payment.objects.create(booking=booking, gateway=gateway_name, amount=quote.total, currency=quote.currency)
+            calendar_hold_nights(listing_id=listing.pk, booking_id=booking.pk, start=check_in, end=check_out)
+            calendar_refresh_unavailable(listing_id=listing.pk)
+            return booking
+    except (NightsBooked, IntegrityError) as exc:
+        # Only reachable by a writer that skipped the listing lock: the constraint held.
+        if isinstance(exc, IntegrityError) and "calendar_night_unique" not in str(exc):
+            raise
+        listing = Listing.objects.get(pk=listing_id)
+        raise _dates_unavailable(listing, check_in, check_out, today) from None
+
+
+# --- step 2 and 3 ---------------------------------------------------------------
+
+
+def booking_create(
+    *,
+    guest,
+    listing_id: int,
+    check_in: dt.date,
+    check_out: dt.date,
+    guests: int,
+    payment_method: str,
+    message: str = "",
+) -> Booking:
+    """Book a stay: hold, authorise, then confirm (Instant Book) or await the host.
+
+    Raises ``ListingNotBookable`` (404), ``BookingInvalid`` (400), ``DatesUnavailable``
+    (409, with ``alternatives``), ``PaymentDeclined`` (402) or ``PaymentsUnavailable``
+    (503, nothing held or charged). On any failure after the hold, the nights are
+    free again before this returns.
+    """
+    if breaker_is_open():
+        raise PaymentsUnavailable()
+    gateway = get_gateway()
+    booking = _hold(
+        guest=guest,
+        listing_id=listing_id,
+        check_in=check_in,
+        check_out=check_out,
+        guests=guests,
+        message=message,
+        gateway_name=gateway.name,
+    )
+    try:
+        intent_id = gateway.create_intent(
+            amount=booking.total,
+            currency=booking.currency,
+            idempotency_key=f"booking-{booking.pk}-intent",
+            metadata={"booking": booking.pk, "listing": listing_id, "guest": guest.pk},
+        )
+        Payment.objects.filter(booking=booking).update(intent_id=intent_id, payment_method=payment_method[:255])
+        authorization = gateway.authorize(
+            intent_id=intent_id, payment_method=payment_method, idempotency_key=f"booking-{booking.pk}-authorize"
+        )
+    except PaymentError as exc:
+        _compensate_failed_payment(booking_id=booking.pk, error=exc)
+        if isinstance(exc, CardDeclined):
+            raise PaymentDeclined(exc.message, code=exc.code) from None
+        raise PaymentsUnavailable() from None
+    except BaseException as exc:
+        # Anything unexpected: never leave the nights held by a booking nobody will finish.
+        _compensate_failed_payment(booking_id=booking.pk, error=PaymentError(str(exc)[:300], code="internal_error"))
+        raise
+
+    booking = _after_authorization(booking_id=booking.pk, capture_before=authorization.capture_before)
+    if booking.status == S.CONFIRMED:
+        payments.payment_capture_now_or_later(booking_id=booking.pk)
+    return booking
+
+
+def _compensate_failed_payment(*, booking_id: int, error: PaymentError) -> None:
+    with transaction.atomic():
+        booking = Booking.objects.select_related("listing").get(pk=booking_id)
+        listing_lock(listing_id=booking.listing_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.status == S.PENDING_PAYMENT:
+            booking_transition(booking, S.PAYMENT_FAILED, reason=f"payment failed: {error.code}")
+            calendar_release_booking(booking_id=booking.pk)
+            calendar_refresh_unavailable(listing_id=booking.listing_id)
+        Payment.objects.filter(booking_id=booking_id).update(
+            status=PaymentStatus.FAILED if not error.transient else PaymentStatus.CREATED,
+            failure_code=error.code[:60],
+            failure_message=error.message[:300],
+        )
+    if error.transient:
+        # The gateway may have placed the hold before the connection failed: void it.
+        payments.payment_release_now_or_later(booking_id=booking_id)
+
+
+def _after_authorization(*, booking_id: int, capture_before) -> Booking:
+    with transaction.atomic():
+        booking = Booking.objects.get(pk=booking_id)
+        listing = listing_lock(listing_id=booking.listing_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        Payment.objects.filter(booking_id=booking_id).update(
+            status=PaymentStatus.AUTHORIZED, capture_before=capture_before
+        )
+        if booking.status != S.PENDING_PAYMENT:
+            # The sweeper expired the hold while the card was being authorised.
+            transaction.on_commit(lambda: payments.payment_release_now_or_later(booking_id=booking_id))
+            raise DatesUnavailable(
+                "Your payment took too long and the dates were released. Nothing was charged; please try again.",
+                code="hold_expired",
+            )
+        if booking.instant_book:
+            booking_transition(booking, S.CONFIRMED, reason="instant book: payment authorised")
+            calendar_mark_booked(booking_id=booking.pk)
+            _schedule_payout(booking, listing)
+        else:
+            booking_transition(booking, S.AWAITING_HOST, reason="payment authorised; waiting for the host")
+            deadline = timezone.now() + dt.timedelta(hours=REQUEST_TO_BOOK_HOURS)
+            if capture_before:
+                # A request must lapse a day before the card authorisation does.
+                deadline = min(deadline, capture_before - dt.timedelta(days=1))
+            booking.expires_at = deadline
+            booking.save(update_fields=["expires_at"])
+        return booking
+
+
+def _schedule_payout(booking: Booking, listing: Listing) -> None:
+    check_in_at = dt.datetime.combine(booking.check_in, listing.check_in_time, tzinfo=dt.UTC)
+    PayoutEntry.objects.create(
+        booking=booking,
+        host_id=listing.host_id,
+        amount=Decimal(booking.price_breakdown["host_payout"]),
+        currency=booking.currency,
+        release_at=check_in_at + PAYOUT_DELAY,
+    )
+
+
+# --- host decisions -------------------------------------------------------------
+
+
+def _lock_booking_for(*, booking_id: int, user, role: str) -> tuple[Booking, Listing]:
+    """Lock listing then booking (the fixed lock order) and check the user's role.
+
+    Raises ``Booking.DoesNotExist`` for users who are neither guest nor host, so
+    views answer 404 and do not reveal the booking exists.
+    """
+    booking = Booking.objects.select_related("listing").get(pk=booking_id)
+    is_host = booking.listing.host_id == user.pk
+    is_guest = booking.guest_id == user.pk
+    if not (is_host or is_guest or user.is_staff):
+        raise Booking.DoesNotExist
+    if role == "host" and not (is_host or user.is_staff):
+        raise NotAllowed("Only the host can do this.")
+    if role == "guest" and not (is_guest or user.is_staff):
+        raise NotAllowed("Only the guest can do this.")
+    listing = listing_lock(listing_id=booking.listing_id)
+    return Booking.objects.select_for_update().get(pk=booking_id), listing
+
+
+def booking_accept(*, booking_id: int, host) -> Booking:
+    """The host accepts a request: confirmed, nights booked, payment captured."""
+    with transaction.atomic():
+        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        if booking.status == S.AWAITING_HOST and booking.expires_at and booking.expires_at <= timezone.now():
+            raise Conflict("This request has expired.", code="request_expired")
+        booking_transition(booking, S.CONFIRMED, actor=host, reason="accepted by host")
+        calendar_mark_booked(booking_id=booking.pk)
+        _schedule_payout(booking, listing)
+    payments.payment_capture_now_or_later(booking_id=booking.pk)
+    return booking
+
+
+def booking_decline(*, booking_id: int, host, reason: str = "") -> Booking:
+    """The host declines a request: nights released, authorisation voided."""
+    with transaction.atomic():
+        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        booking_transition(booking, S.DECLINED, actor=host, reason=reason[:200] or "declined by host")
+        calendar_release_booking(booking_id=booking.pk)
+        calendar_refresh_unavailable(listing_id=listing.pk)
+        booking.refund_amount = booking.total
+        booking.save(update_fields=["refund_amount"])
+    payments.payment_release_now_or_later(booking_id=booking.pk)
+    return booking
+
+
+def booking_expire(*, booking_id: int, reason: str) -> bool:
+    """Expire an unpaid hold or an unanswered request (the sweeper). Returns whether it did."""
+    with transaction.atomic():
+        booking = Booking.objects.get(pk=booking_id)
+        listing_lock(listing_id=booking.listing_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.status not in (S.PENDING_PAYMENT, S.AWAITING_HOST):
+            return False
+        booking_transition(booking, S.EXPIRED, reason=reason)
+        calendar_release_booking(booking_id=booking.pk)
+        calendar_refresh_unavailable(listing_id=booking.listing_id)
+    payments.payment_release_now_or_later(booking_id=booking_id)
+    return True
+
+
+# --- cancellations --------------------------------------------------------------
+
+
+def booking_cancellation_preview(*, booking: Booking, user, now: dt.datetime | None = None) -> RefundQuote:
+    """What cancelling now would refund, for the user who would cancel."""
+    now = now or timezone.now()
+    is_host = booking.listing.host_id == user.pk and booking.guest_id != user.pk
+    full = is_host or booking.status == S.AWAITING_HOST
+    check_in_at = dt.datetime.combine(booking.check_in, booking.listing.check_in_time, tzinfo=dt.UTC)
+    return refund_quote(
+        policy=booking.listing.cancellation_policy,
+        breakdown=booking.price_breakdown,
+        check_in=check_in_at,
+        nights=booking.nights,
+        booked_at=booking.created_at,
+        now=now,
+        full=full,
+    )
+
+
+def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Booking:
+    """The guest cancels: refund per the listing's policy, nights released at once."""
+    with transaction.atomic():
+        booking, listing = _lock_booking_for(booking_id=booking_id, user=guest, role="guest")
+        if booking.status == S.CONFIRMED and booking.check_out <= timezone.localdate():
+            raise Conflict("This stay is over and can no longer be cancelled.", code="stay_over")
+        preview = booking_cancellation_preview(booking=booking, user=guest)
+        booking_transition(booking, S.CANCELLED_BY_GUEST, actor=guest, reason=reason[:200] or "cancelled by guest")
+        calendar_release_booking(booking_id=booking.pk)
+        calendar_refresh_unavailable(listing_id=listing.pk)
+        booking.refund_amount = preview.refund
+        booking.save(update_fields=["refund_amount"])
+        payout = PayoutEntry.objects.filter(booking=booking, status=PayoutEntry.Status.SCHEDULED).first()
+        if payout:
+            host_share = _host_share_kept(booking, preview)
+            if host_share > 0:
+                payout.amount = host_share
+                payout.save(update_fields=["amount"])
+            else:
+                payout.status = PayoutEntry.Status.CANCELLED
+                payout.save(update_fields=["status"])
+    payments.payment_settle_now_or_later(booking_id=booking.pk)
+    return booking
+
+
+def _host_share_kept(booking: Booking, preview: RefundQuote) -> Decimal:
+    lines = {line["code"]: Decimal(line["amount"]) for line in booking.price_breakdown["lines"]}
+    earned = lines.get("accommodation", 0) + lines.get("discount", 0) + lines.get("cleaning_fee", 0)
+    kept = earned - preview.host_share_refunded
+    if earned <= 0 or kept <= 0:
+        return Decimal("0")
+    return money(Decimal(booking.price_breakdown["host_payout"]) * kept / earned)
+
+
+def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Booking:
+    """The host cancels a confirmed booking: full refund, nights stay blocked, penalty recorded."""
+    with transaction.atomic():
+        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        if booking.status == S.AWAITING_HOST:
+            raise Conflict("Decline the request instead of cancelling it.", code="use_decline")
+        if booking.status == S.CONFIRMED and booking.check_out <= timezone.localdate():
+            raise Conflict("This stay is over and can no longer be cancelled.", code="stay_over")
+        booking_transition(booking, S.CANCELLED_BY_HOST, actor=host, reason=reason[:200] or "cancelled by host")
+        calendar_release_booking(booking_id=booking.pk, keep_blocked=True)
+        calendar_refresh_unavailable(listing_id=listing.pk)
+        booking.refund_amount = booking.total
+        booking.save(update_fields=["refund_amount"])
+        HostCancellation.objects.create(host_id=listing.host_id, booking=booking, reason=reason[:200])
+        PayoutEntry.objects.filter(booking=booking).update(status=PayoutEntry.Status.CANCELLED)
+    payments.payment_settle_now_or_later(booking_id=booking.pk)
+    return booking
+
+
+__all__ = [
+    "BookingInvalid",
+    "DatesUnavailable",
+    "ListingNotBookable",
+    "NotAllowed",
+    "PaymentDeclined",
+    "PaymentsUnavailable",
+    "booking_accept",
+    "booking_cancel_by_guest",
+    "booking_cancel_by_host",
+    "booking_cancellation_preview",
+    "booking_create",
+    "booking_decline",
+    "booking_expire",
+    "GatewayUnavailable",
+]

@@ -1,0 +1,207 @@
+"""Calendar writes. Every write locks the listing row first and rewrites the
+listing's ``unavailable`` multirange in the same transaction, so search never
+sees stale availability.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from airbnb.api.errors import ApiError, Conflict
+from listings.models import Listing
+
+from ..models import CalendarNight, NightStatus
+from ..selectors import BOOKING_WINDOW_DAYS, date_range
+
+MAX_RANGE_DAYS = 366
+
+
+class CalendarRangeInvalid(ApiError):
+    default_code = "invalid_range"
+    default_detail = "The date range is not valid."
+
+
+class NightsBooked(Conflict):
+    default_code = "nights_booked"
+    default_detail = "Some of these nights are booked."
+
+
+def listing_lock(*, listing_id: int) -> Listing:
+    """``SELECT ... FOR UPDATE`` on the listing row: the one lock every calendar write takes first."""
+    return Listing.objects.select_for_update().get(pk=listing_id)
+
+
+def calendar_refresh_unavailable(*, listing_id: int) -> None:
+    """Rewrite the listing's denormalised taken nights from the calendar rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE listings_listing SET unavailable = COALESCE(
+                (SELECT range_agg(daterange(date, date + 1))
+                   FROM bookings_calendarnight
+                  WHERE listing_id = %s AND status IN ('held', 'booked', 'blocked')
+                    AND date >= CURRENT_DATE - 1),
+                '{}'::datemultirange)
+             WHERE id = %s
+            """,
+            [listing_id, listing_id],
+        )
+
+
+def calendar_hold_nights(*, listing_id: int, booking_id: int, start: dt.date, end: dt.date) -> None:
+    """Mark ``[start, end)`` held for a booking; raises ``NightsBooked`` if any night is taken.
+
+    An existing override-only row (status ``available``) becomes held; any other
+    existing row is a conflict. The caller holds the listing lock; the UNIQUE
+    (listing, date) constraint still guards writers that do not.
+    """
+    nights = list(date_range(start, end))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO bookings_calendarnight (listing_id, date, status, booking_id)
+            SELECT %s, d::date, 'held', %s FROM unnest(%s::date[]) AS d
+            ON CONFLICT (listing_id, date) DO UPDATE
+               SET status = 'held', booking_id = EXCLUDED.booking_id
+             WHERE bookings_calendarnight.status = 'available'
+            RETURNING date
+            """,
+            [listing_id, booking_id, nights],
+        )
+        written = cursor.rowcount
+    if written != len(nights):
+        raise NightsBooked("Some of these nights were just booked.")
+
+
+def calendar_mark_booked(*, booking_id: int) -> None:
+    CalendarNight.objects.filter(booking_id=booking_id, status=NightStatus.HELD).update(status=NightStatus.BOOKED)
+
+
+def calendar_release_booking(*, booking_id: int, keep_blocked: bool = False) -> None:
+    """Free a booking's nights (or, for host cancellations, turn them into host blocks).
+
+    Rows that carry a host price or minimum-nights override go back to
+    ``available`` instead of being deleted, so the override survives.
+    """
+    rows = CalendarNight.objects.filter(booking_id=booking_id)
+    if keep_blocked:
+        rows.update(status=NightStatus.BLOCKED, booking=None)
+        return
+    rows.filter(price__isnull=True, min_nights__isnull=True).delete()
+    rows.update(status=NightStatus.AVAILABLE, booking=None)
+
+
+def _validate_range(start: dt.date, end: dt.date) -> None:
+    today = timezone.localdate()
+    if end <= start:
+        raise CalendarRangeInvalid("The end date must be after the start date.")
+    if start < today:
+        raise CalendarRangeInvalid("Past nights cannot be changed.")
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise CalendarRangeInvalid(f"Change at most {MAX_RANGE_DAYS} nights at once.")
+    if end > today + dt.timedelta(days=BOOKING_WINDOW_DAYS):
+        raise CalendarRangeInvalid("Dates more than two years ahead cannot be changed.")
+
+
+def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> int:
+    """Block ``[start, end)`` for the host. Raises ``NightsBooked`` (409) if any night is held or booked.
+
+    Already blocked nights stay blocked; per-night overrides are kept. Returns the
+    number of nights blocked.
+    """
+    _validate_range(start, end)
+    nights = list(date_range(start, end))
+    with transaction.atomic():
+        listing_lock(listing_id=listing.pk)
+        clash = list(
+            CalendarNight.objects.filter(
+                listing_id=listing.pk, date__gte=start, date__lt=end, status__in=[NightStatus.HELD, NightStatus.BOOKED]
+            )
+            .values_list("date", flat=True)
+            .order_by("date")
+        )
+        if clash:
+            shown = ", ".join(d.isoformat() for d in clash[:5])
+            raise NightsBooked(
+                f"{len(clash)} of these nights are booked or on hold ({shown}{'...' if len(clash) > 5 else ''}).",
+                extra={"dates": [d.isoformat() for d in clash]},
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO bookings_calendarnight (listing_id, date, status)
+                SELECT %s, d::date, 'blocked' FROM unnest(%s::date[]) AS d
+                ON CONFLICT (listing_id, date) DO UPDATE SET status = 'blocked'
+                 WHERE bookings_calendarnight.status IN ('available', 'blocked')
+                """,
+                [listing.pk, nights],
+            )
+        calendar_refresh_unavailable(listing_id=listing.pk)
+    return len(nights)
+
+
+def calendar_unblock_range(*, listing: Listing, start: dt.date, end: dt.date) -> int:
+    """Unblock the host's blocks in ``[start, end)``; bookings are never touched."""
+    _validate_range(start, end)
+    with transaction.atomic():
+        listing_lock(listing_id=listing.pk)
+        blocked = CalendarNight.objects.filter(
+            listing_id=listing.pk, date__gte=start, date__lt=end, status=NightStatus.BLOCKED
+        )
+        count = blocked.count()
+        blocked.filter(price__isnull=True, min_nights__isnull=True).delete()
+        blocked.update(status=NightStatus.AVAILABLE)
+        calendar_refresh_unavailable(listing_id=listing.pk)
+    return count
+
+
+def calendar_set_nights(
+    *,
+    listing: Listing,
+    start: dt.date,
+    end: dt.date,
+    price: Decimal | None = None,
+    min_nights: int | None = None,
+    clear_price: bool = False,
+    clear_min_nights: bool = False,
+) -> int:
+    """Set (or clear) the host's per-night price and/or minimum nights on ``[start, end)``.
+
+    Prices apply to future quotes only: a booking keeps the price it was made with.
+    """
+    _validate_range(start, end)
+    if price is not None and not (Decimal("10") <= price <= Decimal("100000")):
+        raise CalendarRangeInvalid("The nightly price must be between 10 and 100,000.")
+    if min_nights is not None and not (1 <= min_nights <= 365):
+        raise CalendarRangeInvalid("Minimum nights must be between 1 and 365.")
+    if price is None and min_nights is None and not clear_price and not clear_min_nights:
+        raise CalendarRangeInvalid("Give a price or a minimum number of nights.")
+    nights = list(date_range(start, end))
+    with transaction.atomic():
+        listing_lock(listing_id=listing.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO bookings_calendarnight (listing_id, date, status, price, min_nights)
+                SELECT %s, d::date, 'available', %s, %s FROM unnest(%s::date[]) AS d
+                ON CONFLICT (listing_id, date) DO UPDATE SET
+                    price = CASE WHEN %s THEN NULL ELSE COALESCE(EXCLUDED.price, bookings_calendarnight.price) END,
+                    min_nights = CASE WHEN %s THEN NULL
+                                      ELSE COALESCE(EXCLUDED.min_nights, bookings_calendarnight.min_nights) END
+                """,
+                [listing.pk, price, min_nights, nights, clear_price, clear_min_nights],
+            )
+        # Override-only rows left with nothing to say are removed.
+        CalendarNight.objects.filter(
+            listing_id=listing.pk,
+            date__gte=start,
+            date__lt=end,
+            status=NightStatus.AVAILABLE,
+            price__isnull=True,
+            min_nights__isnull=True,
+        ).delete()
+    return len(nights)

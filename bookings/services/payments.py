@@ -1,0 +1,182 @@
+"""Payment steps after authorisation: capture, release (void), settle a cancellation.
+
+Each step locks the payment row, checks what the booking's state requires, calls
+the gateway with an idempotency key derived from the booking, and records the
+result. The row lock serialises steps on one payment (a capture and a refund
+never race); it is the only lock held during the network call, and booking
+services never wait on it while holding the listing lock for long.
+
+``*_now_or_later`` try once inline (the common case, so the guest sees the final
+state) and otherwise hand over to Celery, which retries with exponential backoff
+and jitter. If even the broker is down, ``payments_reconcile`` (beat) finds the
+payment by its state and finishes the step: nothing depends on a queued message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ..models import BookingStatus, Payment, PaymentStatus
+from ..payments.gateway import PaymentError, get_gateway
+
+logger = logging.getLogger(__name__)
+S = BookingStatus
+P = PaymentStatus
+
+CAPTURE_STATES = (S.CONFIRMED, S.COMPLETED)
+RELEASE_STATES = (S.PAYMENT_FAILED, S.DECLINED, S.EXPIRED)
+CANCELLED_STATES = (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST)
+
+
+def payment_capture(*, booking_id: int) -> bool:
+    """Capture the authorised amount of a confirmed booking. Returns whether it captured."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
+        if payment.status != P.AUTHORIZED or payment.booking.status not in CAPTURE_STATES:
+            return False
+        get_gateway().capture(
+            intent_id=payment.intent_id,
+            amount=None,
+            currency=payment.currency,
+            idempotency_key=f"booking-{booking_id}-capture",
+        )
+        payment.status = P.CAPTURED
+        payment.save(update_fields=["status", "updated_at"])
+    return True
+
+
+def payment_release(*, booking_id: int) -> bool:
+    """Void the authorisation of a booking that will not happen (declined, expired, failed)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
+        if payment.booking.status not in RELEASE_STATES or not payment.intent_id:
+            return False
+        if payment.status not in (P.AUTHORIZED, P.CREATED):
+            return False
+        get_gateway().cancel(intent_id=payment.intent_id, idempotency_key=f"booking-{booking_id}-cancel")
+        payment.status = P.RELEASED
+        payment.save(update_fields=["status", "updated_at"])
+    return True
+
+
+def payment_settle(*, booking_id: int) -> bool:
+    """Make the money match a cancelled booking's ``refund_amount``.
+
+    Authorised only: capture what is kept (releasing the rest) or void it all.
+    Captured: refund the difference between the refund due and what was refunded.
+    """
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
+        booking = payment.booking
+        if booking.status not in CANCELLED_STATES or booking.refund_amount is None:
+            return False
+        gateway = get_gateway()
+        due = min(booking.refund_amount, payment.amount)
+        if payment.status == P.AUTHORIZED:
+            kept = payment.amount - due
+            if kept <= 0:
+                gateway.cancel(intent_id=payment.intent_id, idempotency_key=f"booking-{booking_id}-cancel")
+                payment.status = P.RELEASED
+            else:
+                gateway.capture(
+                    intent_id=payment.intent_id,
+                    amount=kept,
+                    currency=payment.currency,
+                    idempotency_key=f"booking-{booking_id}-capture",
+                )
+                payment.status = P.PARTIALLY_REFUNDED if due > 0 else P.CAPTURED
+            payment.amount_refunded = due
+        elif payment.status in (P.CAPTURED, P.PARTIALLY_REFUNDED):
+            missing = due - payment.amount_refunded
+            if missing <= 0:
+                return False
+            gateway.refund(
+                intent_id=payment.intent_id,
+                amount=missing,
+                currency=payment.currency,
+                idempotency_key=f"booking-{booking_id}-refund-{due}",
+            )
+            payment.amount_refunded = due
+            payment.status = P.REFUNDED if due >= payment.amount else P.PARTIALLY_REFUNDED
+        else:
+            return False
+        payment.save(update_fields=["status", "amount_refunded", "updated_at"])
+    return True
+
+
+def _now_or_later(step, task_name: str, booking_id: int) -> None:
+    try:
+        step(booking_id=booking_id)
+        return
+    except PaymentError as exc:
+        logger.warning(
+            "payment step %s for booking %s failed (%s); retrying in the background", task_name, booking_id, exc.code
+        )
+    _enqueue(task_name, booking_id)
+
+
+def _enqueue(task_name: str, booking_id: int) -> None:
+    from .. import tasks
+
+    def send():
+        try:
+            getattr(tasks, task_name).delay(booking_id)
+        except Exception:  # noqa: BLE001 - broker down: payments_reconcile finishes the step later
+            logger.exception("could not enqueue %s for booking %s; the reconciler will retry", task_name, booking_id)
+
+    transaction.on_commit(send)
+
+
+def payment_capture_now_or_later(*, booking_id: int) -> None:
+    _now_or_later(payment_capture, "payment_capture_task", booking_id)
+
+
+def payment_release_now_or_later(*, booking_id: int) -> None:
+    _now_or_later(payment_release, "payment_release_task", booking_id)
+
+
+def payment_settle_now_or_later(*, booking_id: int) -> None:
+    _now_or_later(payment_settle, "payment_settle_task", booking_id)
+
+
+def payments_needing_action(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> dict[str, list[int]]:
+    """Booking ids whose payment lags behind the booking state (for the reconciler)."""
+    cutoff = timezone.now() - older_than
+    recent = Q(updated_at__lt=cutoff)
+    capture = Payment.objects.filter(recent, status=P.AUTHORIZED, booking__status__in=CAPTURE_STATES)
+    release = Payment.objects.filter(
+        recent, status__in=[P.AUTHORIZED, P.CREATED], booking__status__in=RELEASE_STATES
+    ).exclude(intent_id="")
+    settle = Payment.objects.filter(recent, booking__status__in=CANCELLED_STATES).filter(
+        Q(status=P.AUTHORIZED)
+        | Q(status__in=[P.CAPTURED, P.PARTIALLY_REFUNDED], amount_refunded__lt=F("booking__refund_amount"))
+    )
+    return {
+        "payment_capture_task": list(capture.values_list("booking_id", flat=True)[:500]),
+        "payment_release_task": list(release.values_list("booking_id", flat=True)[:500]),
+        "payment_settle_task": list(settle.values_list("booking_id", flat=True)[:500]),
+    }
+
+
+def payments_reconcile() -> dict[str, int]:
+    """Run every lagging payment step once (beat). Failures stay for the next run."""
+    done: dict[str, int] = {}
+    steps = {
+        "payment_capture_task": payment_capture,
+        "payment_release_task": payment_release,
+        "payment_settle_task": payment_settle,
+    }
+    for task_name, booking_ids in payments_needing_action().items():
+        count = 0
+        for booking_id in booking_ids:
+            try:
+                count += bool(steps[task_name](booking_id=booking_id))
+            except PaymentError as exc:
+                logger.warning("reconcile %s for booking %s failed: %s", task_name, booking_id, exc.code)
+        done[task_name] = count
+    return done

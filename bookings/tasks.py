@@ -1,0 +1,94 @@
+"""Celery tasks of the bookings app: thin wrappers around services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Booking, BookingStatus, PayoutEntry
+from .payments.gateway import PaymentError
+from .services import outbox, payments
+from .services.booking import booking_expire, hold_minutes
+
+logger = logging.getLogger(__name__)
+S = BookingStatus
+
+RETRY = {
+    "autoretry_for": (PaymentError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "acks_late": True,
+}
+
+
+@shared_task(**RETRY)
+def payment_capture_task(booking_id: int) -> bool:
+    return payments.payment_capture(booking_id=booking_id)
+
+
+@shared_task(**RETRY)
+def payment_release_task(booking_id: int) -> bool:
+    return payments.payment_release(booking_id=booking_id)
+
+
+@shared_task(**RETRY)
+def payment_settle_task(booking_id: int) -> bool:
+    return payments.payment_settle(booking_id=booking_id)
+
+
+@shared_task
+def payments_reconcile_task() -> dict:
+    return payments.payments_reconcile()
+
+
+@shared_task
+def bookings_expire_stale_task() -> int:
+    """Release holds whose payment never finished and requests the host never answered."""
+    now = timezone.now()
+    stale_holds = Booking.objects.filter(
+        status=S.PENDING_PAYMENT, created_at__lt=now - dt.timedelta(minutes=hold_minutes())
+    ).values_list("pk", flat=True)
+    lapsed_requests = Booking.objects.filter(status=S.AWAITING_HOST, expires_at__lt=now).values_list("pk", flat=True)
+    expired = 0
+    for booking_id in list(stale_holds[:1000]):
+        expired += booking_expire(booking_id=booking_id, reason="payment not completed in time")
+    for booking_id in list(lapsed_requests[:1000]):
+        expired += booking_expire(booking_id=booking_id, reason="the host did not answer within 24 hours")
+    return expired
+
+
+@shared_task
+def bookings_complete_finished_task() -> int:
+    """Confirmed stays whose check-out has passed become completed (opens reviews)."""
+    from .state import booking_transition
+
+    done = 0
+    for booking_id in Booking.objects.filter(status=S.CONFIRMED, check_out__lte=timezone.localdate()).values_list(
+        "pk", flat=True
+    )[:2000]:
+        with transaction.atomic():
+            booking = Booking.objects.select_for_update().get(pk=booking_id)
+            if booking.status == S.CONFIRMED:
+                booking_transition(booking, S.COMPLETED, reason="check-out passed")
+                done += 1
+    return done
+
+
+@shared_task
+def payouts_release_due_task() -> int:
+    return PayoutEntry.objects.filter(
+        status=PayoutEntry.Status.SCHEDULED,
+        release_at__lte=timezone.now(),
+        booking__status__in=[S.CONFIRMED, S.COMPLETED],
+    ).update(status=PayoutEntry.Status.RELEASED, released_at=timezone.now())
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=5)
+def outbox_dispatch_task() -> int:
+    return outbox.outbox_dispatch()

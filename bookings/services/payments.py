@@ -83,11 +83,12 @@ def payment_settle(*, booking_id: int) -> bool:
                 gateway.cancel(intent_id=payment.intent_id, idempotency_key=f"booking-{booking_id}-cancel")
                 payment.status = P.RELEASED
             else:
+                # A different key from the full capture's: same key, other params is an error at Stripe.
                 gateway.capture(
                     intent_id=payment.intent_id,
                     amount=kept,
                     currency=payment.currency,
-                    idempotency_key=f"booking-{booking_id}-capture",
+                    idempotency_key=f"booking-{booking_id}-capture-{kept}",
                 )
                 payment.status = P.PARTIALLY_REFUNDED if due > 0 else P.CAPTURED
             payment.amount_refunded = due

@@ -9,10 +9,18 @@ MAX_AVATAR_BYTES = 5 * 1024 * 1024
 
 
 class SignUpForm(forms.Form):
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, required=False, label="Last name")
-    email = forms.EmailField(label="Email")
-    password = forms.CharField(widget=forms.PasswordInput, label="Password", help_text="At least 10 characters.")
+    first_name = forms.CharField(
+        max_length=150, label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, required=False, label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Password",
+        help_text="At least 10 characters.",
+    )
 
     def save(self) -> User:
         try:
@@ -25,7 +33,21 @@ class SignUpForm(forms.Form):
 
 
 class LoginForm(auth_forms.AuthenticationForm):
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+
+    def clean_username(self) -> str:
+        # Emails are stored lower-cased; "Ana@Example.com" must log in as well.
+        return self.cleaned_data["username"].strip().lower()
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """The avatar picker, worded for people rather than files."""
+
+    initial_text = "Current photo"
+    input_text = "Upload a new photo"
+    clear_checkbox_label = "Remove my photo"
 
 
 class ProfileForm(forms.ModelForm):
@@ -36,7 +58,11 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "about", "phone", "avatar"]
-        widgets = {"about": forms.Textarea(attrs={"rows": 4})}
+        labels = {"about": "About you", "phone": "Phone number", "avatar": "Profile photo"}
+        widgets = {
+            "about": forms.Textarea(attrs={"rows": 4}),
+            "avatar": PhotoInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

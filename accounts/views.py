@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from listings.selectors import listing_public_for_host
+
 from .forms import LoginForm, ProfileForm, SignUpForm
 from .models import User
 
@@ -61,4 +63,5 @@ def profile_edit(request):
 def profile_detail(request, pk: int):
     """Public profile: what guests and hosts may see of each other."""
     profile = get_object_or_404(User, pk=pk, is_active=True)
-    return render(request, "accounts/profile_detail.html", {"profile": profile})
+    listings = listing_public_for_host(host_id=profile.pk)
+    return render(request, "accounts/profile_detail.html", {"profile": profile, "listings": listings})

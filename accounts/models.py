@@ -37,8 +37,14 @@ class UserManager(BaseUserManager):
 
 
 def avatar_upload_to(instance: "User", filename: str) -> str:
-    # Never trust the client's file name; the extension comes from the verified format.
-    return f"avatars/{instance.pk or 'new'}/{filename}"
+    """A random name: the client's file name is never trusted nor shown (it may carry personal data)."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in {".jpg", ".jpeg", ".png", ".webp", ".gif"}:
+        suffix = ".img"
+    return f"avatars/{uuid.uuid4().hex}{suffix}"
 
 
 class User(AbstractUser):
@@ -67,4 +73,5 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.first_name or self.email.split("@")[0]
+        """The public name: the first name only (never the email, which is private)."""
+        return self.first_name or "Airbnb member"

@@ -245,25 +245,34 @@ def booking_create(
             intent_id=intent_id, payment_method=payment_method, idempotency_key=f"booking-{booking.pk}-authorize"
         )
     except PaymentError as exc:
-        _compensate_failed_payment(booking_id=booking.pk, error=exc)
+        _compensate_failed_payment(booking_id=booking.pk, listing_id=booking.listing_id, error=exc)
         if isinstance(exc, CardDeclined):
             raise PaymentDeclined(exc.message, code=exc.code) from None
         raise PaymentsUnavailable() from None
     except BaseException as exc:
         # Anything unexpected: never leave the nights held by a booking nobody will finish.
-        _compensate_failed_payment(booking_id=booking.pk, error=PaymentError(str(exc)[:300], code="internal_error"))
+        _compensate_failed_payment(
+            booking_id=booking.pk,
+            listing_id=booking.listing_id,
+            error=PaymentError(str(exc)[:300], code="internal_error"),
+        )
         raise
 
-    booking = _after_authorization(booking_id=booking.pk, capture_before=authorization.capture_before)
+    booking = _after_authorization(
+        booking_id=booking.pk, listing_id=booking.listing_id, capture_before=authorization.capture_before
+    )
     if booking.status == S.CONFIRMED:
         payments.payment_capture_now_or_later(booking_id=booking.pk)
     return booking
 
 
-def _compensate_failed_payment(*, booking_id: int, error: PaymentError) -> None:
+LOCK_ONLY = ("id",)
+PAYOUT_FIELDS = ("id", "host_id", "check_in_time")
+
+
+def _compensate_failed_payment(*, booking_id: int, listing_id: int, error: PaymentError) -> None:
     with transaction.atomic():
-        booking = Booking.objects.select_related("listing").get(pk=booking_id)
-        listing_lock(listing_id=booking.listing_id)
+        listing_lock(listing_id=listing_id, fields=LOCK_ONLY)
         booking = Booking.objects.select_for_update().get(pk=booking_id)
         if booking.status == S.PENDING_PAYMENT:
             booking_transition(booking, S.PAYMENT_FAILED, reason=f"payment failed: {error.code}")
@@ -279,10 +288,9 @@ def _compensate_failed_payment(*, booking_id: int, error: PaymentError) -> None:
         payments.payment_release_now_or_later(booking_id=booking_id)
 
 
-def _after_authorization(*, booking_id: int, capture_before) -> Booking:
+def _after_authorization(*, booking_id: int, listing_id: int, capture_before) -> Booking:
     with transaction.atomic():
-        booking = Booking.objects.get(pk=booking_id)
-        listing = listing_lock(listing_id=booking.listing_id)
+        listing = listing_lock(listing_id=listing_id, fields=PAYOUT_FIELDS)
         booking = Booking.objects.select_for_update().get(pk=booking_id)
         Payment.objects.filter(booking_id=booking_id).update(
             status=PaymentStatus.AUTHORIZED, capture_before=capture_before

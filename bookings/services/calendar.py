@@ -30,9 +30,16 @@ class NightsBooked(Conflict):
     default_detail = "Some of these nights are booked."
 
 
-def listing_lock(*, listing_id: int) -> Listing:
-    """``SELECT ... FOR UPDATE`` on the listing row: the one lock every calendar write takes first."""
-    return Listing.objects.select_for_update().get(pk=listing_id)
+def listing_lock(*, listing_id: int, fields: tuple[str, ...] | None = None) -> Listing:
+    """``SELECT ... FOR UPDATE`` on the listing row: the one lock every calendar write takes first.
+
+    ``fields`` limits the columns read when the caller needs only a few (the lock
+    is the same row lock either way).
+    """
+    queryset = Listing.objects.select_for_update()
+    if fields:
+        queryset = queryset.only(*fields)
+    return queryset.get(pk=listing_id)
 
 
 def calendar_refresh_unavailable(*, listing_id: int) -> None:

@@ -46,6 +46,22 @@ class GatewayUnavailable(PaymentError):
     """Network failure, timeout or a 5xx from the gateway: retry later."""
 
     transient = True
+    trips_breaker = True
+
+
+class CardProcessingError(GatewayUnavailable):
+    """The issuer could not process this card right now ("try again").
+
+    Transient for this card, but says nothing about the gateway's health, so it does
+    not count towards the circuit breaker (five unlucky cards must not stop payments
+    for everyone).
+    """
+
+    trips_breaker = False
+
+
+class AlreadyCaptured(PaymentError):
+    """The gateway says the intent was already captured (e.g. a capture whose answer was lost)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,7 @@ class PaymentGateway(Protocol):
 breaker = pybreaker.CircuitBreaker(
     fail_max=getattr(settings, "PAYMENTS_BREAKER_FAIL_MAX", 5),
     reset_timeout=getattr(settings, "PAYMENTS_BREAKER_RESET_SECONDS", 30),
-    exclude=[lambda exc: not getattr(exc, "transient", True)],
+    exclude=[lambda exc: not getattr(exc, "transient", True) or not getattr(exc, "trips_breaker", True)],
     name="payments",
 )
 

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .gateway import Authorization, CardDeclined, GatewayUnavailable
+from .gateway import Authorization, CardDeclined, CardProcessingError, GatewayUnavailable
 
 CARD_NUMBERS = {
     "4242424242424242": "pm_card_visa",
@@ -87,7 +87,7 @@ class LocalGateway:
         if method == "pm_card_chargeDeclinedInsufficientFunds":
             raise CardDeclined("Your card has insufficient funds.", code="insufficient_funds")
         if method == "pm_card_chargeDeclinedProcessingError":
-            raise GatewayUnavailable(
+            raise CardProcessingError(
                 "An error occurred while processing your card. Try again.", code="processing_error"
             )
         if method == "pm_card_timeout":

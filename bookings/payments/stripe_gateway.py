@@ -1,49 +1,82 @@
 """The Stripe adapter: PaymentIntents with manual capture, through the real SDK.
 
 ``STRIPE_API_BASE`` points the SDK elsewhere (tests run it against a local server
-speaking the subset of Stripe's API used here). Network errors, timeouts, 429 and
-5xx map to ``GatewayUnavailable`` (retried by the saga); card errors map to
-``CardDeclined``. Every call sends the idempotency key the saga derived.
+speaking the subset of Stripe's API used here). Network errors, timeouts, 409, 429
+and 5xx map to ``GatewayUnavailable`` (retried by the saga with the same key); card
+errors map to ``CardDeclined``. Every call sends the idempotency key the saga derived.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import stripe
 from django.conf import settings
 
-from .gateway import Authorization, CardDeclined, GatewayUnavailable, PaymentError, minor_units
+from .gateway import (
+    AlreadyCaptured,
+    Authorization,
+    CardDeclined,
+    CardProcessingError,
+    GatewayUnavailable,
+    PaymentError,
+    minor_units,
+)
+
+# Card errors that say "try again" rather than "this card will not pay" (as LocalGateway).
+TRANSIENT_CARD_CODES = {"processing_error"}
+
+
+@functools.lru_cache(maxsize=8)
+def _client(api_key: str, api_base: str, timeout: float) -> stripe.StripeClient:
+    """One client per configuration, shared by every call so HTTP connections are reused.
+
+    ``requests`` is a dependency of ``stripe``, so ``RequestsClient`` is always
+    available; it is the SDK client that takes a timeout (the SDK's default is 80 s,
+    and its urllib fallback has none). Its sessions are per thread.
+    """
+    return stripe.StripeClient(
+        api_key,
+        base_addresses={"api": api_base} if api_base else None,
+        max_network_retries=0,  # the saga retries, with the same idempotency key
+        http_client=stripe.RequestsClient(timeout=timeout),
+    )
 
 
 class StripeGateway:
     name = "stripe"
 
     def __init__(self) -> None:
-        base = getattr(settings, "STRIPE_API_BASE", "") or None
-        self.client = stripe.StripeClient(
+        self.client = _client(
             settings.STRIPE_SECRET_KEY,
-            base_addresses={"api": base} if base else None,
-            max_network_retries=0,  # the saga retries with the same idempotency key
-            http_client=stripe.RequestsClient(timeout=float(getattr(settings, "PAYMENTS_TIMEOUT_SECONDS", 5)))
-            if _has_requests()
-            else None,
+            getattr(settings, "STRIPE_API_BASE", "") or "",
+            float(getattr(settings, "PAYMENTS_TIMEOUT_SECONDS", 5)),
         )
 
     def _call(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except stripe.CardError as exc:
-            raise CardDeclined(exc.user_message or "Your card was declined.", code=exc.code or "card_declined") from exc
+            error = (exc.json_body or {}).get("error") or {}
+            code = failure_code(exc.code, error.get("decline_code"))
+            message = exc.user_message or "Your card was declined."
+            if code in TRANSIENT_CARD_CODES:
+                raise CardProcessingError(message, code=code) from exc
+            raise CardDeclined(message, code=code) from exc
+        except stripe.InvalidRequestError as exc:
+            if exc.param == "payment_method":
+                raise CardDeclined("This payment method is not recognised.", code="invalid_payment_method") from exc
+            raise PaymentError(exc.user_message or str(exc), code=exc.code or "invalid_request") from exc
         except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
             raise GatewayUnavailable("The payment gateway did not answer.", code="gateway_unavailable") from exc
-        except stripe.APIError as exc:  # 5xx
+        except stripe.APIError as exc:  # 5xx, and 409 (a concurrent request with the same key)
             raise GatewayUnavailable("The payment gateway had an error.", code="gateway_error") from exc
-        except stripe.StripeError as exc:
-            raise PaymentError(
-                exc.user_message or str(exc), code=getattr(exc, "code", None) or "payment_error"
-            ) from exc
+        except stripe.IdempotencyError as exc:  # a key reused with other parameters: a bug, not a retry
+            raise PaymentError(exc.user_message or str(exc), code="idempotency_error") from exc
+        except stripe.StripeError as exc:  # authentication, permission: configuration, not a retry
+            raise PaymentError(exc.user_message or str(exc), code=exc.code or "payment_error") from exc
 
     def create_intent(self, *, amount: Decimal, currency: str, idempotency_key: str, metadata: dict) -> str:
         intent = self._call(
@@ -63,30 +96,39 @@ class StripeGateway:
         intent = self._call(
             self.client.v1.payment_intents.confirm,
             intent_id,
-            params={"payment_method": payment_method},
+            # The charge carries ``capture_before`` (when the hold lapses); unexpanded it is only an id.
+            params={"payment_method": payment_method, "expand": ["latest_charge"]},
             options={"idempotency_key": idempotency_key},
         )
         if intent.status != "requires_capture":
             raise CardDeclined(f"The payment could not be authorised ({intent.status}).", code="authorization_failed")
-        capture_before = None
-        charge = getattr(intent, "latest_charge", None)
-        details = getattr(charge, "payment_method_details", None) if not isinstance(charge, str) else None
-        card = getattr(details, "card", None) if details else None
-        if card is not None and getattr(card, "capture_before", None):
-            capture_before = dt.datetime.fromtimestamp(card.capture_before, tz=dt.UTC)
-        return Authorization(intent_id=intent.id, capture_before=capture_before)
+        return Authorization(intent_id=intent.id, capture_before=_capture_before(intent))
 
     def capture(self, *, intent_id: str, amount: Decimal | None, currency: str, idempotency_key: str) -> None:
         params = {} if amount is None else {"amount_to_capture": minor_units(amount, currency)}
-        self._call(
-            self.client.v1.payment_intents.capture,
-            intent_id,
-            params=params,
-            options={"idempotency_key": idempotency_key},
-        )
+        try:
+            self._call(
+                self.client.v1.payment_intents.capture,
+                intent_id,
+                params=params,
+                options={"idempotency_key": idempotency_key},
+            )
+        except PaymentError as exc:
+            if _intent_status_in_error(exc.__cause__) == "succeeded":
+                raise AlreadyCaptured("The payment was already captured.", code="already_captured") from exc
+            raise
 
     def cancel(self, *, intent_id: str, idempotency_key: str) -> None:
-        self._call(self.client.v1.payment_intents.cancel, intent_id, options={"idempotency_key": idempotency_key})
+        try:
+            self._call(self.client.v1.payment_intents.cancel, intent_id, options={"idempotency_key": idempotency_key})
+        except PaymentError as exc:
+            # Already cancelled (the hold lapsed, or a void whose answer was lost went
+            # through): the goal is reached, and retrying would fail forever.
+            status = _intent_status_in_error(exc.__cause__)
+            if status == "succeeded":
+                raise AlreadyCaptured("The payment was already captured.", code="already_captured") from exc
+            if status != "canceled":
+                raise
 
     def refund(self, *, intent_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
         refund = self._call(
@@ -97,9 +139,37 @@ class StripeGateway:
         return refund.id
 
 
-def _has_requests() -> bool:
-    try:
-        import requests  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def failure_code(code: str | None, decline_code: str | None) -> str:
+    """Our failure code for a Stripe card error: the specific decline reason when there is one.
+
+    Stripe answers ``code=card_declined`` with ``decline_code=insufficient_funds``
+    and the like; LocalGateway reports ``insufficient_funds`` itself.
+    """
+    code = code or "card_declined"
+    if code == "card_declined" and decline_code and decline_code != "generic_decline":
+        return decline_code
+    return code
+
+
+def major_units(amount: int, currency: str) -> Decimal:
+    """The inverse of ``minor_units``: a Stripe integer amount as a Decimal in the currency's units."""
+    factor = minor_units(Decimal(1), currency)
+    return (Decimal(amount) / factor).quantize(Decimal("0.01"))
+
+
+def _intent_status_in_error(exc: BaseException | None) -> str | None:
+    """The PaymentIntent status Stripe attaches to a ``payment_intent_unexpected_state`` error."""
+    if not isinstance(exc, stripe.InvalidRequestError) or exc.code != "payment_intent_unexpected_state":
+        return None
+    intent = ((exc.json_body or {}).get("error") or {}).get("payment_intent") or {}
+    return intent.get("status")
+
+
+def _capture_before(intent) -> dt.datetime | None:
+    """``latest_charge.payment_method_details.card.capture_before`` (a Unix time), if present."""
+    charge = intent.to_dict().get("latest_charge")  # a StripeObject is not a dict
+    if not charge or isinstance(charge, str):
+        return None
+    card = (charge.get("payment_method_details") or {}).get("card") or {}
+    timestamp = card.get("capture_before")
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC) if timestamp else None

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import BookingStatus, Payment, PaymentStatus
-from ..payments.gateway import PaymentError, get_gateway
+from ..payments.gateway import AlreadyCaptured, PaymentError, get_gateway
 
 logger = logging.getLogger(__name__)
 S = BookingStatus
@@ -39,12 +39,15 @@ def payment_capture(*, booking_id: int) -> bool:
         payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
         if payment.status != P.AUTHORIZED or payment.booking.status not in CAPTURE_STATES:
             return False
-        get_gateway().capture(
-            intent_id=payment.intent_id,
-            amount=None,
-            currency=payment.currency,
-            idempotency_key=f"booking-{booking_id}-capture",
-        )
+        try:
+            get_gateway().capture(
+                intent_id=payment.intent_id,
+                amount=None,
+                currency=payment.currency,
+                idempotency_key=f"booking-{booking_id}-capture",
+            )
+        except AlreadyCaptured:
+            pass  # an earlier capture went through but its answer was lost: the goal is reached
         payment.status = P.CAPTURED
         payment.save(update_fields=["status", "updated_at"])
     return True
@@ -58,9 +61,21 @@ def payment_release(*, booking_id: int) -> bool:
             return False
         if payment.status not in (P.AUTHORIZED, P.CREATED):
             return False
-        get_gateway().cancel(intent_id=payment.intent_id, idempotency_key=f"booking-{booking_id}-cancel")
-        payment.status = P.RELEASED
-        payment.save(update_fields=["status", "updated_at"])
+        gateway = get_gateway()
+        try:
+            gateway.cancel(intent_id=payment.intent_id, idempotency_key=f"booking-{booking_id}-cancel")
+            payment.status = P.RELEASED
+        except AlreadyCaptured:
+            # Money was taken for a booking that will not happen: give all of it back.
+            gateway.refund(
+                intent_id=payment.intent_id,
+                amount=payment.amount,
+                currency=payment.currency,
+                idempotency_key=f"booking-{booking_id}-refund-release",
+            )
+            payment.status = P.REFUNDED
+            payment.amount_refunded = payment.amount
+        payment.save(update_fields=["status", "amount_refunded", "updated_at"])
     return True
 
 
@@ -69,6 +84,8 @@ def payment_settle(*, booking_id: int) -> bool:
 
     Authorised only: capture what is kept (releasing the rest) or void it all.
     Captured: refund the difference between the refund due and what was refunded.
+    If the gateway reveals that a full capture already went through (its answer was
+    lost), the payment is treated as captured and the difference refunded.
     """
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
@@ -78,36 +95,41 @@ def payment_settle(*, booking_id: int) -> bool:
         gateway = get_gateway()
         due = min(booking.refund_amount, payment.amount)
         if payment.status == P.AUTHORIZED:
-            kept = payment.amount - due
-            if kept <= 0:
-                gateway.cancel(intent_id=payment.intent_id, idempotency_key=f"booking-{booking_id}-cancel")
-                payment.status = P.RELEASED
-            else:
-                # A different key from the full capture's: same key, other params is an error at Stripe.
-                gateway.capture(
-                    intent_id=payment.intent_id,
-                    amount=kept,
-                    currency=payment.currency,
-                    idempotency_key=f"booking-{booking_id}-capture-{kept}",
-                )
-                payment.status = P.PARTIALLY_REFUNDED if due > 0 else P.CAPTURED
-            payment.amount_refunded = due
-        elif payment.status in (P.CAPTURED, P.PARTIALLY_REFUNDED):
-            missing = due - payment.amount_refunded
-            if missing <= 0:
-                return False
+            try:
+                _settle_authorized(gateway, payment, booking_id, due)
+            except AlreadyCaptured:
+                payment.status = P.CAPTURED
+        if payment.status in (P.CAPTURED, P.PARTIALLY_REFUNDED) and payment.amount_refunded < due:
             gateway.refund(
                 intent_id=payment.intent_id,
-                amount=missing,
+                amount=due - payment.amount_refunded,
                 currency=payment.currency,
                 idempotency_key=f"booking-{booking_id}-refund-{due}",
             )
             payment.amount_refunded = due
             payment.status = P.REFUNDED if due >= payment.amount else P.PARTIALLY_REFUNDED
-        else:
+        elif payment.status not in (P.RELEASED, P.PARTIALLY_REFUNDED, P.CAPTURED, P.REFUNDED):
             return False
         payment.save(update_fields=["status", "amount_refunded", "updated_at"])
     return True
+
+
+def _settle_authorized(gateway, payment: Payment, booking_id: int, due) -> None:
+    """Only a hold exists: void it all, or capture what the guest keeps paying."""
+    kept = payment.amount - due
+    if kept <= 0:
+        gateway.cancel(intent_id=payment.intent_id, idempotency_key=f"booking-{booking_id}-cancel")
+        payment.status = P.RELEASED
+    else:
+        # A different key from the full capture's: same key, other params is an error at Stripe.
+        gateway.capture(
+            intent_id=payment.intent_id,
+            amount=kept,
+            currency=payment.currency,
+            idempotency_key=f"booking-{booking_id}-capture-{kept}",
+        )
+        payment.status = P.PARTIALLY_REFUNDED if due > 0 else P.CAPTURED
+    payment.amount_refunded = due
 
 
 def _now_or_later(step, task_name: str, booking_id: int) -> None:

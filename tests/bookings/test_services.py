@@ -404,3 +404,11 @@ def test_invalid_ranges_rejected(instant, start, end):
     with pytest.raises(cal.CalendarRangeInvalid):
         cal.calendar_block_range(listing=instant, start=days(start), end=days(end))
     assert taken(instant) == []
+
+
+def test_card_processing_errors_do_not_open_the_breaker(guest, instant):
+    for start in range(breaker.fail_max + 2):
+        with pytest.raises(svc.PaymentsUnavailable):
+            book(guest=guest, listing=instant, start=10 + 2 * start, nights=1, card=PROCESSING_ERROR)
+    assert breaker.current_state == "closed"
+    assert book(guest=guest, listing=instant, start=50, nights=1).status == S.CONFIRMED

@@ -88,3 +88,13 @@ def test_production_refuses_missing_secret_key():
     )
     assert result.returncode == 2
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_with_stripe_requires_its_secrets():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRIPE_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "airbnb.settings.prod", "SECRET_KEY": "k" * 60, "PAYMENT_GATEWAY": "stripe"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "STRIPE_SECRET_KEY" in result.stderr

@@ -1,0 +1,60 @@
+"""Stripe's webhook endpoint: ``POST /api/v1/payments/stripe/webhook/``.
+
+A plain Django view rather than a DRF one: the signature is computed over the raw
+body, Stripe authenticates by that signature (no session, no token, no CSRF), and
+Stripe must never be throttled. Being outside DRF it is also outside the OpenAPI
+schema, which documents the API our clients call. The work happens in
+``bookings.services.webhooks``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import stripe
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from airbnb.api.errors import error_body
+
+from .services.webhooks import WebhookEventInvalid, stripe_event_handle
+
+logger = logging.getLogger(__name__)
+
+
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=status)
+
+
+@csrf_exempt
+def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    """Verify the ``Stripe-Signature`` (300 s tolerance) and apply the event once.
+
+    200 ``{"status": "processed" | "duplicate" | "ignored"}``; 400 for a missing or
+    bad signature or a payload that is not an event (Stripe retries nothing we
+    could not read); 503 while no webhook secret is configured (Stripe retries).
+    """
+    if request.method != "POST":
+        response = _error(405, "method_not_allowed", "Use POST.")
+        response["Allow"] = "POST"
+        return response
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
+        return _error(503, "webhooks_not_configured", "Stripe webhooks are not configured on this server.")
+    signature = request.headers.get("Stripe-Signature")
+    if not signature:
+        return _error(400, "signature_missing", "The Stripe-Signature header is missing.")
+    try:
+        event = stripe.Webhook.construct_event(request.body, signature, secret)
+    except stripe.SignatureVerificationError:
+        return _error(400, "signature_invalid", "The Stripe-Signature does not match this payload, or is too old.")
+    except (ValueError, AttributeError):
+        # ValueError: not UTF-8 or not JSON; AttributeError: JSON that is not an object.
+        return _error(400, "payload_invalid", "The payload is not a Stripe event.")
+    try:
+        result = stripe_event_handle(event=event.to_dict())
+    except WebhookEventInvalid as exc:
+        return _error(400, exc.default_code, str(exc.detail))
+    return JsonResponse({"status": result})

@@ -52,3 +52,14 @@ AMENITIES: list[tuple[str, str, str, str]] = [
 
 AMENITY_CODES = frozenset(code for code, *_ in AMENITIES)
 ICONS = sorted({icon for *_, icon in AMENITIES})
+
+
+def amenity_catalogue_load(amenity_model) -> None:
+    """Insert or update the catalogue rows (used by the data migration and by tests).
+
+    Takes the model class so the migration can pass its historical model.
+    """
+    for order, (code, name, category, icon) in enumerate(AMENITIES):
+        amenity_model.objects.update_or_create(
+            code=code, defaults={"name": name, "category": category, "icon": icon, "sort_order": order}
+        )

@@ -13,6 +13,24 @@ from tests.accounts.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _amenity_catalogue(request, django_db_setup, django_db_blocker):
+    """Keep the amenity catalogue (loaded by a data migration) in place for every DB test.
+
+    ``transaction=True`` tests end with a flush that empties every table, the
+    catalogue included; with ``--reuse-db`` it would stay empty for later tests.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        from listings.catalogue import amenity_catalogue_load
+        from listings.models import Amenity
+
+        with django_db_blocker.unblock():
+            if Amenity.objects.count() < 30:
+                amenity_catalogue_load(Amenity)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
     yield

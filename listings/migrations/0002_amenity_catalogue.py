@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from listings.catalogue import AMENITIES
+    from listings.catalogue import amenity_catalogue_load
 
-    Amenity = apps.get_model("listings", "Amenity")
-    for order, (code, name, category, icon) in enumerate(AMENITIES):
-        Amenity.objects.update_or_create(
-            code=code, defaults={"name": name, "category": category, "icon": icon, "sort_order": order}
-        )
+    amenity_catalogue_load(apps.get_model("listings", "Amenity"))
 
 
 class Migration(migrations.Migration):

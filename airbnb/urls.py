@@ -16,6 +16,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    # Before "rooms/": the checkout /rooms/<id>/book/ would otherwise match a listing slug.
+    path("", include("bookings.urls")),
     path("rooms/", include("listings.urls")),
     path("search/", include("search.urls")),
     path("admin/", admin.site.urls),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -12,16 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from listings.models import Listing, ListingStatus
-from pricing.selectors import price_quote
 
 from ..models import Booking, BookingStatus, CalendarNight
-from ..selectors import (
-    booking_list_for_guest,
-    booking_list_for_host,
-    booking_visible_to,
-    calendar_nearest_available,
-    calendar_nights,
-)
+from ..quotes import booking_box
+from ..selectors import booking_list_for_guest, booking_list_for_host, booking_visible_to
 from ..services import booking as booking_services
 from ..services import calendar as calendar_services
 from ..services.idempotency import IdempotencyKeyInvalid, idempotent
@@ -217,50 +210,8 @@ class ListingQuoteView(APIView):
         listing = _public_listing(pk)
         data = QuoteInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        check_in, check_out, guests = (data.validated_data[k] for k in ("check_in", "check_out", "guests"))
-        today = timezone.localdate()
-        reason = None
-        try:
-            booking_services.booking_validate_request(
-                listing=listing,
-                guest=request.user if request.user.is_authenticated else _Anonymous(),
-                check_in=check_in,
-                check_out=check_out,
-                guests=guests,
-                today=today,
-            )
-        except booking_services.BookingInvalid as exc:
-            reason = {"code": exc.detail.code, "message": str(exc.detail)}
-        rows = calendar_nights(listing_id=listing.pk, start=check_in, end=check_out)
-        arrival = rows.get(check_in)
-        min_nights = arrival.min_nights if arrival and arrival.min_nights else listing.min_nights
-        if reason is None and (check_out - check_in).days < min_nights:
-            reason = {"code": "stay_too_short", "message": f"Stays starting then need at least {min_nights} nights."}
-        taken = any(row.status != "available" for row in rows.values())
-        if reason is None and taken:
-            reason = {"code": "dates_unavailable", "message": "These dates are not available."}
-        alternatives = []
-        if taken and check_in >= today:
-            alternatives = [
-                {"check_in": a.isoformat(), "check_out": b.isoformat()}
-                for a, b in calendar_nearest_available(
-                    listing=listing, check_in=check_in, nights=(check_out - check_in).days, today=today
-                )
-            ]
-        quote = price_quote(
-            listing=listing,
-            check_in=check_in,
-            check_out=check_out,
-            guests=guests,
-            night_prices={d: r.price for d, r in rows.items() if r.price is not None},
-        )
-        return Response(
-            {"available": reason is None, "reason": reason, "quote": quote.as_dict(), "alternatives": alternatives}
-        )
-
-
-class _Anonymous:
-    pk = None
+        box = booking_box(listing=listing, user=request.user, **data.validated_data)
+        return Response(box.as_dict())
 
 
 class ListingCalendarView(APIView):

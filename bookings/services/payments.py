@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..models import BookingStatus, Payment, PaymentStatus
+from ..models import Booking, BookingStatus, Payment, PaymentStatus
 from ..payments.gateway import AlreadyCaptured, PaymentError, get_gateway
 
 logger = logging.getLogger(__name__)
@@ -34,23 +34,31 @@ CANCELLED_STATES = (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST)
 
 
 def payment_capture(*, booking_id: int) -> bool:
-    """Capture the authorised amount of a confirmed booking. Returns whether it captured."""
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
-        if payment.status != P.AUTHORIZED or payment.booking.status not in CAPTURE_STATES:
-            return False
-        try:
-            get_gateway().capture(
-                intent_id=payment.intent_id,
-                amount=None,
-                currency=payment.currency,
-                idempotency_key=f"booking-{booking_id}-capture",
-            )
-        except AlreadyCaptured:
-            pass  # an earlier capture went through but its answer was lost: the goal is reached
-        payment.status = P.CAPTURED
-        payment.save(update_fields=["status", "updated_at"])
-    return True
+    """Capture the authorised amount of a confirmed booking. Returns whether it captured.
+
+    No row lock here (this runs inline on every Instant Book): the gateway call is
+    idempotent by key, and the state change is a conditional UPDATE that does
+    nothing if a concurrent step (a cancellation's settle) already moved the
+    payment on. If that settle voided the hold first, the capture fails at the
+    gateway and the retry finds nothing left to do.
+    """
+    payment = Payment.objects.filter(booking_id=booking_id).values("status", "intent_id", "currency").first()
+    booking_status = Booking.objects.filter(pk=booking_id).values_list("status", flat=True).first()
+    if not payment or payment["status"] != P.AUTHORIZED or booking_status not in CAPTURE_STATES:
+        return False
+    try:
+        get_gateway().capture(
+            intent_id=payment["intent_id"],
+            amount=None,
+            currency=payment["currency"],
+            idempotency_key=f"booking-{booking_id}-capture",
+        )
+    except AlreadyCaptured:
+        pass  # an earlier capture went through but its answer was lost: the goal is reached
+    updated = Payment.objects.filter(booking_id=booking_id, status=P.AUTHORIZED).update(
+        status=P.CAPTURED, updated_at=timezone.now()
+    )
+    return bool(updated)
 
 
 def payment_release(*, booking_id: int) -> bool:

@@ -1,0 +1,482 @@
+"""Booking pages: checkout, the guest's trips and the host's reservations.
+
+Views parse a form, call one service and render or redirect. Who may see a
+booking is decided here by querying only the user's own bookings, so a stranger
+gets the same 404 as for a booking that does not exist.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from airbnb.api.errors import ApiError, Conflict
+from listings.models import Listing, ListingPhoto
+from listings.selectors import listing_get_public, listing_public_place
+
+from .forms import TEST_CARDS, CheckoutForm, ReasonForm, StayForm, local_gateway_in_use
+from .models import Booking, BookingStatus
+from .policies import POLICY_TEXT
+from .quotes import booking_box, breakdown_lines
+from .selectors import booking_list_for_guest, booking_list_for_host
+from .services.booking import (
+    BookingInvalid,
+    DatesUnavailable,
+    ListingNotBookable,
+    PaymentDeclined,
+    PaymentsUnavailable,
+    booking_accept,
+    booking_cancel_by_guest,
+    booking_cancel_by_host,
+    booking_cancellation_preview,
+    booking_create,
+    booking_decline,
+)
+from .services.idempotency import IdempotencyInProgress, IdempotencyKeyReused, idempotent
+
+S = BookingStatus
+WEB_SCOPE = "booking_create_web"
+# How long a double submission waits for the first one to finish before giving up.
+IN_PROGRESS_WAIT_SECONDS = 8.0
+
+CANCELLED_STATUSES = (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST, S.DECLINED, S.EXPIRED, S.PAYMENT_FAILED)
+ADDRESS_VISIBLE_STATUSES = (S.CONFIRMED, S.COMPLETED)
+
+MESSAGES = {
+    "card_declined": "Your card was declined. Your dates are still free — try another card.",
+    "insufficient_funds": (
+        "Your card was declined for insufficient funds. Your dates are still free — try another card."
+    ),
+    "payments_unavailable": "We couldn't reach the payment service. Nothing was charged; please try again.",
+    "in_progress": "We're still processing this booking. Check your trips in a minute before trying again.",
+    "form_expired": "This form had expired. Check the details and submit it again.",
+}
+
+
+def _money(amount, currency: str) -> str:
+    return render_to_string("_money.html", {"amount": amount, "currency": currency}).strip()
+
+
+def _with_photos(qs: QuerySet[Booking]) -> QuerySet[Booking]:
+    return qs.prefetch_related(
+        Prefetch("listing__photos", queryset=ListingPhoto.objects.order_by("position", "id")),
+    )
+
+
+def _public_listing(pk: int) -> Listing:
+    try:
+        return listing_get_public(pk=pk)
+    except Listing.DoesNotExist:
+        raise Http404("No such listing.") from None
+
+
+# --- checkout -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request, pk: int):
+    """Confirm and pay: the quoted stay, the policy, a message and a card.
+
+    GET takes the stay from the query string; POST books it through the form's
+    per-attempt idempotency key, so a double submission books once.
+    """
+    listing = _public_listing(pk)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    stay = StayForm(data, listing=listing, auto_id="stay_%s")
+    stay_valid = stay.is_valid()
+    # Kept aside: errors added to the form later drop fields from its cleaned_data.
+    wanted = dict(stay.cleaned_data) if stay_valid else {}
+    form, failure = None, None
+    if request.method == "POST":
+        form = CheckoutForm(request.POST, listing=listing, auto_id="pay_%s")
+        if stay_valid and form.is_valid():
+            try:
+                booking = _book_once(user=request.user, listing=listing, cleaned=form.cleaned_data)
+            except ApiError as exc:
+                failure = exc
+                form = _checkout_failed(request, listing, stay, exc)
+            else:
+                _flash_booked(request, booking)
+                return redirect("bookings:trip_detail", pk=booking.pk)
+        elif "idempotency_key" in form.errors:
+            form = _rebound(request, listing, new_key=True)
+            form.add_error(None, MESSAGES["form_expired"])
+    elif stay_valid:
+        form = CheckoutForm(
+            initial={**wanted, "idempotency_key": CheckoutForm.new_key()}, listing=listing, auto_id="pay_%s"
+        )
+
+    box, reason_inline = None, False
+    if stay_valid:
+        box = booking_box(listing=listing, user=request.user, **wanted)
+        reason_inline = stay.add_reason(box.reason)
+        if isinstance(failure, DatesUnavailable) and box.available:
+            # Taken when we tried, free now (e.g. our hold timed out): say what happened.
+            form.add_error(None, str(failure.detail))
+    return render(
+        request,
+        "bookings/checkout.html",
+        {
+            "listing": listing,
+            "place": listing_public_place(listing),
+            "stay": stay,
+            "form": form,
+            "show_payment": form is not None and box is not None and box.available,
+            "box": box,
+            "reason_inline": reason_inline,
+            "breakdown": breakdown_lines(box.quote.as_dict()) if box else [],
+            "policy_text": POLICY_TEXT[listing.cancellation_policy],
+            "test_cards": TEST_CARDS if local_gateway_in_use() else [],
+        },
+    )
+
+
+def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
+    """``booking_create`` at most once per form key; a replayed failure raises again.
+
+    A key already used with other details (a page submitted before, then changed)
+    is a new attempt and gets a new key. A double submission still running waits
+    for the first one's outcome.
+    """
+    key = str(cleaned["idempotency_key"])
+    args = {
+        "listing_id": listing.pk,
+        "check_in": cleaned["check_in"],
+        "check_out": cleaned["check_out"],
+        "guests": cleaned["guests"],
+        "payment_method": cleaned["card_number"],
+        "message": cleaned["message"],
+    }
+
+    def work():
+        booking = booking_create(guest=user, **args)
+        return 201, {"booking_id": booking.pk}, booking.pk
+
+    deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
+    while True:
+        try:
+            status_code, body, _ = idempotent(
+                user=user,
+                scope=WEB_SCOPE,
+                key=key,
+                payload=args,
+                work=work,
+                retryable=lambda exc: isinstance(exc, PaymentsUnavailable),
+            )
+            break
+        except IdempotencyKeyReused:
+            key = CheckoutForm.new_key()
+        except IdempotencyInProgress:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+    if status_code == 201:
+        return Booking.objects.get(pk=body["booking_id"])
+    raise _replayed_error(status_code, body["error"])
+
+
+def _replayed_error(status_code: int, error: dict) -> ApiError:
+    """The stored outcome of an earlier attempt with this key, as the exception it was."""
+    message, code = error["message"], error["code"]
+    if status_code == 402:
+        return PaymentDeclined(message, code=code)
+    if status_code == 404:
+        return ListingNotBookable(message, code=code)
+    if code in ("dates_unavailable", "hold_expired"):
+        return DatesUnavailable(message, code=code, extra={"alternatives": error.get("alternatives", [])})
+    if status_code == 400:
+        return BookingInvalid(message, code=code)
+    return Conflict(message, code=code)
+
+
+def _rebound(request, listing: Listing, *, new_key: bool) -> CheckoutForm:
+    data = request.POST.copy()
+    if new_key:
+        data["idempotency_key"] = CheckoutForm.new_key()
+    form = CheckoutForm(data, listing=listing, auto_id="pay_%s")
+    form.is_valid()
+    return form
+
+
+def _checkout_failed(request, listing: Listing, stay: StayForm, exc: ApiError) -> CheckoutForm:
+    """The checkout form again, with the error where it belongs.
+
+    Outcomes stored under the key (declined, dates taken, invalid) get a new key:
+    the next submission is a new attempt. A payment service outage deleted the
+    key's record, and one still in progress must keep it, so those keep the key.
+    """
+    if isinstance(exc, ListingNotBookable):
+        raise Http404("No such listing.")
+    code = str(getattr(exc.detail, "code", "") or exc.default_code)
+    keep_key = isinstance(exc, PaymentsUnavailable | IdempotencyInProgress)
+    form = _rebound(request, listing, new_key=not keep_key)
+    if isinstance(exc, PaymentDeclined):
+        form.add_error(
+            "card_number", MESSAGES.get(code) or f"{exc.detail} Your dates are still free — try another card."
+        )
+    elif isinstance(exc, PaymentsUnavailable):
+        form.add_error(None, MESSAGES["payments_unavailable"])
+    elif isinstance(exc, IdempotencyInProgress):
+        form.add_error(None, MESSAGES["in_progress"])
+    elif isinstance(exc, DatesUnavailable):
+        pass  # the page shows the calendar's answer now, with alternatives (see checkout)
+    elif isinstance(exc, BookingInvalid):
+        if not stay.add_reason({"code": code, "message": str(exc.detail)}):
+            form.add_error(None, str(exc.detail))
+    else:
+        form.add_error(None, str(exc.detail))
+    return form
+
+
+def _day(date) -> str:
+    return f"{date:%A} {date.day} {date:%B}"
+
+
+def _flash_booked(request, booking: Booking) -> None:
+    where = booking.listing.city or booking.listing.title
+    if booking.status == S.CONFIRMED:
+        messages.success(request, f"Booking confirmed! You're going to {where} on {_day(booking.check_in)}.")
+    elif booking.status == S.AWAITING_HOST:
+        deadline = date_format(timezone.localtime(booking.expires_at), "D j M, H:i T") if booking.expires_at else ""
+        messages.success(
+            request,
+            f"Request sent. {booking.listing.host.display_name} has until {deadline} to answer. "
+            "You won't be charged until the host accepts.",
+        )
+
+
+# --- trips (guest) --------------------------------------------------------------------
+
+
+def _trip_for(user, pk: int) -> Booking:
+    qs = Booking.objects.select_related("listing", "listing__host", "payment")
+    if not user.is_staff:
+        qs = qs.filter(guest=user)
+    try:
+        return _with_photos(qs).get(pk=pk)
+    except Booking.DoesNotExist:
+        raise Http404("No such trip.") from None
+
+
+def _can_guest_cancel(booking: Booking, today) -> bool:
+    if booking.status == S.AWAITING_HOST:
+        return True
+    return booking.status == S.CONFIRMED and booking.check_out > today
+
+
+@login_required
+def trips(request):
+    """The guest's trips: upcoming (soonest first), past and cancelled (latest first)."""
+    today = timezone.localdate()
+    mine = _with_photos(booking_list_for_guest(guest=request.user))
+    cancelled = Q(status__in=CANCELLED_STATUSES)
+    sections = [
+        (
+            "upcoming",
+            "Upcoming",
+            mine.filter(~cancelled, ~Q(status=S.COMPLETED), check_out__gt=today).order_by("check_in", "pk"),
+        ),
+        ("past", "Past", mine.filter(~cancelled).filter(Q(status=S.COMPLETED) | Q(check_out__lte=today))),
+        ("cancelled", "Cancelled", mine.filter(cancelled)),
+    ]
+    return render(request, "bookings/trips.html", {"sections": [(key, title, list(qs)) for key, title, qs in sections]})
+
+
+@login_required
+def trip_detail(request, pk: int):
+    booking = _trip_for(request.user, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "bookings/trip_detail.html",
+        {
+            "booking": booking,
+            "listing": booking.listing,
+            "place": listing_public_place(booking.listing),
+            "breakdown": breakdown_lines(booking.price_breakdown),
+            "show_address": booking.status in ADDRESS_VISIBLE_STATUSES,
+            "can_cancel": _can_guest_cancel(booking, today),
+            "policy_text": POLICY_TEXT[booking.listing.cancellation_policy],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trip_cancel(request, pk: int):
+    """What cancelling refunds, then a POST to cancel."""
+    booking = _trip_for(request.user, pk)
+    form = ReasonForm(request.POST or None, auto_id="cancel_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = booking_cancel_by_guest(booking_id=booking.pk, guest=request.user, **form.cleaned_data)
+        except ApiError as exc:
+            messages.error(request, str(exc.detail))
+        else:
+            refund = _money(booking.refund_amount or 0, booking.currency)
+            messages.success(request, f"Your booking was cancelled. Refund: {refund}.")
+        return redirect("bookings:trip_detail", pk=booking.pk)
+    can_cancel = _can_guest_cancel(booking, timezone.localdate())
+    preview = booking_cancellation_preview(booking=booking, user=request.user) if can_cancel else None
+    return render(
+        request,
+        "bookings/trip_cancel.html",
+        {
+            "booking": booking,
+            "listing": booking.listing,
+            "can_cancel": can_cancel,
+            "preview": preview,
+            "form": form,
+            "policy_text": POLICY_TEXT[booking.listing.cancellation_policy],
+        },
+    )
+
+
+# --- reservations (host) ----------------------------------------------------------------
+
+
+def _reservation_for(user, pk: int) -> Booking:
+    qs = Booking.objects.select_related("listing", "guest", "payment", "payout")
+    if not user.is_staff:
+        qs = qs.filter(listing__host=user)
+    try:
+        return _with_photos(qs).get(pk=pk)
+    except Booking.DoesNotExist:
+        raise Http404("No such reservation.") from None
+
+
+def _request_open(booking: Booking, now) -> bool:
+    return booking.status == S.AWAITING_HOST and (booking.expires_at is None or booking.expires_at > now)
+
+
+@login_required
+def host_reservations(request):
+    """Requests to answer, then upcoming, past and cancelled reservations on the host's listings.
+
+    Unpaid holds and failed payments were never reservations, so they are not listed.
+    """
+    today, now = timezone.localdate(), timezone.now()
+    mine = _with_photos(booking_list_for_host(host=request.user))
+    pending = list(mine.filter(status=S.AWAITING_HOST).order_by("expires_at", "pk"))
+    for booking in pending:
+        booking.request_open = _request_open(booking, now)
+    sections = [
+        ("upcoming", "Upcoming", mine.filter(status=S.CONFIRMED, check_out__gt=today)),
+        (
+            "past",
+            "Past",
+            mine.filter(Q(status=S.COMPLETED) | Q(status=S.CONFIRMED, check_out__lte=today)).order_by(
+                "-check_in", "-pk"
+            ),
+        ),
+        (
+            "cancelled",
+            "Cancelled",
+            mine.filter(status__in=(S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST, S.DECLINED, S.EXPIRED)).order_by(
+                "-check_in", "-pk"
+            ),
+        ),
+    ]
+    return render(
+        request,
+        "bookings/host_reservations.html",
+        {"pending": pending, "sections": [(key, title, list(qs)) for key, title, qs in sections]},
+    )
+
+
+@login_required
+def host_reservation_detail(request, pk: int):
+    booking = _reservation_for(request.user, pk)
+    booking.request_open = _request_open(booking, timezone.now())
+    payout = getattr(booking, "payout", None)
+    return render(
+        request,
+        "bookings/host_reservation_detail.html",
+        {
+            "booking": booking,
+            "listing": booking.listing,
+            "breakdown": breakdown_lines(booking.price_breakdown),
+            "host_payout": booking.price_breakdown.get("host_payout"),
+            "host_fee": booking.price_breakdown.get("host_fee"),
+            "payout": payout,
+            "can_cancel": booking.status == S.CONFIRMED and booking.check_out > timezone.localdate(),
+        },
+    )
+
+
+def _back(request, booking: Booking):
+    """Where a host action returns: the page it came from (if ours) or the reservation."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("bookings:host_reservation_detail", pk=booking.pk)
+
+
+@login_required
+@require_POST
+def host_accept(request, pk: int):
+    booking = _reservation_for(request.user, pk)
+    try:
+        booking_accept(booking_id=booking.pk, host=request.user)
+    except ApiError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(
+            request,
+            f"Reservation confirmed: {booking.guest.display_name} arrives on {_day(booking.check_in)}.",
+        )
+    return _back(request, booking)
+
+
+@login_required
+@require_POST
+def host_decline(request, pk: int):
+    booking = _reservation_for(request.user, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        booking_decline(booking_id=booking.pk, host=request.user, reason=reason)
+    except ApiError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(
+            request, f"Request declined. {booking.guest.display_name} won't be charged and your nights are free again."
+        )
+    return _back(request, booking)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def host_cancel(request, pk: int):
+    """The consequences of cancelling a confirmed reservation, then a POST to cancel."""
+    booking = _reservation_for(request.user, pk)
+    form = ReasonForm(request.POST or None, auto_id="cancel_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = booking_cancel_by_host(booking_id=booking.pk, host=request.user, **form.cleaned_data)
+        except ApiError as exc:
+            messages.error(request, str(exc.detail))
+        else:
+            messages.success(
+                request,
+                f"Reservation cancelled. {booking.guest.display_name} gets a full refund of "
+                f"{_money(booking.refund_amount or 0, booking.currency)}.",
+            )
+        return redirect("bookings:host_reservation_detail", pk=booking.pk)
+    can_cancel = booking.status == S.CONFIRMED and booking.check_out > timezone.localdate()
+    return render(
+        request,
+        "bookings/host_cancel.html",
+        {"booking": booking, "listing": booking.listing, "form": form, "can_cancel": can_cancel},
+    )

@@ -127,6 +127,8 @@ class CheckoutForm(StayForm):
         error_messages={"required": "Enter a card number."},
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    # The total shown on this page: booking is refused if the price changed meanwhile.
+    expected_total = forms.DecimalField(max_digits=10, decimal_places=2, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

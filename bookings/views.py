@@ -35,6 +35,7 @@ from .services.booking import (
     ListingNotBookable,
     PaymentDeclined,
     PaymentsUnavailable,
+    PriceChanged,
     booking_accept,
     booking_cancel_by_guest,
     booking_cancel_by_host,
@@ -121,6 +122,8 @@ def checkout(request, pk: int):
     if stay_valid:
         box = booking_box(listing=listing, user=request.user, **wanted)
         reason_inline = stay.add_reason(box.reason)
+        if form is not None and not form.is_bound:
+            form.initial["expected_total"] = box.quote.total
         if isinstance(failure, DatesUnavailable) and box.available:
             # Taken when we tried, free now (e.g. our hold timed out): say what happened.
             form.add_error(None, str(failure.detail))
@@ -157,6 +160,7 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
         "guests": cleaned["guests"],
         "payment_method": cleaned["card_number"],
         "message": cleaned["message"],
+        "expected_total": cleaned.get("expected_total"),
     }
 
     def work():
@@ -193,6 +197,8 @@ def _replayed_error(status_code: int, error: dict) -> ApiError:
         return PaymentDeclined(message, code=code)
     if status_code == 404:
         return ListingNotBookable(message, code=code)
+    if code == "price_changed":
+        return PriceChanged(message, code=code)
     if code in ("dates_unavailable", "hold_expired"):
         return DatesUnavailable(message, code=code, extra={"alternatives": error.get("alternatives", [])})
     if status_code == 400:
@@ -231,6 +237,11 @@ def _checkout_failed(request, listing: Listing, stay: StayForm, exc: ApiError) -
         form.add_error(None, MESSAGES["in_progress"])
     elif isinstance(exc, DatesUnavailable):
         pass  # the page shows the calendar's answer now, with alternatives (see checkout)
+    elif isinstance(exc, PriceChanged):
+        # Show the new total (the page's breakdown is recomputed) and accept it on the next submit.
+        form.data = form.data.copy()
+        form.data["expected_total"] = exc.extra.get("total", "")
+        form.add_error(None, str(exc.detail))
     elif isinstance(exc, BookingInvalid):
         if not stay.add_reason({"code": code, "message": str(exc.detail)}):
             form.add_error(None, str(exc.detail))

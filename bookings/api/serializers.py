@@ -14,6 +14,15 @@ class BookingCreateInputSerializer(serializers.Serializer):
         "a test card number such as 4242424242424242.",
     )
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    expected_total = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The total the guest was shown (from the quote endpoint). If the price changed since, "
+        "the booking is refused with 409 price_changed instead of charging a different amount.",
+    )
 
     def validate(self, attrs):
         if attrs["check_out"] <= attrs["check_in"]:

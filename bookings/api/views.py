@@ -112,6 +112,7 @@ class BookingListCreateView(APIView):
                 guests=args["guests"],
                 payment_method=args["payment_method"],
                 message=args["message"],
+                expected_total=args["expected_total"],
             )
             return (
                 status.HTTP_201_CREATED,

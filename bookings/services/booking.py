@@ -84,6 +84,11 @@ class DatesUnavailable(Conflict):
     default_detail = "These dates are not available."
 
 
+class PriceChanged(Conflict):
+    default_code = "price_changed"
+    default_detail = "The price of this stay changed."
+
+
 class PaymentDeclined(ApiError):
     status_code = status.HTTP_402_PAYMENT_REQUIRED
     default_code = "card_declined"
@@ -143,7 +148,17 @@ def _dates_unavailable(listing: Listing, check_in: dt.date, check_out: dt.date, 
 # --- step 1: hold -------------------------------------------------------------
 
 
-def _hold(*, guest, listing_id: int, check_in, check_out, guests: int, message: str, gateway_name: str) -> Booking:
+def _hold(
+    *,
+    guest,
+    listing_id: int,
+    check_in,
+    check_out,
+    guests: int,
+    message: str,
+    gateway_name: str,
+    expected_total: Decimal | None = None,
+) -> Booking:
     today = timezone.localdate()
     try:
         with transaction.atomic():
@@ -174,6 +189,14 @@ def _hold(*, guest, listing_id: int, check_in, check_out, guests: int, message: 
                 guests=guests,
                 night_prices={d: row.price for d, row in rows.items() if row.price is not None},
             )
+            if expected_total is not None and quote.total != expected_total:
+                # The guest saw another price (the host changed it since): never charge a surprise.
+                raise PriceChanged(
+                    f"The price of this stay is now {quote.total} {quote.currency} "
+                    f"(you saw {expected_total}). Please review it before booking.",
+                    code="price_changed",
+                    extra={"total": str(quote.total), "currency": quote.currency},
+                )
             booking = Booking.objects.create(
                 listing=listing,
                 guest=guest,
@@ -213,8 +236,12 @@ def booking_create(
     guests: int,
     payment_method: str,
     message: str = "",
+    expected_total: Decimal | None = None,
 ) -> Booking:
     """Book a stay: hold, authorise, then confirm (Instant Book) or await the host.
+
+    ``expected_total`` is the total the guest was shown; if the quote differs now
+    the booking is refused with ``PriceChanged`` (409) before anything is held.
 
     Raises ``ListingNotBookable`` (404), ``BookingInvalid`` (400), ``DatesUnavailable``
     (409, with ``alternatives``), ``PaymentDeclined`` (402) or ``PaymentsUnavailable``
@@ -232,6 +259,7 @@ def booking_create(
         guests=guests,
         message=message,
         gateway_name=gateway.name,
+        expected_total=expected_total,
     )
     try:
         intent_id = gateway.create_intent(

@@ -316,3 +316,12 @@ def test_price_out_of_bounds_is_400(listing):
     )
     assert response.status_code == 400
     assert "price" in response.json()["error"]["fields"]
+
+
+def test_expected_total_mismatch_is_409_price_changed(user_api, listing):
+    response = post(user_api, body(listing, expected_total="100.00"))
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert (error["code"], error["total"]) == ("price_changed", "246.40")
+    assert not Booking.objects.exists()
+    assert post(user_api, body(listing, expected_total="246.40")).status_code == 201

@@ -412,3 +412,30 @@ def test_card_processing_errors_do_not_open_the_breaker(guest, instant):
             book(guest=guest, listing=instant, start=10 + 2 * start, nights=1, card=PROCESSING_ERROR)
     assert breaker.current_state == "closed"
     assert book(guest=guest, listing=instant, start=50, nights=1).status == S.CONFIRMED
+
+
+def test_price_changed_since_the_quote_is_refused_before_holding(guest, instant):
+    quoted = D("392.00")  # 3 nights at 100 + 50 cleaning + 12%
+    cal.calendar_set_nights(listing=instant, start=days(10), end=days(11), price=D("180"))
+    with pytest.raises(svc.PriceChanged) as exc:
+        svc.booking_create(
+            guest=guest,
+            listing_id=instant.pk,
+            check_in=days(10),
+            check_out=days(13),
+            guests=2,
+            payment_method="pm_card_visa",
+            expected_total=quoted,
+        )
+    assert exc.value.extra["total"] == "481.60"
+    assert not Booking.objects.exists() and taken(instant) == []
+    booking = svc.booking_create(
+        guest=guest,
+        listing_id=instant.pk,
+        check_in=days(10),
+        check_out=days(13),
+        guests=2,
+        payment_method="pm_card_visa",
+        expected_total=D("481.60"),
+    )
+    assert booking.total == D("481.60")

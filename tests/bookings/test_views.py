@@ -700,3 +700,41 @@ def test_list_pages_query_count_does_not_grow_with_bookings(guest, guest_client,
         book(guest=guest, listing=request_listing, start=start, nights=2)
         book(guest=guest, listing=ListingFactory(host=request_listing.host), start=start, nights=2)
     assert (count(guest_client, "/trips/"), count(host_client, "/hosting/reservations/")) == one
+
+
+def test_checkout_refuses_a_changed_price_and_shows_the_new_one(client):
+    from bookings.services.calendar import calendar_set_nights
+    from tests.accounts.factories import UserFactory
+    from tests.listings.factories import ListingFactory
+
+    listing = ListingFactory(instant_book=True, base_price=Decimal("100"), cleaning_fee=Decimal("0"))
+    guest = UserFactory()
+    client.force_login(guest)
+    url = f"/rooms/{listing.pk}/book/"
+    stay = {"check_in": days(10).isoformat(), "check_out": days(12).isoformat(), "guests": 1}
+    page = client.get(url, stay).content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    shown = re.search(r'name="expected_total" value="([^"]+)"', page).group(1)
+    assert shown == "224.00"
+    calendar_set_nights(listing=listing, start=days(10), end=days(12), price=Decimal("150"))
+    response = client.post(
+        url, {**stay, "idempotency_key": key, "expected_total": shown, "card_number": "4242424242424242", "message": ""}
+    )
+    assert response.status_code == 200
+    assert "The price of this stay is now 336.00" in response.content.decode()
+    assert not Booking.objects.exists()
+    new_total = re.search(r'name="expected_total" value="([^"]+)"', response.content.decode()).group(1)
+    new_key = re.search(r'name="idempotency_key" value="([^"]+)"', response.content.decode()).group(1)
+    assert new_total == "336.00" and new_key != key
+    done = client.post(
+        url,
+        {
+            **stay,
+            "idempotency_key": new_key,
+            "expected_total": new_total,
+            "card_number": "4242424242424242",
+            "message": "",
+        },
+    )
+    assert done.status_code == 302
+    assert Booking.objects.get().total == Decimal("336.00")

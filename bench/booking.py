@@ -71,6 +71,8 @@ def bench_users(count: int) -> list[str]:
             ]
         )
         existing = list(User.objects.filter(email__startswith="bench-guest-").order_by("pk")[:count])
+    # One token per user, like one phone: knox reads all of a user's tokens on each request.
+    AuthToken.objects.filter(user__in=existing).delete()
     return [AuthToken.objects.create(user)[1] for user in existing]
 
 

@@ -40,7 +40,12 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 def _booking_for(user, pk: int) -> Booking:
     try:
-        return booking_visible_to(user).select_related("listing", "listing__host", "guest", "payment").get(pk=pk)
+        return (
+            booking_visible_to(user)
+            .select_related("listing", "listing__host", "guest", "payment")
+            .defer("listing__description", "listing__house_rules", "listing__location", "listing__unavailable")
+            .get(pk=pk)
+        )
     except Booking.DoesNotExist:
         raise NotFound("No booking with this id.") from None
 

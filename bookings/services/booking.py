@@ -62,6 +62,26 @@ S = BookingStatus
 
 REQUEST_TO_BOOK_HOURS = 24
 PAYOUT_DELAY = dt.timedelta(hours=24)
+LOCK_ONLY = ("id",)
+# What validation, the calendar checks and the quote read: not the description,
+# the geometry or the multirange, which cost parsing on every booking.
+HOLD_FIELDS = (
+    "id",
+    "host_id",
+    "status",
+    "title",
+    "max_guests",
+    "min_nights",
+    "max_nights",
+    "base_price",
+    "cleaning_fee",
+    "weekly_discount_pct",
+    "monthly_discount_pct",
+    "currency",
+    "instant_book",
+    "check_in_time",
+)
+PAYOUT_FIELDS = ("id", "host_id", "check_in_time")
 
 
 def hold_minutes() -> int:
@@ -163,7 +183,7 @@ def _hold(
     try:
         with transaction.atomic():
             try:
-                listing = listing_lock(listing_id=listing_id)
+                listing = listing_lock(listing_id=listing_id, fields=HOLD_FIELDS)
             except Listing.DoesNotExist:
                 raise ListingNotBookable() from None
             if listing.status != ListingStatus.PUBLISHED:
@@ -292,10 +312,6 @@ def booking_create(
     if booking.status == S.CONFIRMED:
         payments.payment_capture_now_or_later(booking_id=booking.pk)
     return booking
-
-
-LOCK_ONLY = ("id",)
-PAYOUT_FIELDS = ("id", "host_id", "check_in_time")
 
 
 def _compensate_failed_payment(*, booking_id: int, listing_id: int, error: PaymentError) -> None:

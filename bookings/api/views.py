@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -266,8 +266,15 @@ class ListingCalendarView(APIView):
 
 
 class HostCalendarWriteView(APIView):
+    """POST a range to one calendar service; only the listing's host (or staff) may.
+
+    Subclasses name the input serializer, the service and the key of the count in
+    the response.
+    """
+
     permission_classes = [permissions.IsAuthenticated]
-    input_serializer = CalendarRangeInputSerializer
+    input_serializer: type[serializers.Serializer] = CalendarRangeInputSerializer
+    result_key = ""
 
     def listing_for_host(self, request, pk: int) -> Listing:
         listing = get_object_or_404(Listing.objects.exclude(status=ListingStatus.DELETED), pk=pk)
@@ -277,32 +284,28 @@ class HostCalendarWriteView(APIView):
             raise PermissionDenied("Only the host can change this calendar.")
         return listing
 
+    def post(self, request, pk: int):
+        listing = self.listing_for_host(request, pk)
+        data = self.input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = self.service(listing=listing, **data.validated_data)
+        return Response({self.result_key: count})
 
+
+@extend_schema_view(post=extend_schema(request=CalendarRangeInputSerializer, responses={200: OpenApiTypes.OBJECT}))
 class CalendarBlockView(HostCalendarWriteView):
-    @extend_schema(request=CalendarRangeInputSerializer, responses={200: OpenApiTypes.OBJECT})
-    def post(self, request, pk: int):
-        listing = self.listing_for_host(request, pk)
-        data = CalendarRangeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        count = calendar_services.calendar_block_range(listing=listing, **data.validated_data)
-        return Response({"blocked": count})
+    service = staticmethod(calendar_services.calendar_block_range)
+    result_key = "blocked"
 
 
+@extend_schema_view(post=extend_schema(request=CalendarRangeInputSerializer, responses={200: OpenApiTypes.OBJECT}))
 class CalendarUnblockView(HostCalendarWriteView):
-    @extend_schema(request=CalendarRangeInputSerializer, responses={200: OpenApiTypes.OBJECT})
-    def post(self, request, pk: int):
-        listing = self.listing_for_host(request, pk)
-        data = CalendarRangeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        count = calendar_services.calendar_unblock_range(listing=listing, **data.validated_data)
-        return Response({"unblocked": count})
+    service = staticmethod(calendar_services.calendar_unblock_range)
+    result_key = "unblocked"
 
 
+@extend_schema_view(post=extend_schema(request=CalendarNightsInputSerializer, responses={200: OpenApiTypes.OBJECT}))
 class CalendarNightsView(HostCalendarWriteView):
-    @extend_schema(request=CalendarNightsInputSerializer, responses={200: OpenApiTypes.OBJECT})
-    def post(self, request, pk: int):
-        listing = self.listing_for_host(request, pk)
-        data = CalendarNightsInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        count = calendar_services.calendar_set_nights(listing=listing, **data.validated_data)
-        return Response({"updated": count})
+    input_serializer = CalendarNightsInputSerializer
+    service = staticmethod(calendar_services.calendar_set_nights)
+    result_key = "updated"

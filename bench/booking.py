@@ -350,7 +350,7 @@ def main() -> None:
         f"other {len(c_status) - c_status.count(201) - c_status.count(409)} | 1 x 201, rest 409 |",
         f"| contention: p99 latency | {percentile(c_lat, 99) * 1000:.1f} ms | |",
         f"| pgbench tpcb-like TPS ({args.clients} clients, same cluster) | "
-        f"{tps if tps is not None else 'n/a'} | ceiling |",
+        f"{f'{tps:.0f}' if tps is not None else 'n/a'} | ceiling |",
         f"| bookings/s as a share of pgbench TPS | {(rate / tps * 100) if tps else float('nan'):.1f}% | |",
     ]
     rows += [f"| invariant: {name} | {value} | 0 |" for name, value in checks.items()]

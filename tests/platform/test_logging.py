@@ -58,3 +58,28 @@ def test_missing_or_hostile_request_id_is_replaced():
 
 def test_every_response_has_a_request_id(client, db):
     assert len(client.get("/api/v1/amenities/")["X-Request-ID"]) == 32
+
+
+def test_request_id_travels_in_task_headers_and_is_adopted_by_the_worker():
+    """Publish side puts the id in the message headers; the worker side adopts it for the task only."""
+    from types import SimpleNamespace
+
+    from airbnb.celery import _adopt_request_id, _attach_request_id, _forget_request_id
+    from airbnb.logging import request_id_var
+
+    headers: dict = {}
+    _attach_request_id(headers=headers)  # outside a request: nothing attached
+    assert "request_id" not in headers
+    token = request_id_var.set("req-abcdef123")
+    try:
+        _attach_request_id(headers=headers)
+    finally:
+        request_id_var.reset(token)
+    assert headers["request_id"] == "req-abcdef123"
+
+    # In the worker, Celery exposes custom headers on task.request.
+    task = SimpleNamespace(request=SimpleNamespace(request_id=headers["request_id"]))
+    _adopt_request_id(task_id="t1", task=task)
+    assert request_id_var.get() == "req-abcdef123"
+    _forget_request_id(task_id="t1")
+    assert request_id_var.get() == "-"

@@ -1,19 +1,27 @@
-"""Consuming the booking outbox: one email to the guest and one to the host per event.
+"""Consuming the booking outbox: notifications to guest and host, and the conversation's system line.
 
 Events are written in the same transaction as the state change, so a rolled-back
-change never notifies anyone, and a crash after commit only delays the email
-(``outbox_dispatch`` runs on commit and on beat). Rows are claimed with
-``FOR UPDATE SKIP LOCKED`` so several workers never send the same email twice.
+change never notifies anyone, and a crash after commit only delays the
+notifications (``outbox_dispatch`` runs on beat). Rows are claimed with
+``FOR UPDATE SKIP LOCKED`` so several workers never process an event twice. Per
+event, ``messaging`` writes the in-app notifications, queues the emails (sent
+after commit by its Celery task, honouring each user's opt-outs) and posts the
+system message in the booking's thread. An event that fails is logged and left
+for the next run without holding back the others.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+
+from messaging.masking import contact_details_mask
+from messaging.models import NotificationCategory
+from messaging.services.booking_events import booking_event_to_thread
+from messaging.services.notifications import notify
 
 from ..models import BookingEvent, BookingStatus
 
@@ -47,12 +55,55 @@ def _body(event: BookingEvent, for_host: bool) -> str:
     if event.reason:
         lines.append(f"Note: {event.reason}")
     lines.append(f"{'Guest' if for_host else 'Host'}: {who}")
+    message = booking.message_to_host.strip()
+    if for_host and message and event.from_status == S.PENDING_PAYMENT:
+        # Contact details stay masked until the booking is confirmed, as in the conversation.
+        shown = message if event.to_status == S.CONFIRMED else contact_details_mask(message)
+        lines.append(f"Message from {who}: {shown}")
     return "\n".join(lines)
 
 
+def _urls(event: BookingEvent) -> tuple[str, str]:
+    """Where the guest's and the host's notifications lead."""
+    booking = event.booking
+    if event.to_status == S.COMPLETED:
+        review = reverse("reviews:write", kwargs={"booking_id": booking.pk})
+        return review, review
+    return (
+        reverse("bookings:trip_detail", kwargs={"pk": booking.pk}),
+        reverse("bookings:host_reservation_detail", kwargs={"pk": booking.pk}),
+    )
+
+
+def booking_event_publish(event: BookingEvent) -> None:
+    """Notify the guest and the host of one event and post it in their conversation."""
+    booking = event.booking
+    subjects = SUBJECTS.get(event.to_status)
+    if subjects:
+        guest_subject, host_subject = subjects
+        guest_url, host_url = _urls(event)
+        title = booking.listing.title
+        if guest_subject:
+            notify(
+                user=booking.guest,
+                category=NotificationCategory.BOOKING,
+                title=guest_subject.format(listing=title),
+                body=_body(event, False),
+                url=guest_url,
+            )
+        if host_subject:
+            notify(
+                user=booking.listing.host,
+                category=NotificationCategory.BOOKING,
+                title=host_subject.format(listing=title),
+                body=_body(event, True),
+                url=host_url,
+            )
+    booking_event_to_thread(event=event)
+
+
 def outbox_dispatch(*, batch: int = 200) -> int:
-    """Send the emails of unprocessed events; returns how many events were handled."""
-    handled = 0
+    """Publish unprocessed events (notifications, emails, thread lines); returns how many were processed."""
     with transaction.atomic():
         events = list(
             BookingEvent.objects.select_for_update(skip_locked=True, of=("self",))
@@ -60,33 +111,15 @@ def outbox_dispatch(*, batch: int = 200) -> int:
             .select_related("booking", "booking__guest", "booking__listing", "booking__listing__host")
             .order_by("id")[:batch]
         )
-        messages = []
+        done = []
         for event in events:
-            subjects = SUBJECTS.get(event.to_status)
-            if subjects:
-                guest_subject, host_subject = subjects
-                booking = event.booking
-                title = booking.listing.title
-                if guest_subject:
-                    messages.append(
-                        (
-                            guest_subject.format(listing=title),
-                            _body(event, False),
-                            settings.DEFAULT_FROM_EMAIL,
-                            [booking.guest.email],
-                        )
-                    )
-                if host_subject:
-                    messages.append(
-                        (
-                            host_subject.format(listing=title),
-                            _body(event, True),
-                            settings.DEFAULT_FROM_EMAIL,
-                            [booking.listing.host.email],
-                        )
-                    )
-            handled += 1
-        if messages:
-            send_mass_mail(messages, fail_silently=False)
-        BookingEvent.objects.filter(pk__in=[e.pk for e in events]).update(processed_at=timezone.now())
-    return handled
+            try:
+                with transaction.atomic():
+                    booking_event_publish(event)
+            except Exception:
+                # Logged with its traceback and retried next run; the rest of the batch goes on.
+                logger.exception("Publishing booking event %s failed", event.pk)
+                continue
+            done.append(event.pk)
+        BookingEvent.objects.filter(pk__in=done).update(processed_at=timezone.now())
+    return len(done)

@@ -1,0 +1,255 @@
+"""Notifications: in-app rows and emails, with per-category opt-outs and per-thread throttling.
+
+``notify`` is the one entry point (messages, booking events, reviews). It writes
+the in-app notification and, unless the user turned that category's emails
+off, queues a ``NotificationEmail`` that a Celery task sends after commit (with
+retries; the beat flush catches any the broker lost).
+
+Throttling by ``group_key`` (a thread): the first event emails at once; events
+arriving while an email of the group is pending join it, and the next email of
+the group is not sent before ``NOTIFICATION_EMAIL_THROTTLE_MINUTES`` after the
+previous one, so a busy conversation sends one summary every few minutes.
+Reading the conversation cancels its pending email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Notification, NotificationCategory, NotificationEmail, NotificationPreference
+
+logger = logging.getLogger(__name__)
+E = NotificationEmail.Status
+ITEM_SEPARATOR = "\n\n"
+
+
+def email_throttle() -> dt.timedelta:
+    return dt.timedelta(minutes=float(getattr(settings, "NOTIFICATION_EMAIL_THROTTLE_MINUTES", 5)))
+
+
+def notification_email_enabled(*, user_id: int, category: str) -> bool:
+    """Whether ``user_id`` wants emails of ``category`` (no preference row means yes)."""
+    return not NotificationPreference.objects.filter(user_id=user_id, category=category, email=False).exists()
+
+
+def notify(
+    *,
+    user,
+    category: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    group_key: str = "",
+    group_title: str = "",
+) -> Notification:
+    """Tell ``user`` about an event: an in-app notification, and an email unless opted out.
+
+    ``group_key`` groups a stream of events (a thread's messages): they share one
+    unread notification and one throttled email; ``group_title`` (a format string
+    with ``{count}``) titles the group once it holds several events. Call inside
+    the transaction that made the event happen: nothing is sent if it rolls back.
+    """
+    if category not in NotificationCategory.values:
+        raise ValueError(f"Unknown notification category {category!r}")
+    title, body = title[:200], body[:2000]
+    with transaction.atomic():
+        notification = _in_app(
+            user=user, category=category, title=title, body=body, url=url, group_key=group_key, group_title=group_title
+        )
+        if user.is_active and user.email and notification_email_enabled(user_id=user.pk, category=category):
+            _queue_email(
+                user=user,
+                category=category,
+                title=title,
+                body=body,
+                url=url,
+                group_key=group_key,
+                group_title=group_title,
+            )
+    return notification
+
+
+def _group_title(group_title: str, title: str, count: int) -> str:
+    # replace(), not format(): the rest of the title holds user text (names) that may contain braces.
+    return (group_title.replace("{count}", str(count)) if group_title and count > 1 else title)[:200]
+
+
+def _in_app(*, user, category, title, body, url, group_key, group_title) -> Notification:
+    if group_key:
+        for _ in range(2):
+            current = (
+                Notification.objects.select_for_update()
+                .filter(user=user, group_key=group_key, read_at__isnull=True)
+                .first()
+            )
+            if current is not None:
+                current.count += 1
+                current.title = _group_title(group_title, title, current.count)
+                current.body, current.url = body, url
+                current.save(update_fields=["count", "title", "body", "url", "updated_at"])
+                return current
+            try:
+                with transaction.atomic():
+                    return Notification.objects.create(
+                        user=user, category=category, title=title, body=body, url=url, group_key=group_key
+                    )
+            except IntegrityError:
+                continue  # another event of the group created it just now: join it
+    return Notification.objects.create(user=user, category=category, title=title, body=body, url=url)
+
+
+def _queue_email(*, user, category, title, body, url, group_key, group_title) -> None:
+    now = timezone.now()
+    item = "\n".join(part for part in (title, body) if part)
+    for attempt in range(2):
+        send_after = now
+        if group_key:
+            pending = (
+                NotificationEmail.objects.select_for_update()
+                .filter(user=user, group_key=group_key, status=E.PENDING)
+                .first()
+            )
+            if pending is not None:
+                # The pending email (already scheduled) will carry this event too.
+                pending.items += 1
+                pending.subject = _group_title(group_title, title, pending.items)
+                pending.body = pending.body + ITEM_SEPARATOR + item
+                pending.url = url
+                pending.save(update_fields=["items", "subject", "body", "url"])
+                return
+            last_sent = (
+                NotificationEmail.objects.filter(user=user, group_key=group_key, status=E.SENT)
+                .order_by("-sent_at")
+                .values_list("sent_at", flat=True)
+                .first()
+            )
+            if last_sent and last_sent + email_throttle() > now:
+                send_after = last_sent + email_throttle()
+        try:
+            with transaction.atomic():
+                email = NotificationEmail.objects.create(
+                    user=user,
+                    category=category,
+                    group_key=group_key,
+                    subject=title,
+                    body=item,
+                    url=url,
+                    send_after=send_after,
+                )
+        except IntegrityError:
+            if not group_key or attempt:
+                raise
+            continue  # a concurrent event of the group queued its email first: join it
+        transaction.on_commit(lambda email_id=email.pk, eta=send_after: _schedule(email_id, eta))
+        return
+
+
+def _schedule(email_id: int, send_after: dt.datetime) -> None:
+    from ..tasks import notification_email_send_task
+
+    eta = send_after if send_after > timezone.now() else None
+    try:
+        notification_email_send_task.apply_async((email_id,), eta=eta)
+    except Exception:
+        # The broker is down: the email stays pending and the beat flush sends it.
+        logger.exception("Could not queue notification email %s; the flush task will send it", email_id)
+
+
+def _absolute(url: str) -> str:
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return getattr(settings, "SITE_URL", "").rstrip("/") + url
+
+
+def notification_email_send(*, email_id: int, now: dt.datetime | None = None) -> bool:
+    """Send one queued email if it is due and still wanted; returns whether it was sent.
+
+    The row is claimed with ``FOR UPDATE SKIP LOCKED`` so two workers never send
+    it twice; a failure of the mail server raises (the task retries) and leaves
+    it pending.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = (
+            NotificationEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(pk=email_id, status=E.PENDING)
+            .first()
+        )
+        if email is None or email.send_after > now:
+            return False
+        user = email.user
+        if not (user.is_active and user.email) or not notification_email_enabled(
+            user_id=user.pk, category=email.category
+        ):
+            email.status = E.CANCELLED
+            email.save(update_fields=["status"])
+            return False
+        text = render_to_string(
+            "messaging/email/notification.txt",
+            {
+                "user": user,
+                "email": email,
+                "url": _absolute(email.url),
+                "settings_url": _absolute(reverse("messaging:notification_settings")),
+                "category_label": NotificationCategory(email.category).label.lower(),
+            },
+        )
+        EmailMessage(email.subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+        email.status, email.sent_at = E.SENT, now
+        email.save(update_fields=["status", "sent_at"])
+    return True
+
+
+def notification_emails_flush(*, now: dt.datetime | None = None, batch: int = 200) -> int:
+    """Send every pending email that is due (beat): the safety net behind the per-email tasks."""
+    now = now or timezone.now()
+    due = list(
+        NotificationEmail.objects.filter(status=E.PENDING, send_after__lte=now)
+        .order_by("send_after")
+        .values_list("pk", flat=True)[:batch]
+    )
+    sent = 0
+    for email_id in due:
+        try:
+            sent += notification_email_send(email_id=email_id, now=now)
+        except OSError:
+            # The mail server refused or is down: keep the email pending for the next run.
+            logger.exception("Sending notification email %s failed; will retry", email_id)
+            break
+    return sent
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None, group_key: str = "") -> int:
+    """Mark ``user``'s notifications read: all, these ``ids``, or a group's.
+
+    Reading a group (opening a conversation) also cancels its pending email:
+    the user has seen what it would have told them. Returns how many were marked.
+    """
+    now = timezone.now()
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    if group_key:
+        unread = unread.filter(group_key=group_key)
+        NotificationEmail.objects.filter(user=user, group_key=group_key, status=E.PENDING).update(status=E.CANCELLED)
+    return unread.update(read_at=now)
+
+
+def notification_preferences_set(*, user, email_by_category: dict[str, bool]) -> None:
+    """Turn emails on or off per category for ``user``."""
+    with transaction.atomic():
+        for category, enabled in email_by_category.items():
+            if category not in NotificationCategory.values:
+                raise ValueError(f"Unknown notification category {category!r}")
+            NotificationPreference.objects.update_or_create(
+                user=user, category=category, defaults={"email": bool(enabled)}
+            )

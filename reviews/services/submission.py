@@ -1,0 +1,290 @@
+"""Writing, publishing and answering reviews.
+
+The double-blind: a review is private to its author until both sides of the
+booking have written theirs (published together, at once) or the window closes
+(``reviews_publish_due``, run by beat). Publication refreshes the rating
+aggregates in the same transaction. Submitting locks the listing row then the
+booking row (the project's fixed lock order), so the two sides submitting at
+the same moment still publish exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Booking, BookingStatus
+from bookings.services.calendar import listing_lock
+
+from ..errors import (
+    ResponseAlreadyPosted,
+    ReviewAlreadySubmitted,
+    ReviewNotAllowed,
+    ReviewNotFound,
+    ReviewNotOpen,
+    ReviewNotPublished,
+    ReviewWindowClosed,
+)
+from ..models import GUEST_CATEGORIES, REVIEW_WINDOW_DAYS, STAY_CATEGORIES, Review
+from ..selectors import review_direction_for, review_window_closes_at
+from .aggregates import listing_rating_refresh, user_rating_refresh
+
+logger = logging.getLogger(__name__)
+D = Review.Direction
+COMMENT_MAX = 5000
+PRIVATE_NOTE_MAX = 2000
+RESPONSE_MAX = 2000
+
+
+def _valid_rating(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5
+
+
+def review_validate(*, direction: str, overall, categories, comment: str, private_note: str) -> dict:
+    """Check ratings and texts; returns the cleaned values or raises ``ValidationError`` by field."""
+    errors: dict[str, list[str]] = {}
+    if not _valid_rating(overall):
+        errors["overall"] = ["Rate from 1 to 5 stars."]
+    expected = STAY_CATEGORIES if direction == D.GUEST_TO_HOST else GUEST_CATEGORIES
+    if not isinstance(categories, dict):
+        errors["categories"] = ["Give a rating for each category."]
+    else:
+        problems = [
+            f"{label}: rate from 1 to 5 stars."
+            for code, label in expected.items()
+            if not _valid_rating(categories.get(code))
+        ]
+        unknown = sorted(set(categories) - set(expected))
+        if unknown:
+            problems.append(f"Unknown categories: {', '.join(map(str, unknown))}.")
+        if problems:
+            errors["categories"] = problems
+    comment = (comment or "").strip()
+    if not comment:
+        errors["comment"] = [
+            "Write a few words about the stay."
+            if direction == D.GUEST_TO_HOST
+            else "Write a few words about your guest."
+        ]
+    elif len(comment) > COMMENT_MAX:
+        errors["comment"] = [f"Keep it under {COMMENT_MAX} characters (this one has {len(comment)})."]
+    private_note = (private_note or "").strip()
+    if private_note and direction != D.GUEST_TO_HOST:
+        errors["private_note"] = ["Only guests can leave a private note."]
+    elif len(private_note) > PRIVATE_NOTE_MAX:
+        errors["private_note"] = [f"Keep it under {PRIVATE_NOTE_MAX} characters (this one has {len(private_note)})."]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "overall": overall,
+        "categories": {code: categories[code] for code in expected},
+        "comment": comment,
+        "private_note": private_note,
+    }
+
+
+def review_submit(
+    *,
+    booking_id: int,
+    author,
+    overall: int,
+    categories: dict,
+    comment: str,
+    private_note: str = "",
+    now: dt.datetime | None = None,
+) -> Review:
+    """Write ``author``'s review of a completed stay (the guest's of the stay, or the host's of the guest).
+
+    Publishes both reviews at once when the other side already wrote theirs,
+    refreshing the listing's and both people's ratings, and notifies the
+    reviewed party. Raises ``ReviewNotFound`` (404: not your booking),
+    ``ReviewNotOpen`` (409: stay not completed), ``ReviewWindowClosed`` (409),
+    ``ReviewAlreadySubmitted`` (409) or ``ValidationError`` (400, by field).
+    Nothing is written unless everything is valid.
+    """
+    now = now or timezone.now()
+    try:
+        booking = Booking.objects.select_related("listing").get(pk=booking_id)
+    except Booking.DoesNotExist:
+        raise ReviewNotFound() from None
+    direction = review_direction_for(booking=booking, user=author)
+    if direction is None:
+        raise ReviewNotFound()
+    cleaned = review_validate(
+        direction=direction, overall=overall, categories=categories, comment=comment, private_note=private_note
+    )
+    with transaction.atomic():
+        listing_lock(listing_id=booking.listing_id, fields=("id", "host_id"))
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("listing", "guest", "listing__host")
+            .get(pk=booking_id)
+        )
+        if booking.status != BookingStatus.COMPLETED:
+            raise ReviewNotOpen("You can review this stay once it is completed, after check-out.")
+        closes_at = review_window_closes_at(booking.check_out)
+        if now >= closes_at:
+            last_day = timezone.localtime(closes_at).date() - dt.timedelta(days=1)
+            raise ReviewWindowClosed(f"The 14 days to review this stay ended on {last_day:%b} {last_day.day}.")
+        reviews = {
+            review.direction: review
+            for review in Review.objects.filter(booking=booking).select_related("author", "subject")
+        }
+        if direction in reviews:
+            raise ReviewAlreadySubmitted()
+        as_guest = direction == D.GUEST_TO_HOST
+        try:
+            with transaction.atomic():
+                review = Review.objects.create(
+                    booking=booking,
+                    listing_id=booking.listing_id,
+                    author=author,
+                    subject=booking.listing.host if as_guest else booking.guest,
+                    direction=direction,
+                    **cleaned,
+                )
+        except IntegrityError:
+            # Only reachable around the booking lock; the constraint held.
+            raise ReviewAlreadySubmitted() from None
+        other = reviews.get(D.HOST_TO_GUEST if as_guest else D.GUEST_TO_HOST)
+        if other is not None:
+            _publish(booking=booking, reviews=[other, review], now=now)
+        else:
+            _notify_review_waiting(review=review, booking=booking, closes_at=closes_at)
+    return review
+
+
+def reviews_publish_due(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Publish the reviews whose window has closed without the other side's review (beat task).
+
+    One short transaction per booking (listing, then booking locked, like
+    submissions); returns how many reviews were published.
+    """
+    now = now or timezone.now()
+    last_check_out = timezone.localdate(now) - dt.timedelta(days=REVIEW_WINDOW_DAYS)
+    booking_ids = list(
+        Review.objects.filter(published_at__isnull=True, booking__check_out__lte=last_check_out)
+        .order_by("booking_id")
+        .values_list("booking_id", flat=True)
+        .distinct()[:batch]
+    )
+    published = 0
+    for booking_id in booking_ids:
+        listing_id = Booking.objects.filter(pk=booking_id).values_list("listing_id", flat=True).first()
+        with transaction.atomic():
+            listing_lock(listing_id=listing_id, fields=("id",))
+            booking = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("listing", "guest", "listing__host")
+                .get(pk=booking_id)
+            )
+            if now < review_window_closes_at(booking.check_out):
+                continue
+            pending = list(
+                Review.objects.filter(booking=booking, published_at__isnull=True).select_related("author", "subject")
+            )
+            if pending:
+                published += _publish(booking=booking, reviews=pending, now=now)
+    return published
+
+
+def _publish(*, booking: Booking, reviews: list[Review], now: dt.datetime) -> int:
+    """Make ``reviews`` public and refresh the aggregates they feed (inside the caller's transaction)."""
+    ids = [review.pk for review in reviews if review.published_at is None]
+    count = Review.objects.filter(pk__in=ids, published_at__isnull=True).update(published_at=now)
+    listing_rating_refresh(listing_id=booking.listing_id)
+    for subject_id in {review.subject_id for review in reviews}:
+        user_rating_refresh(user_id=subject_id)
+    for review in reviews:
+        review.published_at = now
+        _notify_published(review=review, booking=booking)
+    return count
+
+
+def review_respond(*, review_id: int, user, response: str, now: dt.datetime | None = None) -> Review:
+    """Post the reviewed party's one public response to a published review.
+
+    Raises ``ReviewNotFound`` (404: not visible to ``user``), ``ReviewNotAllowed``
+    (403: not about you), ``ReviewNotPublished`` (409), ``ResponseAlreadyPosted``
+    (409) or ``ValidationError`` (empty or too long).
+    """
+    now = now or timezone.now()
+    response = (response or "").strip()
+    with transaction.atomic():
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("author", "subject", "listing")
+            .filter(pk=review_id)
+            .first()
+        )
+        visible = (
+            review is not None
+            and review.hidden_at is None
+            and (review.published_at or review.author_id == user.pk or review.subject_id == user.pk)
+        )
+        if not visible:
+            raise ReviewNotFound()
+        if review.subject_id != user.pk:
+            raise ReviewNotAllowed("Only the person this review is about can respond to it.")
+        if review.published_at is None:
+            raise ReviewNotPublished("You can respond once the review is published.")
+        if review.responded_at is not None:
+            raise ResponseAlreadyPosted()
+        if not response:
+            raise ValidationError({"response": ["Write your response."]})
+        if len(response) > RESPONSE_MAX:
+            raise ValidationError(
+                {"response": [f"Keep it under {RESPONSE_MAX} characters (this one has {len(response)})."]}
+            )
+        review.response = response
+        review.responded_at = now
+        review.save(update_fields=["response", "responded_at"])
+        _notify(
+            user=review.author,
+            title=f"{review.subject.display_name} responded to your review",
+            body=response[:300],
+            url=_review_url(review),
+        )
+    return review
+
+
+# --- notifications -----------------------------------------------------------------------
+
+
+def _notify(**kwargs) -> None:
+    from messaging.models import NotificationCategory
+    from messaging.services.notifications import notify
+
+    notify(category=NotificationCategory.REVIEW, **kwargs)
+
+
+def _review_url(review: Review, listing=None) -> str:
+    if review.direction == D.GUEST_TO_HOST:
+        return (listing or review.listing).get_absolute_url() + "#reviews"
+    return reverse("reviews:profile", kwargs={"pk": review.subject_id}) + "?about=guest"
+
+
+def _notify_review_waiting(*, review: Review, booking: Booking, closes_at: dt.datetime) -> None:
+    deadline = f"{closes_at - dt.timedelta(days=1):%b} {(closes_at - dt.timedelta(days=1)).day}"
+    if review.direction == D.GUEST_TO_HOST:
+        title = f"{review.author.display_name} reviewed their stay at {booking.listing.title}"
+        body = f"Review your guest by {deadline} to read what they wrote. Reviews are published together."
+    else:
+        title = f"{review.author.display_name} reviewed you"
+        body = f"Review your stay at {booking.listing.title} by {deadline} to read what they wrote."
+    _notify(
+        user=review.subject, title=title, body=body, url=reverse("reviews:write", kwargs={"booking_id": booking.pk})
+    )
+
+
+def _notify_published(*, review: Review, booking: Booking) -> None:
+    if review.direction == D.GUEST_TO_HOST:
+        title = f"{review.author.display_name}'s review of {booking.listing.title} is published"
+    else:
+        title = f"{review.author.display_name}'s review of you is published"
+    _notify(user=review.subject, title=title, body=review.comment[:300], url=_review_url(review, booking.listing))

@@ -1,0 +1,27 @@
+import pytest
+
+from bookings.payments.gateway import breaker
+from tests.accounts.factories import UserFactory
+from tests.listings.factories import ListingFactory
+
+
+@pytest.fixture(autouse=True)
+def _closed_breaker():
+    breaker.close()
+    yield
+    breaker.close()
+
+
+@pytest.fixture
+def guest(db):
+    return UserFactory(first_name="Gina")
+
+
+@pytest.fixture
+def host(db):
+    return UserFactory(first_name="Hugo")
+
+
+@pytest.fixture
+def listing(host):
+    return ListingFactory(host=host, instant_book=True, max_guests=4)

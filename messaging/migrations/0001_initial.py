@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('bookings', '0002_booking_engine'),
-        ('listings', '0004_listing_editing_photos_wishlists'),
+        ('listings', '0003_listing_unavailable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

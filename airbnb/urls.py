@@ -10,6 +10,8 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("listings.api.urls")),
     path("", include("bookings.api.urls")),
+    path("", include("reviews.api.urls")),
+    path("", include("messaging.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +22,8 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("rooms/", include("listings.urls")),
     path("search/", include("search.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("", include("messaging.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "messaging.context_processors.unread_counts",
             ],
         },
     },
@@ -192,6 +193,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 30.0},
     "bookings-complete": {"task": "bookings.tasks.bookings_complete_finished_task", "schedule": 3600.0},
     "payouts-release": {"task": "bookings.tasks.payouts_release_due_task", "schedule": 3600.0},
+    "reviews-publish-due": {"task": "reviews.tasks.reviews_publish_due_task", "schedule": 900.0},
+    "superhost-evaluate": {"task": "reviews.tasks.superhost_evaluate_task", "schedule": 86400.0},
+    "host-response-stats": {"task": "messaging.tasks.host_response_stats_task", "schedule": 3600.0},
+    "notification-emails-flush": {"task": "messaging.tasks.notification_emails_flush_task", "schedule": 60.0},
 }
 
 # --- Email -----------------------------------------------------------------

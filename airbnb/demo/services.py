@@ -143,6 +143,10 @@ def demo_world_seed(
 
         with clock.phase("aggregates"):
             _aggregates_update(cursor)
+            # Per-category listing averages and person ratings (the reviews app's tables).
+            from reviews.services.aggregates import review_aggregates_rebuild
+
+            review_aggregates_rebuild()
             for model in (User, Listing, Booking, ListingPhoto, CalendarNight, Review):
                 _sequence_sync(cursor, model)
 

@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Airbnb clone <no-reply@example.com>")
+# Absolute links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security defaults (production tightens further) -----------------------
 SESSION_COOKIE_HTTPONLY = True

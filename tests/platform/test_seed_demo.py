@@ -213,6 +213,11 @@ def test_bookings_nights_and_reviews_are_consistent():
             assert (float(rating_avg), rating_count) == (pytest.approx(float(avg), abs=0.005), count)
         else:
             assert (rating_avg, rating_count) == (None, 0)
+
+    # The reviews app's per-listing rows (category averages) are filled too.
+    from reviews.models import ListingRating
+
+    assert set(ListingRating.objects.values_list("listing_id", flat=True)) == set(expected)
     assert Listing.objects.aggregate(n=Sum("rating_count"))["n"] == len(
         Review.objects.filter(direction="guest_to_host")
     )

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("bookings.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("messaging.api.urls")),
+    path("host/", include("hosttools.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,10 @@ urlpatterns = [
     # Before "rooms/": the checkout /rooms/<id>/book/ would otherwise match a listing slug.
     path("", include("bookings.urls")),
     path("rooms/", include("listings.urls")),
+    path("hosting/listings/", include("listings.hosting_urls")),
+    # The host dashboard (after bookings' /hosting/reservations/ and listings' /hosting/listings/).
+    path("hosting/", include("hosttools.urls")),
+    path("wishlists/", include("listings.wishlist_urls")),
     path("search/", include("search.urls")),
     path("reviews/", include("reviews.urls")),
     path("", include("messaging.urls")),

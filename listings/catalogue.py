@@ -51,6 +51,39 @@ AMENITIES: list[tuple[str, str, str, str]] = [
 ]
 
 AMENITY_CODES = frozenset(code for code, *_ in AMENITIES)
+
+# Currencies a host may price a listing in (ISO 4217), most used first. Prices are
+# stored and quoted in the listing's own currency; there is no conversion.
+CURRENCIES: list[tuple[str, str]] = [
+    ("USD", "US dollar"),
+    ("EUR", "Euro"),
+    ("GBP", "Pound sterling"),
+    ("JPY", "Japanese yen"),
+    ("CNY", "Chinese yuan"),
+    ("BRL", "Brazilian real"),
+    ("MXN", "Mexican peso"),
+    ("INR", "Indian rupee"),
+    ("CAD", "Canadian dollar"),
+    ("AUD", "Australian dollar"),
+    ("PHP", "Philippine peso"),
+    ("TRY", "Turkish lira"),
+    ("PLN", "Polish złoty"),
+    ("THB", "Thai baht"),
+    ("MYR", "Malaysian ringgit"),
+    ("ZAR", "South African rand"),
+    ("NZD", "New Zealand dollar"),
+    ("HUF", "Hungarian forint"),
+    ("SEK", "Swedish krona"),
+    ("ILS", "Israeli new shekel"),
+    ("AED", "UAE dirham"),
+    ("CHF", "Swiss franc"),
+    ("NOK", "Norwegian krone"),
+    ("CZK", "Czech koruna"),
+    ("HKD", "Hong Kong dollar"),
+    ("DKK", "Danish krone"),
+    ("SGD", "Singapore dollar"),
+]
+CURRENCY_CODES = frozenset(code for code, _ in CURRENCIES)
 ICONS = sorted({icon for *_, icon in AMENITIES})
 
 

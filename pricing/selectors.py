@@ -1,4 +1,4 @@
-"""Price quotes: the one place a stay's price is computed.
+"""Price quotes and pricing reads: the one place a stay's price is computed.
 
 Every page, the API and the booking service call ``price_quote`` so they all show
 the same numbers, and a booking freezes the quote it was made with.
@@ -10,25 +10,53 @@ total is the sum of the shown lines, so a receipt always adds up.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
+from django.utils import timezone
 
-CENT = Decimal("0.01")
+from .models import ListingCompetitiveness, ListingPricing, PriceSuggestion, SeasonLevel
+from .rules import (
+    CENT,
+    WEEKEND,
+    EventWindow,
+    PricingRules,
+    Reason,
+    SeasonWindow,
+    money,
+    night_price,
+    suggest,
+)
+
+__all__ = [
+    "CENT",
+    "NightLine",
+    "Quote",
+    "QuoteLine",
+    "money",
+    "price_quote",
+    "pricing_rules_for",
+    "pricing_rules_for_listings",
+    "price_suggestions",
+    "price_suggestions_for_listings",
+    "price_competitiveness",
+]
+
 WEEK = 7
 MONTH = 28
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
 class NightLine:
     date: dt.date
     price: Decimal
-    source: str  # "base" or "host" (a per-night price set by the host)
+    # "base" (the listing's price), "rules" (weekend, season, event, demand or a
+    # guardrail changed it), "smart" (Smart Pricing set it) or "host" (the host's
+    # own per-night price).
+    source: str
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +76,9 @@ class Quote:
     lines: list[QuoteLine]
     host_fee: Decimal
     fee_rates: dict[str, str] = field(default_factory=dict)
+    # Guests above those the price includes, and what each pays per night (in the night lines).
+    extra_guests: int = 0
+    extra_guest_fee: Decimal = Decimal("0")
 
     @property
     def total(self) -> Decimal:
@@ -77,17 +108,150 @@ class Quote:
             "check_in": self.check_in.isoformat(),
             "check_out": self.check_out.isoformat(),
             "guests": self.guests,
-            "nights": [{"date": n.date.isoformat(), "price": str(n.price), "source": n.source} for n in self.nights],
+            "nights": [
+                {
+                    "date": n.date.isoformat(),
+                    "price": str(n.price),
+                    "source": n.source,
+                    "reasons": [reason.label for reason in n.reasons],
+                }
+                for n in self.nights
+            ],
             "lines": [{"code": ln.code, "label": ln.label, "amount": str(ln.amount)} for ln in self.lines],
             "total": str(self.total),
             "host_fee": str(self.host_fee),
             "host_payout": str(self.host_payout),
             "fee_rates": self.fee_rates,
+            "extra_guests": {
+                "count": self.extra_guests,
+                "fee_per_night": str(self.extra_guest_fee),
+                "total": str(money(self.extra_guest_fee * self.extra_guests * len(self.nights))),
+            },
         }
 
 
 def _rate(name: str, default: str) -> Decimal:
     return Decimal(str(getattr(settings, name, default)))
+
+
+def _nights(start: dt.date, end: dt.date):
+    day = start
+    while day < end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+# --- the rules of one listing ------------------------------------------------------------
+
+
+def demand_cell_size() -> Decimal:
+    return Decimal(str(settings.PRICING_DEMAND_CELL_DEGREES))
+
+
+def pricing_rules_for(*, listing, start: dt.date, end: dt.date) -> PricingRules:
+    """Load every rule a night of ``listing`` in ``[start, end)`` depends on (see ``pricing_rules_for_listings``).
+
+    A listing that is not saved (no ``pk``) gets the platform defaults.
+    """
+    listing_id = getattr(listing, "pk", None)
+    if listing_id is None:
+        return PricingRules.platform()
+    return pricing_rules_for_listings(listing_ids=[listing_id], start=start, end=end)[listing_id]
+
+
+def pricing_rules_for_listings(*, listing_ids, start: dt.date, end: dt.date) -> dict[int, PricingRules]:
+    """The rules of several listings for ``[start, end)`` in five queries, whatever their number.
+
+    Reads the hosts' settings (``ListingPricing``, optional), the seasons of each
+    listing's country/region, events whose radius covers the listing, the area's
+    demand scores and, with Smart Pricing on, what it applied. Place-based rules
+    are matched in SQL by listing id, so a listing loaded with few columns (the
+    booking hold reads only what it needs) costs no extra query. Pages quoting
+    many listings (wishlists, search with dates) pass each one's rules to
+    ``price_quote(rules=...)`` instead of letting it load them one by one.
+    """
+    ids = sorted({int(pk) for pk in listing_ids})
+    if not ids:
+        return {}
+    rows = {row.listing_id: row for row in ListingPricing.objects.filter(listing_id__in=ids)}
+    size = demand_cell_size()
+    seasons: dict[int, list[SeasonWindow]] = {pk: [] for pk in ids}
+    events: dict[int, list[EventWindow]] = {pk: [] for pk in ids}
+    demand: dict[int, dict[dt.date, Decimal]] = {pk: {} for pk in ids}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT l.id, s.name, s.level, s.start_month, s.start_day, s.end_month, s.end_day, s.region <> ''
+              FROM pricing_seasonperiod s JOIN listings_listing l ON l.country_code = s.country_code
+             WHERE l.id = ANY(%s) AND (s.region = '' OR lower(s.region) = lower(l.region))
+            """,
+            [ids],
+        )
+        for pk, name, level, sm, sd, em, ed, regional in cursor.fetchall():
+            seasons[pk].append(SeasonWindow(name, level, (sm, sd), (em, ed), regional))
+        cursor.execute(
+            """
+            SELECT l.id, e.name, e.starts_on, e.ends_on, e.uplift_pct
+              FROM pricing_localevent e JOIN listings_listing l ON l.location IS NOT NULL
+             WHERE l.id = ANY(%s) AND e.starts_on < %s AND e.ends_on >= %s
+               AND ST_DWithin(e.location, l.location::geography, e.radius_km * 1000.0)
+            """,
+            [ids, end, start],
+        )
+        for pk, *fields in cursor.fetchall():
+            events[pk].append(EventWindow(*fields))
+        cursor.execute(
+            """
+            SELECT l.id, d.date, d.score
+              FROM pricing_areademand d JOIN listings_listing l
+                ON d.cell_lat = floor(ST_Y(l.location) / %s)::int AND d.cell_lng = floor(ST_X(l.location) / %s)::int
+             WHERE l.id = ANY(%s) AND d.date >= %s AND d.date < %s
+            """,
+            [size, size, ids, start, end],
+        )
+        for pk, day, score in cursor.fetchall():
+            demand[pk][day] = score
+    smart_applied: dict[int, dict[dt.date, tuple[Decimal, tuple[Reason, ...]]]] = {pk: {} for pk in ids}
+    smart_ids = [pk for pk, row in rows.items() if row.smart_pricing]
+    if smart_ids:
+        applied = PriceSuggestion.objects.filter(
+            listing_id__in=smart_ids, date__gte=start, date__lt=end, applied_price__isnull=False
+        ).values_list("listing_id", "date", "applied_price", "reasons")
+        for pk, day, price, reasons in applied:
+            smart_applied[pk][day] = (price, tuple(Reason(r["code"], r["label"]) for r in reasons))
+    result = {}
+    for pk in ids:
+        rules = PricingRules.platform(
+            seasons=seasons[pk], events=tuple(events[pk]), demand=demand[pk], smart_applied=smart_applied[pk]
+        )
+        row = rows.get(pk)
+        result[pk] = _with_host_settings(rules, row) if row is not None else rules
+    return result
+
+
+def _with_host_settings(rules: PricingRules, row: ListingPricing) -> PricingRules:
+    """The host's bounds, extra-guest fee and own weekend/season percentages replace the platform's."""
+    weekday_pct = dict(rules.weekday_pct)
+    if row.weekend_premium_pct is not None:
+        for weekday in WEEKEND:
+            weekday_pct[weekday] = row.weekend_premium_pct
+    season_pct = dict(rules.season_pct)
+    for level in SeasonLevel.values:
+        value = getattr(row, f"{level}_season_pct")
+        if value is not None:
+            season_pct[level] = value
+    return replace(
+        rules,
+        weekday_pct=weekday_pct,
+        season_pct=season_pct,
+        guests_included=row.guests_included,
+        extra_guest_fee=row.extra_guest_fee,
+        min_price=row.min_price,
+        max_price=row.max_price,
+    )
+
+
+# --- the quote --------------------------------------------------------------------------
 
 
 def price_quote(
@@ -97,13 +261,22 @@ def price_quote(
     check_out: dt.date,
     guests: int,
     night_prices: dict[dt.date, Decimal] | None = None,
+    rules: PricingRules | None = None,
+    today: dt.date | None = None,
 ) -> Quote:
     """Quote a stay.
 
-    ``night_prices`` are the host's per-night prices (from the calendar); when
-    omitted they are read from the calendar here. Length-of-stay discounts: the
-    monthly one from 28 nights, else the weekly one from 7 nights. The guest service
-    fee and taxes apply to accommodation after discount plus cleaning.
+    Each night: the host's per-night price (``night_prices``, from the calendar)
+    when there is one, else the nightly rules (``pricing.rules``: base, day of
+    week, season, local event, demand, then the guardrails), plus the extra-guest
+    fee for guests above those included. ``night_prices`` are read from the
+    calendar when omitted; ``rules`` are loaded with ``pricing_rules_for`` when
+    omitted (pass them to quote without the database); ``today`` (default: the
+    local date) is what demand counts days ahead from.
+
+    Length-of-stay discounts: the monthly one from 28 nights, else the weekly one
+    from 7 nights. The guest service fee and taxes apply to accommodation after
+    discount plus cleaning.
 
     Raises ``ValueError`` when check-out is not after check-in.
     """
@@ -113,20 +286,44 @@ def price_quote(
         from bookings.selectors import calendar_night_prices
 
         night_prices = calendar_night_prices(listing_id=listing.pk, start=check_in, end=check_out)
+    if rules is None:
+        rules = pricing_rules_for(listing=listing, start=check_in, end=check_out)
+    today = today or timezone.localdate()
+    base = Decimal(listing.base_price)
+
+    extra_guests = max(0, guests - rules.guests_included) if rules.extra_guest_fee else 0
+    extra_fee = money(Decimal(rules.extra_guest_fee))
+    extra_per_night = extra_fee * extra_guests
+    extra_reason = ()
+    if extra_per_night:
+        extra_reason = (
+            Reason(
+                "extra_guests",
+                f"{extra_guests} extra guest{'s' if extra_guests != 1 else ''} x {extra_fee} {listing.currency}",
+            ),
+        )
 
     nights: list[NightLine] = []
-    day = check_in
-    while day < check_out:
+    for day in _nights(check_in, check_out):
         custom = night_prices.get(day)
         if custom is not None:
-            nights.append(NightLine(day, money(Decimal(custom)), "host"))
+            price = money(Decimal(custom))
+            applied = rules.smart_applied.get(day)
+            if applied is not None and money(Decimal(applied[0])) == price:
+                source, reasons = "smart", applied[1]
+            else:
+                source, reasons = "host", (Reason("host_price", "Host's price for this night"),)
         else:
-            nights.append(NightLine(day, money(Decimal(listing.base_price)), "base"))
-        day += dt.timedelta(days=1)
+            price, found = night_price(base=base, day=day, rules=rules, today=today)
+            source, reasons = ("rules" if found else "base"), tuple(found)
+        nights.append(NightLine(day, money(price + extra_per_night), source, reasons + extra_reason))
 
     accommodation = money(sum((n.price for n in nights), Decimal("0")))
     count = len(nights)
-    lines = [QuoteLine("accommodation", f"{count} night{'s' if count != 1 else ''}", accommodation)]
+    label = f"{count} night{'s' if count != 1 else ''}"
+    if extra_per_night:
+        label += f" (incl. {money(extra_per_night * count)} {listing.currency} extra-guest fee)"
+    lines = [QuoteLine("accommodation", label, accommodation)]
 
     discount_pct = 0
     discount_label = ""
@@ -161,4 +358,131 @@ def price_quote(
         lines=lines,
         host_fee=money(fee_base * host_rate),
         fee_rates={"guest_service": str(service_rate), "host_service": str(host_rate), "tax": str(tax_rate)},
+        extra_guests=extra_guests if extra_per_night else 0,
+        extra_guest_fee=extra_fee if extra_per_night else Decimal("0"),
     )
+
+
+# --- nightly prices and suggestions for the host ----------------------------------------
+
+
+@dataclass(frozen=True)
+class NightPricing:
+    """What the host calendar shows for one night: the automatic price and Smart Pricing's suggestion."""
+
+    date: dt.date
+    rule_price: Decimal
+    rule_reasons: tuple[Reason, ...]
+    suggestion: Decimal
+    suggestion_reasons: tuple[Reason, ...]
+    applied_price: Decimal | None = None
+    accepted: bool = False
+    stored: bool = False
+
+
+def price_suggestions(
+    *, listing, start: dt.date, end: dt.date, today: dt.date | None = None, rules: PricingRules | None = None
+) -> list[NightPricing]:
+    """The automatic price and Smart Pricing's suggestion for each night of ``listing`` in ``[start, end)``.
+
+    See ``price_suggestions_for_listings``; ``rules`` (for ``[today, end)``) may be passed when already loaded.
+    """
+    today = today or timezone.localdate()
+    rules_by_listing = {listing.pk: rules} if rules is not None else None
+    return price_suggestions_for_listings(
+        listings=[listing], start=start, end=end, today=today, rules_by_listing=rules_by_listing
+    ).get(listing.pk, [])
+
+
+def price_suggestions_for_listings(
+    *,
+    listings,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+    rules_by_listing: dict[int, PricingRules] | None = None,
+) -> dict[int, list[NightPricing]]:
+    """Automatic prices and Smart Pricing's suggestions per listing and night in ``[start, end)``.
+
+    Suggestions the periodic task stored (``PriceSuggestion``, for the listing's
+    current base price) are returned as stored, so the host sees exactly what
+    Smart Pricing applies; other nights are computed live with the same
+    function. The suggestion chain (20% at most from one night to the next)
+    always starts today, so a night's suggestion does not depend on which month
+    is shown. Past nights are not suggested (``start`` moves to today); listings
+    without a base price (drafts) get none. Six queries for any number of listings.
+    """
+    today = today or timezone.localdate()
+    start = max(start, today)
+    listings = [listing for listing in listings if listing.base_price is not None]
+    if end <= start or not listings:
+        return {}
+    if rules_by_listing is None:
+        rules_by_listing = pricing_rules_for_listings(listing_ids=[item.pk for item in listings], start=today, end=end)
+    stored: dict[tuple[int, dt.date], PriceSuggestion] = {
+        (row.listing_id, row.date): row
+        for row in PriceSuggestion.objects.filter(
+            listing_id__in=[item.pk for item in listings], date__gte=start, date__lt=end
+        )
+    }
+    result: dict[int, list[NightPricing]] = {}
+    for listing in listings:
+        base = Decimal(listing.base_price)
+        rules = rules_by_listing[listing.pk]
+        live = {s.date: s for s in suggest(base=base, days=_nights(today, end), rules=rules, today=today)}
+        nights = []
+        for day in _nights(start, end):
+            rule_price_value, rule_reasons = night_price(base=base, day=day, rules=rules, today=today)
+            row = stored.get((listing.pk, day))
+            if row is not None and row.base_price == base:
+                suggestion = row.price
+                reasons = tuple(Reason(r["code"], r["label"]) for r in row.reasons)
+            else:
+                suggestion, reasons = live[day].price, live[day].reasons
+            nights.append(
+                NightPricing(
+                    date=day,
+                    rule_price=rule_price_value,
+                    rule_reasons=tuple(rule_reasons),
+                    suggestion=suggestion,
+                    suggestion_reasons=reasons,
+                    applied_price=row.applied_price if row else None,
+                    accepted=bool(row and row.accepted_at),
+                    stored=row is not None and row.base_price == base,
+                )
+            )
+        result[listing.pk] = nights
+    return result
+
+
+# --- price competitiveness (search ranking reads it) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Competitiveness:
+    listing_id: int
+    percentile: Decimal | None  # 0 = cheapest of its comparables, 100 = dearest; None: too few comparables
+    comparables: int
+    median_price: Decimal | None
+    computed_at: dt.datetime
+
+    @property
+    def score(self) -> float:
+        """For ranking: 1.0 = the cheapest of its comparables, 0.0 = the dearest, 0.5 = average or unknown."""
+        return 0.5 if self.percentile is None else round(1 - float(self.percentile) / 100, 4)
+
+
+def price_competitiveness(*, listing_ids) -> dict[int, Competitiveness]:
+    """Where each listing's nightly price sits among comparable listings nearby, from the last nightly run.
+
+    Comparable: published, same room type, capacity within one guest, same
+    currency, within ``PRICING_COMPETITIVENESS_RADIUS_KM``. Listings not yet
+    computed are missing from the result (search treats them as average).
+    """
+    rows = ListingCompetitiveness.objects.filter(listing_id__in=list(listing_ids))
+    return {
+        row.listing_id: Competitiveness(
+            row.listing_id, row.percentile, row.comparables, row.median_price, row.computed_at
+        )
+        for row in rows
+    }

@@ -193,10 +193,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 30.0},
     "bookings-complete": {"task": "bookings.tasks.bookings_complete_finished_task", "schedule": 3600.0},
     "payouts-release": {"task": "bookings.tasks.payouts_release_due_task", "schedule": 3600.0},
+    "pricing-signals-flush": {"task": "pricing.tasks.demand_signals_flush_task", "schedule": 60.0},
+    "pricing-demand-refresh": {"task": "pricing.tasks.demand_refresh_task", "schedule": 3600.0},
+    "pricing-suggestions-refresh": {"task": "pricing.tasks.suggestions_refresh_task", "schedule": 6 * 3600.0},
+    "pricing-competitiveness": {"task": "pricing.tasks.competitiveness_refresh_task", "schedule": 24 * 3600.0},
+    "hosttools-ical-import": {"task": "hosttools.tasks.ical_import_due_task", "schedule": 300.0},
     "reviews-publish-due": {"task": "reviews.tasks.reviews_publish_due_task", "schedule": 900.0},
     "superhost-evaluate": {"task": "reviews.tasks.superhost_evaluate_task", "schedule": 86400.0},
     "host-response-stats": {"task": "messaging.tasks.host_response_stats_task", "schedule": 3600.0},
     "notification-emails-flush": {"task": "messaging.tasks.notification_emails_flush_task", "schedule": 60.0},
+    "wishlist-alerts-deliver": {"task": "messaging.tasks.wishlist_alerts_deliver_task", "schedule": 300.0},
 }
 
 # --- Email -----------------------------------------------------------------
@@ -250,6 +256,27 @@ DEMO_SEED_LISTINGS = env.int("DEMO_SEED_LISTINGS", default=3000)
 PRICING_GUEST_SERVICE_FEE = env_str("PRICING_GUEST_SERVICE_FEE", "0.12")
 PRICING_HOST_SERVICE_FEE = env_str("PRICING_HOST_SERVICE_FEE", "0.03")
 PRICING_TAX_RATE = env_str("PRICING_TAX_RATE", "0")
+# Nightly rules (pricing.rules): premium per weekday (0 = Monday; Fri/Sat nights +20%),
+# season levels, guardrails. Hosts may override the weekend and season percentages.
+PRICING_DAY_OF_WEEK_PREMIUM_PCT = {4: 20, 5: 20}
+PRICING_SEASON_PCT = {"high": 35, "shoulder": 10, "low": -15}
+PRICING_AUTO_INCREASE_CAP_PCT = 50
+PRICING_MAX_DAY_TO_DAY_CHANGE_PCT = 20
+# Kill switch: event and demand increases are dropped everywhere (e.g. during a disaster).
+PRICING_SURGE_DISABLED = env.bool("PRICING_SURGE_DISABLED", default=False)
+PRICING_SUGGESTION_DAYS = env.int("PRICING_SUGGESTION_DAYS", default=180)
+PRICING_DEMAND_DAYS = env.int("PRICING_DEMAND_DAYS", default=180)
+PRICING_DEMAND_CELL_DEGREES = "0.1"
+PRICING_DEMAND_MIN_SIGNALS = env.int("PRICING_DEMAND_MIN_SIGNALS", default=20)
+PRICING_COMPETITIVENESS_RADIUS_KM = env.int("PRICING_COMPETITIVENESS_RADIUS_KM", default=3)
+PRICING_COMPETITIVENESS_MIN_COMPARABLES = 5
+# External calendars (hosttools iCal import): fetcher adapter, limits, and whether
+# feeds on private/loopback addresses may be fetched (never in production).
+PRICING_ICAL_FETCHER = env_str("PRICING_ICAL_FETCHER", "hosttools.ical.HttpFeedFetcher")
+PRICING_ICAL_TIMEOUT_SECONDS = float(env_str("PRICING_ICAL_TIMEOUT_SECONDS", "10"))
+PRICING_ICAL_MAX_BYTES = env.int("PRICING_ICAL_MAX_BYTES", default=2 * 1024 * 1024)
+PRICING_ICAL_ALLOW_PRIVATE_HOSTS = env.bool("PRICING_ICAL_ALLOW_PRIVATE_HOSTS", default=False)
+PRICING_ICAL_SYNC_MINUTES = env.int("PRICING_ICAL_SYNC_MINUTES", default=30)
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=10)
 
 # --- Payments -----------------------------------------------------------------

@@ -32,7 +32,7 @@ from rest_framework import status
 
 from airbnb.api.errors import ApiError, Conflict
 from listings.models import Listing, ListingStatus
-from pricing.selectors import money, price_quote
+from pricing.selectors import money, price_quote, pricing_rules_for_listings
 
 from ..models import (
     Booking,
@@ -180,6 +180,9 @@ def _hold(
     expected_total: Decimal | None = None,
 ) -> Booking:
     today = timezone.localdate()
+    # Pricing rules (seasons, events, demand, host settings) are read before the
+    # listing lock so the lock is held for as short a time as possible.
+    rules = pricing_rules_for_listings(listing_ids=[listing_id], start=check_in, end=check_out).get(listing_id)
     try:
         with transaction.atomic():
             try:
@@ -208,6 +211,7 @@ def _hold(
                 check_out=check_out,
                 guests=guests,
                 night_prices={d: row.price for d, row in rows.items() if row.price is not None},
+                rules=rules,
             )
             if expected_total is not None and quote.total != expected_total:
                 # The guest saw another price (the host changed it since): never charge a surprise.
@@ -234,7 +238,7 @@ def _hold(
             BookingEvent.objects.create(booking=booking, to_status=S.PENDING_PAYMENT, actor=guest, reason="requested")
             Payment.objects.create(booking=booking, gateway=gateway_name, amount=quote.total, currency=quote.currency)
             calendar_hold_nights(listing_id=listing.pk, booking_id=booking.pk, start=check_in, end=check_out)
-            calendar_refresh_unavailable(listing_id=listing.pk)
+            calendar_refresh_unavailable(listing_id=listing.pk, start=check_in, end=check_out)
             return booking
     except (NightsBooked, IntegrityError) as exc:
         # Only reachable by a writer that skipped the listing lock: the constraint held.
@@ -321,7 +325,7 @@ def _compensate_failed_payment(*, booking_id: int, listing_id: int, error: Payme
         if booking.status == S.PENDING_PAYMENT:
             booking_transition(booking, S.PAYMENT_FAILED, reason=f"payment failed: {error.code}")
             calendar_release_booking(booking_id=booking.pk)
-            calendar_refresh_unavailable(listing_id=booking.listing_id)
+            calendar_refresh_unavailable(listing_id=booking.listing_id, start=booking.check_in, end=booking.check_out)
         Payment.objects.filter(booking_id=booking_id).update(
             status=PaymentStatus.FAILED if not error.transient else PaymentStatus.CREATED,
             failure_code=error.code[:60],
@@ -413,7 +417,7 @@ def booking_decline(*, booking_id: int, host, reason: str = "") -> Booking:
         booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
         booking_transition(booking, S.DECLINED, actor=host, reason=reason[:200] or "declined by host")
         calendar_release_booking(booking_id=booking.pk)
-        calendar_refresh_unavailable(listing_id=listing.pk)
+        calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
         booking.refund_amount = booking.total
         booking.save(update_fields=["refund_amount"])
     payments.payment_release_now_or_later(booking_id=booking.pk)
@@ -430,7 +434,7 @@ def booking_expire(*, booking_id: int, reason: str) -> bool:
             return False
         booking_transition(booking, S.EXPIRED, reason=reason)
         calendar_release_booking(booking_id=booking.pk)
-        calendar_refresh_unavailable(listing_id=booking.listing_id)
+        calendar_refresh_unavailable(listing_id=booking.listing_id, start=booking.check_in, end=booking.check_out)
     payments.payment_release_now_or_later(booking_id=booking_id)
     return True
 
@@ -464,7 +468,7 @@ def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Book
         preview = booking_cancellation_preview(booking=booking, user=guest)
         booking_transition(booking, S.CANCELLED_BY_GUEST, actor=guest, reason=reason[:200] or "cancelled by guest")
         calendar_release_booking(booking_id=booking.pk)
-        calendar_refresh_unavailable(listing_id=listing.pk)
+        calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
         booking.refund_amount = preview.refund
         booking.save(update_fields=["refund_amount"])
         payout = PayoutEntry.objects.filter(booking=booking, status=PayoutEntry.Status.SCHEDULED).first()
@@ -499,7 +503,7 @@ def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Bookin
             raise Conflict("This stay is over and can no longer be cancelled.", code="stay_over")
         booking_transition(booking, S.CANCELLED_BY_HOST, actor=host, reason=reason[:200] or "cancelled by host")
         calendar_release_booking(booking_id=booking.pk, keep_blocked=True)
-        calendar_refresh_unavailable(listing_id=listing.pk)
+        calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
         booking.refund_amount = booking.total
         booking.save(update_fields=["refund_amount"])
         HostCancellation.objects.create(host_id=listing.host_id, booking=booking, reason=reason[:200])

@@ -6,6 +6,7 @@ sees stale availability.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -18,6 +19,7 @@ from ..models import CalendarNight, NightStatus
 from ..selectors import BOOKING_WINDOW_DAYS, date_range
 
 MAX_RANGE_DAYS = 366
+logger = logging.getLogger(__name__)
 
 
 class CalendarRangeInvalid(ApiError):
@@ -42,8 +44,13 @@ def listing_lock(*, listing_id: int, fields: tuple[str, ...] | None = None) -> L
     return queryset.get(pk=listing_id)
 
 
-def calendar_refresh_unavailable(*, listing_id: int) -> None:
-    """Rewrite the listing's denormalised taken nights from the calendar rows."""
+def calendar_refresh_unavailable(*, listing_id: int, start: dt.date | None = None, end: dt.date | None = None) -> None:
+    """Rewrite the listing's denormalised taken nights from the calendar rows.
+
+    Every calendar write calls this inside its transaction; after commit, guests
+    who saved the listing in a wishlist are told its availability changed
+    (``[start, end)`` when the caller knows the nights, else the whole listing).
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -57,6 +64,18 @@ def calendar_refresh_unavailable(*, listing_id: int) -> None:
             """,
             [listing_id, listing_id],
         )
+    transaction.on_commit(lambda: _announce_availability_change(listing_id, start, end))
+
+
+def _announce_availability_change(listing_id: int, start: dt.date | None, end: dt.date | None) -> None:
+    from listings.tasks import wishlist_availability_changed
+
+    try:
+        wishlist_availability_changed.delay(
+            listing_id, start.isoformat() if start else None, end.isoformat() if end else None
+        )
+    except Exception:  # noqa: BLE001 - broker down: a wishlist alert is not worth failing a booking
+        logger.warning("could not enqueue the wishlist alert for listing %s", listing_id, exc_info=True)
 
 
 def calendar_hold_nights(*, listing_id: int, booking_id: int, start: dt.date, end: dt.date) -> None:
@@ -147,7 +166,7 @@ def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> i
                 """,
                 [listing.pk, nights],
             )
-        calendar_refresh_unavailable(listing_id=listing.pk)
+        calendar_refresh_unavailable(listing_id=listing.pk, start=start, end=end)
     return len(nights)
 
 
@@ -162,7 +181,7 @@ def calendar_unblock_range(*, listing: Listing, start: dt.date, end: dt.date) ->
         count = blocked.count()
         blocked.filter(price__isnull=True, min_nights__isnull=True).delete()
         blocked.update(status=NightStatus.AVAILABLE)
-        calendar_refresh_unavailable(listing_id=listing.pk)
+        calendar_refresh_unavailable(listing_id=listing.pk, start=start, end=end)
     return count
 
 

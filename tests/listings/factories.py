@@ -4,7 +4,7 @@ import factory
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from listings.models import Amenity, Listing, ListingStatus
+from listings.models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist
 from tests.accounts.factories import UserFactory
 
 
@@ -40,3 +40,29 @@ class ListingFactory(factory.django.DjangoModelFactory):
     cleaning_fee = Decimal("40.00")
     status = ListingStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+def draft_listing(**kwargs) -> Listing:
+    """A draft as "List your place" leaves it after step 1: no location, no price, no photos."""
+    defaults = {"status": ListingStatus.DRAFT, "published_at": None, "location": None, "base_price": None}
+    return ListingFactory(**{**defaults, **kwargs})
+
+
+class ListingPhotoFactory(factory.django.DjangoModelFactory):
+    """A photo with a real (small) JPEG file stored through the storage API."""
+
+    class Meta:
+        model = ListingPhoto
+
+    listing = factory.SubFactory(ListingFactory)
+    image = factory.django.ImageField(width=640, height=480, format="JPEG", color="teal")
+    position = factory.Sequence(lambda n: n)
+    caption = ""
+
+
+class WishlistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Wishlist
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Trip {n}")

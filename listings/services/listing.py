@@ -1,0 +1,318 @@
+"""Listing writes: create a draft, edit it, publish, unlist, relist, delete (soft).
+
+A listing's life: ``draft`` -> ``published`` <-> ``unlisted``; any of them ->
+``deleted`` (kept for its bookings' history, shown to nobody). Publishing needs
+what a guest needs (``listing_readiness``: title, map location, price, a photo).
+
+Editing never loses data already booked: bookings froze their price, currency
+and dates when they were made, so prices and rules may change freely; capacity
+cannot drop below an upcoming booking's party; a listing with upcoming confirmed
+stays cannot be deleted, nor unlisted with its future cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from airbnb.api.errors import ApiError, Conflict
+
+from ..models import Listing, ListingStatus
+from ..selectors import Missing, listing_readiness, listing_upcoming_bookings
+from .common import ensure_can_edit, listing_lock
+
+logger = logging.getLogger(__name__)
+
+# What hosts set through the forms and the API. Status, rating aggregates and the
+# ``unavailable`` multirange are written by their own services only.
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "property_type",
+        "room_type",
+        "location",
+        "address",
+        "neighbourhood",
+        "city",
+        "region",
+        "country_code",
+        "max_guests",
+        "bedrooms",
+        "beds",
+        "bathrooms",
+        "amenities",
+        "house_rules",
+        "check_in_time",
+        "check_out_time",
+        "currency",
+        "base_price",
+        "cleaning_fee",
+        "weekly_discount_pct",
+        "monthly_discount_pct",
+        "min_nights",
+        "max_nights",
+        "instant_book",
+        "cancellation_policy",
+    }
+)
+_STRIPPED = ("title", "description", "address", "neighbourhood", "city", "region", "house_rules")
+
+
+class ListingNotReady(Conflict):
+    default_code = "listing_not_ready"
+    default_detail = "This listing is missing what guests need before it can be published."
+
+
+class ListingHasBookings(Conflict):
+    default_code = "listing_has_bookings"
+    default_detail = "This listing has upcoming bookings."
+
+
+class ListingStatusInvalid(Conflict):
+    default_code = "invalid_status"
+    default_detail = "This listing cannot change that way."
+
+
+def listing_slug(title: str) -> str:
+    """The URL slug for a title; listing URLs carry the id, so slugs need not be unique."""
+    return slugify(title)[:140].strip("-") or "stay"
+
+
+def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Not editable listing fields: {', '.join(sorted(unknown))}")
+    clean = dict(fields)
+    for name in _STRIPPED:
+        if isinstance(clean.get(name), str):
+            clean[name] = clean[name].strip()
+    for name in ("country_code", "currency"):
+        if isinstance(clean.get(name), str):
+            clean[name] = clean[name].strip().upper()
+    if "amenities" in clean:
+        # One entry per code, in the order given.
+        clean["amenities"] = list(dict.fromkeys(code.strip() for code in clean["amenities"] or []))
+    return clean
+
+
+def _validate(listing: Listing) -> None:
+    # Field validators and Listing.clean(); the CHECK constraints state the same
+    # rules, so they are not re-queried one by one here.
+    listing.full_clean(exclude=["host"], validate_constraints=False)
+
+
+def listing_create(*, host, **fields: Any) -> Listing:
+    """Create a draft listing for ``host`` from ``fields`` (any of ``EDITABLE_FIELDS``).
+
+    Only a title, property type and room type are needed to start; the rest can
+    follow step by step. Raises ``ValidationError`` with field-level messages
+    (nothing is saved) and ``TypeError`` for fields that are not editable.
+    """
+    data = _normalised(fields)
+    listing = Listing(host=host, status=ListingStatus.DRAFT, **data)
+    listing.slug = listing_slug(listing.title)
+    _validate(listing)
+    listing.save()
+    return listing
+
+
+def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
+    """Change ``fields`` of ``listing`` as ``actor`` (its host or staff); returns the updated listing.
+
+    Locks the listing row first. Refuses (``ValidationError`` on ``max_guests``)
+    to lower the capacity below the party of an upcoming booking, and keeps a
+    published listing publishable (its location and price cannot be removed).
+    Raises ``NotListingOwner`` (403), ``ListingGone`` (404), ``ValidationError``
+    (field-level; nothing is saved) or ``TypeError`` (field not editable).
+    """
+    ensure_can_edit(listing, actor)
+    data = _normalised(fields)
+    with transaction.atomic():
+        locked = listing_lock(listing_id=listing.pk)
+        for name, value in data.items():
+            setattr(locked, name, value)
+        if "title" in data:
+            locked.slug = listing_slug(locked.title)
+        _validate(locked)
+        errors: dict[str, list[str]] = {}
+        if locked.status == ListingStatus.PUBLISHED:
+            if locked.location is None:
+                errors["location"] = ["A published listing needs its location. Unlist it first to remove it."]
+            if locked.base_price is None:
+                errors["base_price"] = ["A published listing needs a nightly price."]
+        if "max_guests" in data:
+            booking = _largest_upcoming_party(locked.pk, above=locked.max_guests)
+            if booking is not None:
+                errors.setdefault("max_guests", []).append(
+                    f"A booking for {booking.guests} guests ({_stay(booking)}) is coming up: "
+                    f"your place must sleep at least {booking.guests}."
+                )
+        if errors:
+            raise ValidationError(errors)
+        locked.save(update_fields=[*data, *(["slug"] if "title" in data else []), "updated_at"])
+    return locked
+
+
+def _largest_upcoming_party(listing_id: int, *, above: int):
+    from bookings.models import ACTIVE_STATUSES
+
+    upcoming = listing_upcoming_bookings(listing_id=listing_id, statuses=ACTIVE_STATUSES)
+    larger = [booking for booking in upcoming if booking.guests > above]
+    return max(larger, key=lambda booking: booking.guests) if larger else None
+
+
+def _stay(booking) -> str:
+    return f"{booking.check_in:%-d %b %Y} to {booking.check_out:%-d %b %Y}"
+
+
+def listing_publish(*, listing: Listing, actor) -> Listing:
+    """Publish a draft or relist an unlisted listing; publishing a published one changes nothing.
+
+    Raises ``ListingNotReady`` (409, with ``missing``: what to add and where)
+    when ``listing_readiness`` finds gaps, ``NotListingOwner`` or ``ListingGone``.
+    Watchers of a relisted listing are told its availability changed.
+    """
+    ensure_can_edit(listing, actor)
+    with transaction.atomic():
+        locked = listing_lock(listing_id=listing.pk)
+        if locked.status == ListingStatus.PUBLISHED:
+            return locked
+        missing = listing_readiness(locked)
+        if missing:
+            raise ListingNotReady(
+                "Before publishing: " + " ".join(item.message for item in missing),
+                extra={"missing": [_missing_dict(item) for item in missing]},
+            )
+        relisted = locked.status == ListingStatus.UNLISTED
+        locked.status = ListingStatus.PUBLISHED
+        locked.published_at = locked.published_at or timezone.now()
+        locked.save(update_fields=["status", "published_at", "updated_at"])
+        if relisted:
+            _availability_changed_on_commit(locked.pk)
+    return locked
+
+
+def listing_relist(*, listing: Listing, actor) -> Listing:
+    """Put an unlisted listing back on the site (the readiness rules apply again)."""
+    if listing.status != ListingStatus.UNLISTED:
+        raise ListingStatusInvalid("Only an unlisted listing can be relisted.", code="invalid_status")
+    return listing_publish(listing=listing, actor=actor)
+
+
+def _missing_dict(item: Missing) -> dict[str, str]:
+    return {"field": item.field, "step": item.step, "message": item.message}
+
+
+def listing_unlist(*, listing: Listing, actor, cancel_upcoming: bool = False) -> Listing:
+    """Hide a published listing from search and new bookings; unlisting an unlisted one changes nothing.
+
+    Upcoming reservations stay booked and open requests can still be answered.
+    With ``cancel_upcoming`` the host also ends the listing's future: refused
+    (``ListingHasBookings``, 409) while confirmed stays or payments in progress
+    are upcoming — those guests must be cancelled and refunded individually —
+    and otherwise open requests are declined after unlisting.
+    """
+    ensure_can_edit(listing, actor)
+    with transaction.atomic():
+        locked = listing_lock(listing_id=listing.pk)
+        if locked.status == ListingStatus.UNLISTED and not cancel_upcoming:
+            return locked
+        if locked.status not in (ListingStatus.PUBLISHED, ListingStatus.UNLISTED):
+            raise ListingStatusInvalid("Only a published listing can be unlisted.", code="invalid_status")
+        open_requests = []
+        if cancel_upcoming:
+            open_requests = _refuse_if_booked(locked, action="unlist it and cancel its upcoming stays")
+        if locked.status != ListingStatus.UNLISTED:
+            locked.status = ListingStatus.UNLISTED
+            locked.save(update_fields=["status", "updated_at"])
+            _availability_changed_on_commit(locked.pk)
+    _decline_requests(open_requests, actor=actor, reason="The host unlisted this place.")
+    return locked
+
+
+def listing_delete(*, listing: Listing, actor) -> Listing:
+    """Soft-delete: the listing disappears for everyone (its bookings keep their history).
+
+    Refused with ``ListingHasBookings`` (409, naming the stays) while a confirmed
+    stay has not ended or a guest is paying right now; open requests are
+    declined (and their card holds released) once the listing is deleted.
+    Deleting a deleted listing raises ``ListingGone``.
+    """
+    ensure_can_edit(listing, actor)
+    with transaction.atomic():
+        locked = listing_lock(listing_id=listing.pk)
+        open_requests = _refuse_if_booked(locked, action="delete it")
+        locked.status = ListingStatus.DELETED
+        locked.deleted_at = timezone.now()
+        locked.save(update_fields=["status", "deleted_at", "updated_at"])
+        _availability_changed_on_commit(locked.pk)
+    _decline_requests(open_requests, actor=actor, reason="The host removed this place.")
+    return locked
+
+
+def _refuse_if_booked(listing: Listing, *, action: str) -> list[int]:
+    """Raise ``ListingHasBookings`` if confirmed stays or payments in progress are upcoming.
+
+    Returns the ids of open requests (awaiting the host), which the caller
+    declines after its transaction. Runs under the listing lock, so no new
+    booking can start meanwhile.
+    """
+    from bookings.models import BookingStatus
+
+    upcoming = listing_upcoming_bookings(
+        listing_id=listing.pk,
+        statuses=(BookingStatus.CONFIRMED, BookingStatus.PENDING_PAYMENT, BookingStatus.AWAITING_HOST),
+    )
+    confirmed = [b for b in upcoming if b.status == BookingStatus.CONFIRMED]
+    paying = [b for b in upcoming if b.status == BookingStatus.PENDING_PAYMENT]
+    if confirmed:
+        stays = "; ".join(_stay(b) for b in confirmed[:3]) + ("; ..." if len(confirmed) > 3 else "")
+        count = len(confirmed)
+        raise ListingHasBookings(
+            f"You can't {action} while {count} confirmed stay{'s are' if count > 1 else ' is'} coming up ({stays}). "
+            "Cancel those reservations first from your reservations page, so the guests are refunded and told.",
+            extra={"bookings": [_booking_dict(b) for b in confirmed]},
+        )
+    if paying:
+        raise ListingHasBookings(
+            f"A guest is paying for a stay right now, so you can't {action} yet. Try again in a few minutes.",
+            code="booking_in_progress",
+            extra={"bookings": [_booking_dict(b) for b in paying]},
+        )
+    return [b.pk for b in upcoming if b.status == BookingStatus.AWAITING_HOST]
+
+
+def _booking_dict(booking) -> dict[str, Any]:
+    return {
+        "id": booking.pk,
+        "reference": booking.reference,
+        "status": booking.status,
+        "check_in": booking.check_in.isoformat(),
+        "check_out": booking.check_out.isoformat(),
+        "guests": booking.guests,
+    }
+
+
+def _decline_requests(booking_ids: Iterable[int], *, actor, reason: str) -> None:
+    """Decline open requests through the booking service (each its own transaction, after ours)."""
+    from bookings.services.booking import booking_decline
+
+    for booking_id in booking_ids:
+        try:
+            booking_decline(booking_id=booking_id, host=actor, reason=reason)
+        except ApiError as exc:
+            # Answered, expired or cancelled meanwhile: nothing left to decline.
+            logger.info("request %s not declined: %s", booking_id, exc.detail)
+
+
+def _availability_changed_on_commit(listing_id: int) -> None:
+    from ..tasks import wishlist_availability_changed
+
+    transaction.on_commit(lambda: wishlist_availability_changed.delay(listing_id))

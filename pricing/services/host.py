@@ -1,0 +1,112 @@
+"""A host's pricing settings and per-night prices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bookings.services.calendar import calendar_set_nights, listing_lock
+
+from ..errors import PriceOutOfRange, PricingSettingsInvalid
+from ..models import ListingPricing
+
+EDITABLE_FIELDS = (
+    "guests_included",
+    "extra_guest_fee",
+    "min_price",
+    "max_price",
+    "weekend_premium_pct",
+    "high_season_pct",
+    "shoulder_season_pct",
+    "low_season_pct",
+)
+
+
+def listing_pricing_get(*, listing) -> ListingPricing:
+    """The listing's pricing settings; an unsaved row with the defaults when it has none."""
+    return ListingPricing.objects.filter(listing=listing).first() or ListingPricing(listing=listing)
+
+
+def listing_pricing_update(*, listing, **changes) -> ListingPricing:
+    """Change a listing's pricing settings (any of ``EDITABLE_FIELDS``).
+
+    Validates the whole row (field ranges, minimum <= maximum) and raises
+    ``PricingSettingsInvalid`` with per-field messages. Smart Pricing is switched
+    with ``smart_pricing_set``; with it on, new bounds are applied by a refresh
+    scheduled after commit.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise PricingSettingsInvalid(f"Unknown pricing settings: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        listing_lock(listing_id=listing.pk, fields=("id",))
+        row = ListingPricing.objects.select_for_update().filter(listing=listing).first()
+        row = row or ListingPricing(listing=listing)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        try:
+            row.full_clean(exclude=["listing"])
+        except ValidationError as exc:
+            raise PricingSettingsInvalid(
+                _first_message(exc), extra={"fields": {k: [str(m) for m in v] for k, v in exc.message_dict.items()}}
+            ) from None
+        row.save()
+        if row.smart_pricing:
+            from ..tasks import suggestions_refresh_task
+
+            transaction.on_commit(lambda: suggestions_refresh_task.delay(listing.pk))
+    return row
+
+
+def _first_message(exc: ValidationError) -> str:
+    for field, messages in exc.message_dict.items():
+        name = field.replace("_", " ").capitalize()
+        return messages[0] if field == "__all__" else f"{name}: {messages[0]}"
+    return "These pricing settings are not valid."
+
+
+def price_within_bounds(*, listing, price: Decimal, row: ListingPricing | None = None) -> None:
+    """Raise ``PriceOutOfRange`` when ``price`` is outside the host's own minimum/maximum."""
+    row = row if row is not None else listing_pricing_get(listing=listing)
+    if row.min_price is not None and price < row.min_price:
+        raise PriceOutOfRange(
+            f"{price:.2f} {listing.currency} is below your minimum price of {row.min_price:.2f} {listing.currency}.",
+            extra={"min_price": str(row.min_price)},
+        )
+    if row.max_price is not None and price > row.max_price:
+        raise PriceOutOfRange(
+            f"{price:.2f} {listing.currency} is above your maximum price of {row.max_price:.2f} {listing.currency}.",
+            extra={"max_price": str(row.max_price)},
+        )
+
+
+def host_nights_set(
+    *,
+    listing,
+    start: dt.date,
+    end: dt.date,
+    price: Decimal | None = None,
+    min_nights: int | None = None,
+    clear_price: bool = False,
+    clear_min_nights: bool = False,
+) -> int:
+    """Set the host's own price and/or minimum nights on ``[start, end)``.
+
+    The price must respect the host's minimum and maximum (``PriceOutOfRange``);
+    the calendar service validates the range and values (``CalendarRangeInvalid``).
+    A price set here is the host's: Smart Pricing will not replace it.
+    """
+    if price is not None:
+        price_within_bounds(listing=listing, price=price)
+    return calendar_set_nights(
+        listing=listing,
+        start=start,
+        end=end,
+        price=price,
+        min_nights=min_nights,
+        clear_price=clear_price,
+        clear_min_nights=clear_min_nights,
+    )

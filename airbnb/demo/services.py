@@ -97,7 +97,12 @@ def demo_world_seed(
         tables = [model._meta.db_table for model in SEEDED_MODELS]
         if reset:
             with clock.phase("reset"):
+                # Foreign keys are DEFERRABLE INITIALLY DEFERRED: rows written earlier in
+                # an enclosing transaction (tests) leave pending checks, and PostgreSQL
+                # refuses to TRUNCATE a table with pending trigger events. Run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         # After a TRUNCATE in this transaction, COPY may write rows already frozen.
         freeze = reset
 

@@ -101,13 +101,13 @@ def test_outbox_task_emails_guest_and_host_once(guest, instant, django_capture_o
     mail.outbox.clear()
     # The outbox writes notifications; their emails are sent by a Celery task once that commits.
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.outbox_dispatch_task.delay().get() == 2
+        assert tasks.outbox_dispatch_task() == 2
     subjects = sorted(m.subject for m in mail.outbox)
     assert subjects == [f"Booking confirmed: {instant.title}", f"New reservation: {instant.title}"]
     assert {m.to[0] for m in mail.outbox} == {guest.email, instant.host.email}
     assert booking.reference in mail.outbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.outbox_dispatch_task.delay().get() == 0  # processed once
+        assert tasks.outbox_dispatch_task() == 0  # processed once
     assert len(mail.outbox) == 2
 
 
@@ -283,9 +283,9 @@ def test_sweeper_releases_hold_of_a_process_that_died_before_payment(guest, inst
     )
     Payment.objects.filter(booking=booking).update(intent_id="pi_local_orphan")
     assert len(taken(instant)) == 3
-    assert tasks.bookings_expire_stale_task.delay().get() == 0  # too young to sweep
+    assert tasks.bookings_expire_stale_task() == 0  # too young to sweep
     Booking.objects.filter(pk=booking.pk).update(created_at=timezone.now() - dt.timedelta(minutes=11))
-    assert tasks.bookings_expire_stale_task.delay().get() == 1
+    assert tasks.bookings_expire_stale_task() == 1
     booking.refresh_from_db()
     assert booking.status == S.EXPIRED
     assert taken(instant) == [] and unavailable_ranges(instant) == []
@@ -295,7 +295,7 @@ def test_sweeper_releases_hold_of_a_process_that_died_before_payment(guest, inst
 def test_unanswered_request_expires_after_deadline(guest, request_listing):
     booking = book(guest=guest, listing=request_listing, start=5, nights=2)
     Booking.objects.filter(pk=booking.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    assert tasks.bookings_expire_stale_task.delay().get() == 1
+    assert tasks.bookings_expire_stale_task() == 1
     booking.refresh_from_db()
     assert booking.status == S.EXPIRED
     assert Payment.objects.get(booking=booking).status == PaymentStatus.RELEASED
@@ -307,8 +307,8 @@ def test_completed_after_checkout_and_payout_released(guest, instant):
     booking = book(guest=guest, listing=instant, start=1, nights=2)
     Booking.objects.filter(pk=booking.pk).update(check_in=days(-3), check_out=days(-1))
     PayoutEntry.objects.filter(booking=booking).update(release_at=timezone.now() - dt.timedelta(hours=1))
-    assert tasks.bookings_complete_finished_task.delay().get() == 1
-    assert tasks.payouts_release_due_task.delay().get() == 1
+    assert tasks.bookings_complete_finished_task() == 1
+    assert tasks.payouts_release_due_task() == 1
     booking.refresh_from_db()
     assert booking.status == S.COMPLETED
     assert PayoutEntry.objects.get(booking=booking).status == PayoutEntry.Status.RELEASED

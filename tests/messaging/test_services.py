@@ -166,7 +166,7 @@ def test_booking_confirmation_notifies_by_email_through_the_task(guest, host, dj
     booking = book(guest=guest, listing=listing, start=10, nights=2)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert booking_tasks.outbox_dispatch_task.delay().get() == 2  # pending_payment, confirmed
+        assert booking_tasks.outbox_dispatch_task() == 2  # pending_payment, confirmed
     assert sorted(m.subject for m in mail.outbox) == ["Booking confirmed: Canal loft", "New reservation: Canal loft"]
     guest_email = next(m for m in mail.outbox if m.to == [guest.email])
     assert booking.reference in guest_email.body and f"/trips/{booking.pk}/" in guest_email.body
@@ -246,7 +246,7 @@ def test_a_busy_thread_sends_one_summary_email_per_few_minutes(
     notification = Notification.objects.get(user=host)
     assert notification.count == 3 and notification.title == "3 new messages from Gina"
 
-    assert tasks.notification_emails_flush_task.delay().get() == 0  # not due yet
+    assert tasks.notification_emails_flush_task() == 0  # not due yet
     later = timezone.now() + dt.timedelta(minutes=6)
     from messaging.services.notifications import notification_emails_flush
 
@@ -290,7 +290,7 @@ def test_a_failing_mail_server_keeps_the_email_pending(settings, guest, host, li
     assert email.status == "pending"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox.clear()
-    assert tasks.notification_emails_flush_task.delay().get() == 1
+    assert tasks.notification_emails_flush_task() == 1
     assert len(mail.outbox) == 1
 
 
@@ -316,7 +316,7 @@ def test_host_response_rate_and_time(host, listing):
     assert host.response_rate == Decimal("0.500") and host.response_time_minutes == 30  # "fresh" not decided yet
     untouched.refresh_from_db()
     assert (untouched.response_rate, untouched.response_time_minutes) == (Decimal("0.800"), 90)
-    assert tasks.host_response_stats_task.delay().get() == 0  # unchanged figures are not rewritten
+    assert tasks.host_response_stats_task() == 0  # unchanged figures are not rewritten
     assert User.objects.get(pk=host.pk).response_rate == Decimal("0.500")
 
 

@@ -36,7 +36,7 @@ def host_with_stays(ratings: list[int], *, response_rate: str | None = "0.95") -
 
 
 def evaluate() -> dict:
-    return tasks.superhost_evaluate_task.delay().get()
+    return tasks.superhost_evaluate_task()
 
 
 def superhost(user) -> bool:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..models import Booking, BookingStatus, Payment, PaymentStatus
+from ..models import BookingStatus, Payment, PaymentStatus
 from ..payments.gateway import AlreadyCaptured, PaymentError, get_gateway
 
 logger = logging.getLogger(__name__)
@@ -42,9 +42,12 @@ def payment_capture(*, booking_id: int) -> bool:
     payment on. If that settle voided the hold first, the capture fails at the
     gateway and the retry finds nothing left to do.
     """
-    payment = Payment.objects.filter(booking_id=booking_id).values("status", "intent_id", "currency").first()
-    booking_status = Booking.objects.filter(pk=booking_id).values_list("status", flat=True).first()
-    if not payment or payment["status"] != P.AUTHORIZED or booking_status not in CAPTURE_STATES:
+    payment = (
+        Payment.objects.filter(booking_id=booking_id, status=P.AUTHORIZED, booking__status__in=CAPTURE_STATES)
+        .values("intent_id", "currency")
+        .first()
+    )
+    if not payment:
         return False
     try:
         get_gateway().capture(

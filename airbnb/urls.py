@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from search import urls as search_urls
+
 from . import views
 
 api_v1 = [
@@ -13,6 +15,7 @@ api_v1 = [
     path("", include("reviews.api.urls")),
     path("", include("messaging.api.urls")),
     path("host/", include("hosttools.api.urls")),
+    path("", include(search_urls.api_urlpatterns)),
 ]
 
 urlpatterns = [
@@ -27,6 +30,7 @@ urlpatterns = [
     path("hosting/", include("hosttools.urls")),
     path("wishlists/", include("listings.wishlist_urls")),
     path("search/", include("search.urls")),
+    path("", include(search_urls.place_urlpatterns)),
     path("reviews/", include("reviews.urls")),
     path("", include("messaging.urls")),
     path("admin/", admin.site.urls),

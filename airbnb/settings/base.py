@@ -296,3 +296,50 @@ PAYMENTS_TIMEOUT_SECONDS = float(env_str("PAYMENTS_TIMEOUT_SECONDS", "5"))
 PAYMENTS_BREAKER_FAIL_MAX = env.int("PAYMENTS_BREAKER_FAIL_MAX", default=5)
 PAYMENTS_BREAKER_RESET_SECONDS = env.int("PAYMENTS_BREAKER_RESET_SECONDS", default=30)
 PAYMENTS_LOCAL_FAULT = env_str("PAYMENTS_LOCAL_FAULT", "")
+
+# --- Search (see docs/search.md) ----------------------------------------------
+# Ranking: score = sum of weight x component, every component in [0, 1].
+SEARCH_RANKING_WEIGHTS = {
+    "quality": float(env_str("SEARCH_WEIGHT_QUALITY", "0.20")),
+    "review_score": float(env_str("SEARCH_WEIGHT_REVIEW_SCORE", "0.25")),
+    "host_response_rate": float(env_str("SEARCH_WEIGHT_HOST_RESPONSE_RATE", "0.05")),
+    "price_competitiveness": float(env_str("SEARCH_WEIGHT_PRICE_COMPETITIVENESS", "0.15")),
+    "booking_likelihood": float(env_str("SEARCH_WEIGHT_BOOKING_LIKELIHOOD", "0.25")),
+    "freshness": float(env_str("SEARCH_WEIGHT_FRESHNESS", "0.10")),
+    "text_relevance": float(env_str("SEARCH_WEIGHT_TEXT_RELEVANCE", "0.30")),
+}
+# Review score: Bayesian average pulling listings with few reviews towards the prior.
+SEARCH_REVIEW_PRIOR_MEAN = 4.6
+SEARCH_REVIEW_PRIOR_COUNT = 5
+# Freshness: a new listing's boost halves every this many days after publication.
+SEARCH_FRESHNESS_HALF_LIFE_DAYS = 30
+SEARCH_RESULTS_PER_PAGE = 20
+SEARCH_MAX_PAGES = 15
+# Exact counts, facets and ranking over at most this many matches; beyond it the
+# count reads "4,000+" and facets and ranking use the best-scored listings only.
+SEARCH_CANDIDATE_CAP = env.int("SEARCH_CANDIDATE_CAP", default=4000)
+# The largest map box accepted, in degrees (a continent): larger is a 400.
+SEARCH_MAX_BBOX_SPAN = (120.0, 70.0)  # (longitude, latitude)
+SEARCH_MAX_RADIUS_KM = 200
+SEARCH_HISTOGRAM_BUCKETS = 24
+# Reference exchange rates (units per US dollar) used only to filter and facet
+# prices across currencies; cards always show the listing's own currency.
+SEARCH_CURRENCY_PER_USD = {
+    "USD": 1, "EUR": 0.92, "GBP": 0.79, "CAD": 1.36, "AUD": 1.52, "NZD": 1.65, "CHF": 0.88, "JPY": 150,
+    "SEK": 10.5, "NOK": 10.6, "DKK": 6.9, "PLN": 4.0, "CZK": 23, "HUF": 360, "TRY": 32, "ILS": 3.7,
+    "AED": 3.67, "ZAR": 18.5, "MXN": 17, "BRL": 5.0, "INR": 83, "THB": 36, "SGD": 1.35, "HKD": 7.8,
+    "CNY": 7.2, "MYR": 4.7, "PHP": 56,
+}  # fmt: skip
+SEARCH_DEFAULT_CURRENCY = "USD"
+# Map tiles for the results map, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# (then the tile host must be added to img-src in CONTENT_SECURITY_POLICY). Empty: no tiles.
+SEARCH_MAP_TILE_URL = env_str("SEARCH_MAP_TILE_URL", "")
+SEARCH_MAP_TILE_ATTRIBUTION = env_str("SEARCH_MAP_TILE_ATTRIBUTION", "")
+CELERY_BEAT_SCHEDULE["search-features-refresh"] = {
+    "task": "search.tasks.search_features_refresh_task",
+    "schedule": 6 * 3600.0,
+}
+CELERY_BEAT_SCHEDULE["search-booking-model-fit"] = {
+    "task": "search.tasks.search_booking_model_fit_task",
+    "schedule": 24 * 3600.0,
+}

@@ -1,0 +1,455 @@
+"""Search parameters: one validated, typed ``SearchParams`` from a query string, for the page and the API.
+
+``SearchForm`` is the single place a query string is read: the page re-renders
+it with inline errors, the API answers 400 with the same field messages. Lists
+may be repeated (``amenities=wifi&amenities=pool``) or comma-separated
+(``amenities=wifi,pool``); unknown values are errors, never silently dropped, so
+a typo in a shared link does not quietly widen a search.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from listings.models import CancellationPolicy, PropertyType, RoomType
+
+from .gazetteer import Place, bbox_around, currency_near, place_resolve
+from .text import text_query_build
+
+MAX_GUESTS = 16
+MAX_NIGHTS = 365
+BOOKING_WINDOW_DAYS = 730  # as bookings.selectors.BOOKING_WINDOW_DAYS: nothing is bookable beyond it
+MAX_FLEX_DAYS = 7
+MAX_FLEX_MONTHS = 3
+MAX_LIST_VALUES = 40
+SORTS = {
+    "recommended": "Recommended",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "rating": "Top rated",
+    "newest": "Newest",
+}
+FLEX_KINDS = {"weekend": "A weekend", "week": "A week"}
+
+
+def earliest_allowed_date() -> dt.date:
+    """Today somewhere on Earth: the server runs in UTC, travellers as far west as UTC-12."""
+    return (timezone.now() - dt.timedelta(hours=12)).date()
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where to look: one or two boxes (two when a map box crosses the antimeridian), maybe a circle."""
+
+    boxes: tuple[tuple[float, float, float, float], ...]
+    circle: tuple[float, float, float] | None = None  # (lat, lng, metres)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        if self.circle:
+            return self.circle[0], self.circle[1]
+        west, south, east, north = self.boxes[0]
+        if len(self.boxes) == 2:
+            east = self.boxes[1][2] + 360
+        lng = (west + east) / 2
+        return (south + north) / 2, lng - 360 if lng > 180 else lng
+
+
+WORLD = Area(boxes=((-180.0, -90.0, 180.0, 90.0),))
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search. ``stays`` is empty without dates, one stay for exact dates, several when flexible."""
+
+    area: Area = WORLD
+    place: Place | None = None
+    stays: tuple[tuple[dt.date, dt.date], ...] = ()
+    flexible: bool = False
+    guests: int = 1
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    price_type: str = "nightly"
+    currency: str = "USD"
+    property_types: tuple[str, ...] = ()
+    room_types: tuple[str, ...] = ()
+    cancellation_policies: tuple[str, ...] = ()
+    min_bedrooms: int = 0
+    min_beds: int = 0
+    min_bathrooms: Decimal = Decimal("0")
+    amenities: tuple[str, ...] = ()
+    instant_book: bool = False
+    superhost: bool = False
+    text: str = ""
+    text_query: str = ""  # the tsquery built from ``text`` (synonyms expanded)
+    sort: str = "recommended"
+    page: int = 1
+    explain: bool = False
+
+    @property
+    def has_dates(self) -> bool:
+        return bool(self.stays)
+
+
+# --- fields --------------------------------------------------------------------------------
+
+
+class ListField(forms.Field):
+    """Repeated or comma-separated values, each one of ``choices`` (None: any slug-like value)."""
+
+    def __init__(self, *, choices=None, **kwargs):
+        kwargs.setdefault("required", False)
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> tuple[str, ...]:
+        raw = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        items: list[str] = []
+        for chunk in raw:
+            items.extend(part.strip() for part in str(chunk).split(",") if part.strip())
+        if len(items) > MAX_LIST_VALUES:
+            raise ValidationError(f"Give at most {MAX_LIST_VALUES} values.")
+        if self.choices is not None:
+            unknown = [item for item in items if item not in self.choices]
+            if unknown:
+                allowed = ", ".join(sorted(self.choices))
+                raise ValidationError(f"Unknown value {unknown[0][:40]!r}; choose from: {allowed}.")
+        return tuple(dict.fromkeys(items))
+
+
+class ListWidget(forms.Widget):
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+
+class FlagField(forms.Field):
+    """``1``/``true``/``yes``/``on`` is on; absent, empty or ``0``/``false`` is off; anything else is an error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> bool:
+        if value in (None, ""):
+            return False
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ValidationError("Use 1 or 0.")
+
+
+def _amenity_codes() -> dict[str, str]:
+    """Catalogue code -> category (read per form: the catalogue is small and admin-managed)."""
+    from listings.models import Amenity
+
+    return dict(Amenity.objects.values_list("code", "category"))
+
+
+# --- the form ------------------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    """Every search parameter, validated together (see docs/search.md for the list)."""
+
+    q = forms.CharField(label="Where", max_length=100, required=False, strip=True)
+    bbox = forms.CharField(label="Map area", required=False, max_length=200)
+    lat = forms.FloatField(label="Latitude", required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180)
+    radius_km = forms.FloatField(label="Radius (km)", required=False, min_value=0.1)
+    checkin = forms.DateField(
+        label="Check-in", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    checkout = forms.DateField(
+        label="Check-out", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    flex_days = forms.IntegerField(label="Flexible by (days)", required=False, min_value=0, max_value=MAX_FLEX_DAYS)
+    flex = forms.ChoiceField(label="Flexible stay", required=False, choices=[("", "Exact dates"), *FLEX_KINDS.items()])
+    months = ListField(label="Months", widget=ListWidget)
+    guests = forms.IntegerField(
+        label="Guests",
+        required=False,
+        min_value=1,
+        max_value=MAX_GUESTS,
+        error_messages={
+            "invalid": f"Enter the number of guests, from 1 to {MAX_GUESTS}.",
+            "min_value": "At least 1 guest.",
+            "max_value": f"At most {MAX_GUESTS} guests.",
+        },
+    )
+    price_min = forms.DecimalField(label="Minimum price", required=False, min_value=0, max_digits=12, decimal_places=2)
+    price_max = forms.DecimalField(label="Maximum price", required=False, min_value=0, max_digits=12, decimal_places=2)
+    price_type = forms.ChoiceField(
+        label="Price", required=False, choices=[("nightly", "Per night"), ("total", "Total for the stay")]
+    )
+    currency = forms.CharField(label="Currency", required=False, max_length=3)
+    property_type = ListField(label="Property type", choices=set(PropertyType.values), widget=ListWidget)
+    room_type = ListField(label="Type of place", choices=set(RoomType.values), widget=ListWidget)
+    cancellation = ListField(label="Cancellation policy", choices=set(CancellationPolicy.values), widget=ListWidget)
+    bedrooms = forms.IntegerField(label="Bedrooms", required=False, min_value=0, max_value=50)
+    beds = forms.IntegerField(label="Beds", required=False, min_value=0, max_value=100)
+    bathrooms = forms.DecimalField(
+        label="Bathrooms", required=False, min_value=0, max_value=50, max_digits=3, decimal_places=1
+    )
+    amenities = ListField(label="Amenities", widget=ListWidget)
+    accessibility = ListField(label="Accessibility features", widget=ListWidget)
+    instant_book = FlagField(label="Instant Book")
+    superhost = FlagField(label="Superhost")
+    text = forms.CharField(label="Keywords", required=False, max_length=200, strip=True)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
+    page = forms.IntegerField(label="Page", required=False, min_value=1)
+    explain = FlagField(label="Explain ranking")
+
+    def __init__(self, *args, place_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place_required = place_required
+        self.place: Place | None = None
+
+    # --- single fields ---
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data.get("q", "").split())
+
+    def clean_checkin(self) -> dt.date | None:
+        checkin = self.cleaned_data.get("checkin")
+        if checkin and checkin < earliest_allowed_date():
+            raise ValidationError("Check-in can't be in the past.")
+        return checkin
+
+    def clean_checkout(self) -> dt.date | None:
+        checkout = self.cleaned_data.get("checkout")
+        if checkout and checkout < earliest_allowed_date():
+            raise ValidationError("Check-out can't be in the past.")
+        if checkout and checkout > earliest_allowed_date() + dt.timedelta(days=BOOKING_WINDOW_DAYS + 1):
+            raise ValidationError("Stays can be booked up to two years ahead.")
+        return checkout
+
+    def clean_guests(self) -> int:
+        return self.cleaned_data.get("guests") or 1
+
+    def clean_currency(self) -> str:
+        currency = (self.cleaned_data.get("currency") or "").upper()
+        if currency and currency not in settings.SEARCH_CURRENCY_PER_USD:
+            raise ValidationError(
+                f"Unknown currency; use one of {', '.join(sorted(settings.SEARCH_CURRENCY_PER_USD))}."
+            )
+        return currency
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data.get("sort") or "recommended"
+
+    def clean_price_type(self) -> str:
+        return self.cleaned_data.get("price_type") or "nightly"
+
+    def clean_page(self) -> int:
+        page = self.cleaned_data.get("page") or 1
+        if page > settings.SEARCH_MAX_PAGES:
+            raise ValidationError(f"Only the first {settings.SEARCH_MAX_PAGES} pages are shown; narrow the search.")
+        return page
+
+    def clean_bbox(self) -> tuple[float, float, float, float] | None:
+        raw = self.cleaned_data.get("bbox")
+        if not raw:
+            return None
+        parts = raw.split(",")
+        message = "Give the map area as west,south,east,north in degrees."
+        if len(parts) != 4:
+            raise ValidationError(message)
+        try:
+            west, south, east, north = (float(part) for part in parts)
+        except ValueError:
+            raise ValidationError(message) from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise ValidationError(message)
+        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+            raise ValidationError("Longitudes must be within -180..180 and latitudes within -90..90.")
+        if south >= north:
+            raise ValidationError("The south edge must be below the north edge.")
+        width = east - west if east > west else east + 360 - west
+        if west == east:
+            raise ValidationError("The map area has no width.")
+        max_lng, max_lat = settings.SEARCH_MAX_BBOX_SPAN
+        if width > max_lng or north - south > max_lat:
+            raise ValidationError(f"The map area is too large: zoom in to at most {max_lng:g}° by {max_lat:g}°.")
+        return (west, south, east, north)
+
+    def _list(self, name: str, choices: set[str], label: str) -> tuple[str, ...]:
+        values = self.cleaned_data.get(name) or ()
+        unknown = [value for value in values if value not in choices]
+        if unknown:
+            self.add_error(name, f"Unknown {label} {unknown[0][:40]!r}.")
+            return ()
+        return values
+
+    # --- across fields ---
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_dates(cleaned)
+        self._clean_location(cleaned)
+        self._clean_price(cleaned)
+        catalogue = _amenity_codes() if (cleaned.get("amenities") or cleaned.get("accessibility")) else {}
+        amenities = self._list("amenities", set(catalogue), "amenity")
+        accessible = {code for code, category in catalogue.items() if category == "accessibility"}
+        accessibility = self._list("accessibility", accessible, "accessibility feature")
+        cleaned["amenity_codes"] = tuple(dict.fromkeys((*amenities, *accessibility)))
+        if cleaned.get("text"):
+            cleaned["text_query"] = text_query_build(cleaned["text"])
+        return cleaned
+
+    def _clean_dates(self, cleaned) -> None:
+        checkin, checkout = cleaned.get("checkin"), cleaned.get("checkout")
+        flex, flex_days = cleaned.get("flex"), cleaned.get("flex_days") or 0
+        if "checkin" in self.errors or "checkout" in self.errors:
+            return
+        stays: list[tuple[dt.date, dt.date]] = []
+        if checkin and checkout and checkout <= checkin:
+            self.add_error("checkout", "Check-out must be after check-in.")
+        elif checkin and not checkout:
+            self.add_error("checkout", "Add a check-out date, or clear check-in.")
+        elif checkout and not checkin:
+            self.add_error("checkin", "Add a check-in date, or clear check-out.")
+        elif checkin and checkout and (checkout - checkin).days > MAX_NIGHTS:
+            self.add_error("checkout", f"Search stays of at most {MAX_NIGHTS} nights.")
+        elif checkin and checkout:
+            if flex:
+                self.add_error("flex", "Choose either exact dates or a flexible stay, not both.")
+                return
+            nights = checkout - checkin
+            earliest = earliest_allowed_date()
+            stays.append((checkin, checkout))
+            for offset in range(1, flex_days + 1):
+                for shift in (-offset, offset):
+                    start = checkin + dt.timedelta(days=shift)
+                    if start >= earliest:
+                        stays.append((start, start + nights))
+        elif flex_days:
+            self.add_error("flex_days", "Flexible days need check-in and check-out dates.")
+        elif flex:
+            stays = self._flexible_stays(flex, cleaned.get("months") or ())
+        elif cleaned.get("months"):
+            self.add_error("months", "Months go with a flexible stay (a weekend or a week).")
+        cleaned["stays"] = tuple(stays)
+        cleaned["flexible"] = len(stays) > 1 or bool(flex)
+
+    def _flexible_stays(self, flex: str, months: tuple[str, ...]) -> list[tuple[dt.date, dt.date]]:
+        today = earliest_allowed_date()
+        if not months:
+            first = today.replace(day=1)
+            following = (first + dt.timedelta(days=32)).replace(day=1)
+            months = (first.strftime("%Y-%m"), following.strftime("%Y-%m"))
+        if len(months) > MAX_FLEX_MONTHS:
+            self.add_error("months", f"Choose at most {MAX_FLEX_MONTHS} months.")
+            return []
+        stays: list[tuple[dt.date, dt.date]] = []
+        horizon = today + dt.timedelta(days=BOOKING_WINDOW_DAYS)
+        for month in sorted(months):
+            try:
+                year, number = (int(part) for part in month.split("-"))
+                first = dt.date(year, number, 1)
+            except (ValueError, TypeError):
+                self.add_error("months", "Give months as YYYY-MM, for example 2026-12.")
+                return []
+            if first > horizon or dt.date(year, number, calendar.monthrange(year, number)[1]) < today:
+                self.add_error("months", f"{month} is outside the bookable window.")
+                return []
+            day = first
+            while day.month == number:
+                if day >= today and (flex == "week" or day.isoweekday() == 5):
+                    nights = 7 if flex == "week" else 2
+                    if day + dt.timedelta(days=nights) <= horizon:
+                        stays.append((day, day + dt.timedelta(days=nights)))
+                day += dt.timedelta(days=1)
+        if not stays:
+            self.add_error("months", "There is no such stay left in these months.")
+        return stays
+
+    def _clean_location(self, cleaned) -> None:
+        q, bbox = cleaned.get("q"), cleaned.get("bbox")
+        lat, lng, radius = cleaned.get("lat"), cleaned.get("lng"), cleaned.get("radius_km")
+        if "bbox" in self.errors:
+            return
+        point_given = [value is not None for value in (lat, lng, radius)]
+        if any(point_given) and not all(point_given):
+            self.add_error("radius_km", "A point search needs lat, lng and radius_km together.")
+            return
+        if all(point_given) and radius > settings.SEARCH_MAX_RADIUS_KM:
+            self.add_error("radius_km", f"Search within at most {settings.SEARCH_MAX_RADIUS_KM} km.")
+            return
+        if bbox and all(point_given):
+            self.add_error("bbox", "Give either a map area or a point and radius, not both.")
+            return
+        area = None
+        if bbox:
+            west, south, east, north = bbox
+            boxes = (
+                ((west, south, east, north),)
+                if west < east
+                else ((west, south, 180.0, north), (-180.0, south, east, north))
+            )
+            area = Area(boxes=boxes)
+        elif all(point_given):
+            area = Area(boxes=(bbox_around(lat, lng, radius),), circle=(lat, lng, radius * 1000))
+        if q:
+            self.place = place_resolve(q)
+            if self.place is None:
+                self.add_error("q", f"We couldn't find a place called “{q[:100]}”.")
+                return
+            if area is None:
+                area = Area(boxes=(self.place.bbox,))
+        elif self.place_required and area is None:
+            self.add_error("q", "Enter a city to search, for example Paris.")
+        cleaned["area"] = area or WORLD
+
+    def _clean_price(self, cleaned) -> None:
+        low, high = cleaned.get("price_min"), cleaned.get("price_max")
+        if low is not None and high is not None and high < low:
+            self.add_error("price_max", "The maximum price must be at least the minimum price.")
+        if cleaned.get("price_type") == "total" and not cleaned.get("stays") and (low is not None or high is not None):
+            if "checkin" not in self.errors and "checkout" not in self.errors:
+                self.add_error("price_type", "A total price needs dates.")
+
+    # --- result ---
+
+    def params(self, *, explain_allowed: bool = False) -> SearchParams:
+        """The validated search (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        area: Area = data["area"]
+        currency = data.get("currency") or (self.place.currency if self.place else currency_near(*area.centre))
+        if area is WORLD and not data.get("currency"):
+            currency = settings.SEARCH_DEFAULT_CURRENCY
+        return SearchParams(
+            area=area,
+            place=self.place,
+            stays=data.get("stays", ()),
+            flexible=data.get("flexible", False),
+            guests=data["guests"],
+            price_min=data.get("price_min"),
+            price_max=data.get("price_max"),
+            price_type=data["price_type"],
+            currency=currency,
+            property_types=data.get("property_type") or (),
+            room_types=data.get("room_type") or (),
+            cancellation_policies=data.get("cancellation") or (),
+            min_bedrooms=data.get("bedrooms") or 0,
+            min_beds=data.get("beds") or 0,
+            min_bathrooms=data.get("bathrooms") or Decimal("0"),
+            amenities=data.get("amenity_codes", ()),
+            instant_book=data.get("instant_book", False),
+            superhost=data.get("superhost", False),
+            text=data.get("text", ""),
+            text_query=data.get("text_query", ""),
+            sort=data["sort"],
+            page=data["page"],
+            explain=bool(data.get("explain")) and explain_allowed,
+        )

@@ -1,0 +1,151 @@
+"""How a search result is shown: one JSON shape for the API and the page's script, facets for the sidebar."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+
+from listings.models import Amenity, PropertyType, RoomType
+
+from .selectors import SearchCard, SearchResult
+
+CARD_PHOTOS = 5
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def card_as_dict(card: SearchCard, *, explain: bool = False) -> dict:
+    """A result as the API returns it: the listing, the matched stay and its price (from ``price_quote``)."""
+    listing = card.listing
+    photos = list(listing.photos.all())[:CARD_PHOTOS]
+    data = {
+        "id": listing.pk,
+        "url": listing.get_absolute_url(),
+        "title": listing.title,
+        "property_type": listing.property_type,
+        "room_type": listing.room_type,
+        "room_type_label": listing.get_room_type_display(),
+        "neighbourhood": listing.neighbourhood,
+        "city": listing.city,
+        "country_code": listing.country_code,
+        "location": {"lat": card.lat, "lng": card.lng, "approximate": True},
+        "max_guests": listing.max_guests,
+        "bedrooms": listing.bedrooms,
+        "beds": listing.beds,
+        "bathrooms": str(listing.bathrooms),
+        "rating_avg": _money(listing.rating_avg),
+        "rating_count": listing.rating_count,
+        "instant_book": listing.instant_book,
+        "is_superhost": listing.host.is_superhost,
+        "photos": [
+            {"url": photo.image.url, "width": photo.width, "height": photo.height, "caption": photo.caption}
+            for photo in photos
+        ],
+        "price": {
+            "currency": listing.currency,
+            "nightly": _money(card.quote.nightly_average if card.quote else listing.base_price),
+            "total": _money(card.quote.total if card.quote else None),
+            "nights": card.nights,
+            "check_in": card.check_in.isoformat() if card.check_in else None,
+            "check_out": card.check_out.isoformat() if card.check_out else None,
+            "lines": [{"code": line.code, "label": line.label, "amount": str(line.amount)} for line in card.quote.lines]
+            if card.quote
+            else [],
+            "search_value": str(card.price_value),
+        },
+    }
+    if explain:
+        data["ranking"] = {"score": round(card.score, 4), "components": card.explain or {}}
+    return data
+
+
+def result_as_dict(result: SearchResult) -> dict:
+    """``{count, results, facets}`` and the paging and place context around them."""
+    params = result.params
+    return {
+        "count": result.count,
+        "count_is_estimate": result.count_is_estimate,
+        "page": params.page,
+        "pages": result.pages,
+        "currency": params.currency,
+        "place": {
+            "name": params.place.name,
+            "label": params.place.label,
+            "kind": params.place.kind,
+            "country_code": params.place.country_code,
+            "lat": params.place.lat,
+            "lng": params.place.lng,
+            "bbox": list(params.place.bbox),
+        }
+        if params.place
+        else None,
+        "results": [card_as_dict(card, explain=params.explain) for card in result.cards],
+        "facets": result.facets,
+    }
+
+
+def facets_for_page(result: SearchResult, amenities: list[Amenity]) -> dict:
+    """Facet counts in catalogue order with labels, for the sidebar (zero counts kept, so options stay put)."""
+    facets = result.facets
+    by_category: dict[str, list[dict]] = {}
+    chosen = set(result.params.amenities)
+    for amenity in amenities:
+        by_category.setdefault(amenity.get_category_display(), []).append(
+            {
+                "code": amenity.code,
+                "name": amenity.name,
+                "count": facets["amenities"].get(amenity.code, 0),
+                "checked": amenity.code in chosen,
+                "accessibility": amenity.category == Amenity.Category.ACCESSIBILITY,
+            }
+        )
+    histogram = facets.get("price_histogram") or {}
+    counts = histogram.get("counts") or []
+    peak = max(counts) if counts else 0
+    return {
+        "property_types": [
+            {
+                "value": value,
+                "label": label,
+                "count": facets["property_types"].get(value, 0),
+                "checked": value in result.params.property_types,
+            }
+            for value, label in PropertyType.choices
+        ],  # fmt: skip
+        "room_types": [
+            {
+                "value": value,
+                "label": label,
+                "count": facets["room_types"].get(value, 0),
+                "checked": value in result.params.room_types,
+            }
+            for value, label in RoomType.choices
+        ],  # fmt: skip
+        "amenities": by_category,
+        "toggles": facets.get("toggles") or {},
+        "histogram": {
+            "min": histogram.get("min"),
+            "max": histogram.get("max"),
+            "bars": [{"count": n, "height": round(100 * n / peak) if peak else 0} for n in counts],
+        },
+    }
+
+
+def map_config() -> dict:
+    return {
+        "tile_url": settings.SEARCH_MAP_TILE_URL,
+        "attribution": settings.SEARCH_MAP_TILE_ATTRIBUTION,
+        "leaflet_js": static("vendor/leaflet/leaflet.js"),
+    }
+
+
+def search_page_payload(result: SearchResult, *, request) -> dict:
+    """What the page's script starts from (rendered with ``json_script``: data, not code)."""
+    data = result_as_dict(result)
+    data["api"] = reverse("search-api")
+    return data

@@ -1,0 +1,116 @@
+"""``pricing.selectors.price_quote`` written as SQL, for ranking and filtering many listings at once.
+
+Search must filter and sort by the price of a stay across thousands of candidates
+in one query; calling ``price_quote`` per candidate would take longer than the
+whole search budget. These expressions follow ``price_quote`` line by line: each
+night is the host's calendar price, else the base price times the platform's
+day-of-week premium within the guardrails (the automatic-increase cap, the
+platform floor and ceiling), rounded to cents; then the length-of-stay discount,
+cleaning fee, guest service fee and taxes, each rounded half-up, the total the
+sum of the lines. ``tests/search/test_pricing_sql.py`` proves they give
+``price_quote``'s total to the cent on random listings, stays and per-night prices.
+
+What they leave out, on purpose: the host's own pricing settings
+(``pricing.ListingPricing``: weekend percentage, extra-guest fee, minimum and
+maximum price) and the place-based rules (seasons, local events, area demand).
+Those need several joins per night and candidate; for listings they apply to,
+the price search filters and sorts by is the price before them (docs/search.md).
+Cards always show the exact total from ``price_quote`` itself.
+
+PostgreSQL's ``round(numeric, 2)`` rounds half away from zero, which is half-up
+for the non-negative amounts involved here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+
+from pricing.models import PRICE_CEILING, PRICE_FLOOR
+from pricing.selectors import MONTH, WEEK
+
+
+@dataclass(frozen=True)
+class FeeRates:
+    guest_service: Decimal
+    host_service: Decimal
+    tax: Decimal
+
+    @classmethod
+    def current(cls) -> FeeRates:
+        """The rates ``price_quote`` applies now (same settings, same defaults)."""
+
+        def rate(name: str, default: str) -> Decimal:
+            return Decimal(str(getattr(settings, name, default)))
+
+        return cls(
+            guest_service=rate("PRICING_GUEST_SERVICE_FEE", "0.12"),
+            host_service=rate("PRICING_HOST_SERVICE_FEE", "0.03"),
+            tax=rate("PRICING_TAX_RATE", "0"),
+        )
+
+
+def weekday_premiums() -> dict[int, int]:
+    """Platform day-of-week premiums, Python weekday (Monday 0) -> percent (as ``PricingRules.platform``)."""
+    return {int(k): int(v) for k, v in settings.PRICING_DAY_OF_WEEK_PREMIUM_PCT.items() if int(v)}
+
+
+def rule_night_price_sql(*, base: str, pct: int) -> str:
+    """One night's automatic price for a day with premium ``pct``: ``pricing.rules.night_price`` without
+    seasons, events, demand or host settings."""
+    if not pct:
+        return base
+    cap_pct = int(settings.PRICING_AUTO_INCREASE_CAP_PCT)
+    raw = f"({base} * {100 + pct} / 100.0)"
+    cap = f"(floor({base} * {100 + cap_pct} / 100.0 * 100) / 100)"
+    return f"round(least(greatest(least({raw}, {cap}), {PRICE_FLOOR}), {PRICE_CEILING}), 2)"
+
+
+def night_price_by_date_sql(*, base: str, day: str) -> str:
+    """The automatic price of the night ``day`` (an SQL date expression)."""
+    premiums = weekday_premiums()
+    if not premiums:
+        return base
+    cases = " ".join(
+        f"WHEN {weekday + 1} THEN {rule_night_price_sql(base=base, pct=pct)}" for weekday, pct in premiums.items()
+    )
+    return f"(CASE extract(isodow FROM {day})::int {cases} ELSE {base} END)"
+
+
+def rule_accommodation_sql(*, base: str, weekday_counts: dict[int, int]) -> str:
+    """The sum of the automatic night prices of a stay whose nights fall on these weekdays (Monday 0)."""
+    premiums = weekday_premiums()
+    plain = sum(n for weekday, n in weekday_counts.items() if weekday not in premiums)
+    terms = [f"{base} * {plain}"] if plain else []
+    terms += [
+        f"{rule_night_price_sql(base=base, pct=premiums[weekday])} * {n}"
+        for weekday, n in sorted(weekday_counts.items())
+        if weekday in premiums and n
+    ]
+    return "(" + " + ".join(terms or ["0"]) + ")"
+
+
+def discount_pct_sql(*, nights: str, weekly: str, monthly: str) -> str:
+    """The length-of-stay discount percentage ``price_quote`` applies (monthly from 28 nights, else weekly from 7)."""
+    return (
+        f"(CASE WHEN {nights} >= {MONTH} AND {monthly} > 0 THEN {monthly} "
+        f"WHEN {nights} >= {WEEK} AND {weekly} > 0 THEN {weekly} ELSE 0 END)"
+    )
+
+
+def stay_total_sql(
+    *, accommodation: str, nights: str, weekly: str, monthly: str, cleaning: str, rates: FeeRates
+) -> str:
+    """SQL for the guest's total: every argument is an SQL expression (``accommodation`` in cents-exact numeric).
+
+    The rates are inlined as numeric literals (they come from settings, never from a request).
+    """
+    pct = discount_pct_sql(nights=nights, weekly=weekly, monthly=monthly)
+    discount = f"(-round({accommodation} * {pct} / 100.0, 2))"
+    fee_base = f"({accommodation} + {discount} + {cleaning})"
+    total = f"({fee_base} + round({fee_base} * {rates.guest_service}::numeric, 2)"
+    if rates.tax:
+        total += f" + round({fee_base} * {rates.tax}::numeric, 2)"
+    return total + ")"

@@ -1,0 +1,377 @@
+/*
+ * The search results page, enhanced. The page works without this file (every filter is a
+ * plain GET form field, the server renders results and counts). With it:
+ *   - changing a filter, the sort or the page fetches /api/v1/search/ with the same query
+ *     string and updates results, counts, histogram and map pins in place; the address bar
+ *     follows (history.pushState), so every state stays shareable and the back button works;
+ *   - the map (Leaflet, served from /static/vendor/leaflet/) shows a price pin per result;
+ *     "Search as I move the map" searches the visible area after each move;
+ *   - shown cards are re-checked against /api/v1/search/availability/ (a stay booked since
+ *     the page was rendered is marked, and a changed total is updated).
+ * No inline scripts (CSP script-src 'self'): initial data comes from a data-json attribute.
+ */
+(function () {
+  "use strict";
+
+  var page = document.querySelector("[data-search-page]");
+  var form = document.querySelector("[data-search-form]");
+  if (!page || !form) return;
+  document.documentElement.classList.add("js-search");
+
+  var apiUrl = page.getAttribute("data-api");
+  var recheckUrl = page.getAttribute("data-recheck");
+  var results = document.querySelector("[data-results]");
+  var dataBlock = document.getElementById("search-data");
+  var state = dataBlock ? JSON.parse(dataBlock.getAttribute("data-json")) : null;
+  var map = null;
+  var pinLayer = null;
+  var movingProgrammatically = false;
+  var pending = null;
+
+  // --- helpers ------------------------------------------------------------------------
+  var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
+
+  function money(amount, currency) {
+    var value = Number(amount);
+    var whole = Math.round(value * 100) % 100 === 0;
+    var text = value.toLocaleString("en-US", {
+      minimumFractionDigits: whole ? 0 : 2,
+      maximumFractionDigits: 2,
+    });
+    return SYMBOLS[currency] ? SYMBOLS[currency] + text : text + " " + currency;
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function shortDate(iso) {
+    var parts = iso.split("-").map(Number);
+    return new Date(parts[0], parts[1] - 1, parts[2]).toLocaleDateString("en-US", { month: "short", day: "numeric" });
+  }
+
+  function queryString(extra) {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (value !== "" && value !== null) params.append(key, value);
+    });
+    Object.keys(extra || {}).forEach(function (key) {
+      params.delete(key);
+      if (extra[key] !== null && extra[key] !== "") params.set(key, extra[key]);
+    });
+    if (params.get("flex_days") === "0") params.delete("flex_days");
+    if (params.get("price_type") === "nightly") params.delete("price_type");
+    if (params.get("sort") === "recommended") params.delete("sort");
+    return params.toString();
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // --- rendering ------------------------------------------------------------------------
+  function renderCard(item) {
+    var price = item.price;
+    var photo = item.photos[0];
+    var link = item.url + (price.check_in ? "?check_in=" + price.check_in + "&check_out=" + price.check_out : "");
+    var rating = item.rating_count
+      ? el("p", { class: "card__rating" }, [
+          el("span", { "aria-hidden": "true", text: "★ " + Number(item.rating_avg).toFixed(2) + " (" + item.rating_count + ")" }),
+          el("span", { class: "visually-hidden", text: "Rated " + Number(item.rating_avg).toFixed(2) + " out of 5 in " + item.rating_count + " reviews" }),
+        ])
+      : el("p", { class: "card__rating card__rating--new", text: "New" });
+    var priceLine = price.total
+      ? el("p", { class: "card__price" }, [
+          el("strong", { text: money(price.nightly, price.currency) }), " night · ",
+          el("span", { class: "card__total", text: money(price.total, price.currency) + " total" }),
+        ])
+      : el("p", { class: "card__price" }, [el("strong", { text: money(price.nightly, price.currency) }), " night"]);
+    var meta = item.room_type_label + " · " + item.bedrooms + " bedroom" + (item.bedrooms === 1 ? "" : "s") +
+      " · " + item.beds + " bed" + (item.beds === 1 ? "" : "s") + (item.instant_book ? " · Instant Book" : "");
+    var body = el("div", { class: "card__body" }, [
+      el("div", { class: "card__top" }, [
+        el("p", { class: "card__location", text: (item.neighbourhood ? item.neighbourhood + ", " : "") + item.city }),
+        rating,
+      ]),
+      el("h3", { class: "card__title" }, [el("a", { class: "card__link", href: link, text: item.title })]),
+      el("p", { class: "card__meta", text: meta }),
+      priceLine,
+      price.check_in
+        ? el("p", { class: "card__stay", "data-stay": "", text: shortDate(price.check_in) + " – " + shortDate(price.check_out) +
+            " · " + price.nights + " night" + (price.nights === 1 ? "" : "s") + ", fees included" })
+        : null,
+    ]);
+    if (item.ranking) {
+      var list = el("dl");
+      Object.keys(item.ranking.components).forEach(function (name) {
+        list.appendChild(el("dt", { text: name }));
+        list.appendChild(el("dd", { text: String(item.ranking.components[name]) }));
+      });
+      body.appendChild(el("details", { class: "card__explain" }, [el("summary", { text: "Score " + item.ranking.score.toFixed(3) }), list]));
+    }
+    var photoBox = el("div", { class: "card__photo" }, [
+      photo
+        ? el("img", { src: photo.url, alt: photo.caption || item.title, loading: "lazy", decoding: "async" })
+        : el("div", { class: "card__no-photo" }, [el("span", { text: "No photos yet" })]),
+      item.is_superhost ? el("span", { class: "card__badge", text: "Superhost" }) : null,
+    ]);
+    return el("li", { "data-listing-id": String(item.id) }, [el("article", { class: "card" }, [photoBox, body])]);
+  }
+
+  function renderResults(data) {
+    var holder = results.querySelector("[data-cards]");
+    if (!holder) return;
+    holder.textContent = "";
+    if (!data.results.length) {
+      holder.appendChild(el("div", { class: "empty-state" }, [
+        el("p", { class: "empty-state__title", text: "No stays match" + (data.place ? " in " + data.place.name : "") + "." }),
+        el("p", { text: "Try other dates, fewer filters, or move the map." }),
+      ]));
+    } else {
+      var list = el("ul", { class: "card-grid search-cards", role: "list" });
+      data.results.forEach(function (item) { list.appendChild(renderCard(item)); });
+      holder.appendChild(list);
+      if (data.pages > 1) holder.appendChild(renderPagination(data));
+    }
+    var summary = results.querySelector("[data-summary]");
+    if (summary) {
+      var count = data.count.toLocaleString("en-US");
+      summary.textContent = (data.count_is_estimate ? "About " + count + " stays" : count + " stay" + (data.count === 1 ? "" : "s")) +
+        (data.place && !form.querySelector("[data-bbox]").value ? " in " + data.place.label : " in the map area");
+    }
+  }
+
+  function renderPagination(data) {
+    var items = [];
+    if (data.page > 1) items.push(el("li", {}, [el("a", { class: "pagination__step", href: "?" + queryString({ page: data.page - 1 }), rel: "prev", "data-page": String(data.page - 1), text: "Previous" })]));
+    items.push(el("li", {}, [el("span", { class: "pagination__page", "aria-current": "page", text: String(data.page) })]));
+    if (data.page < data.pages) items.push(el("li", {}, [el("a", { class: "pagination__step", href: "?" + queryString({ page: data.page + 1 }), rel: "next", "data-page": String(data.page + 1), text: "Next" })]));
+    return el("nav", { class: "pagination", "aria-label": "Result pages" }, [el("ul", { role: "list" }, items)]);
+  }
+
+  function renderFacets(facets) {
+    ["room_type", "property_type", "amenities"].forEach(function (name) {
+      var counts = facets[name === "room_type" ? "room_types" : name === "property_type" ? "property_types" : "amenities"] || {};
+      form.querySelectorAll('input[name="' + name + '"]').forEach(function (input) {
+        var badge = input.closest(".filter-check").querySelector(".filter-count");
+        if (badge) badge.textContent = (counts[input.value] || 0).toLocaleString("en-US");
+      });
+    });
+    ["instant_book", "superhost"].forEach(function (name) {
+      var input = form.querySelector('input[name="' + name + '"]');
+      var badge = input && input.closest(".filter-check").querySelector(".filter-count");
+      if (badge) badge.textContent = ((facets.toggles || {})[name] || 0).toLocaleString("en-US");
+    });
+    var histogram = form.querySelector("[data-histogram]");
+    var counts = facets.price_histogram && facets.price_histogram.counts;
+    if (histogram && counts) {
+      var peak = Math.max.apply(null, counts.concat([1]));
+      histogram.textContent = "";
+      counts.forEach(function (n) {
+        var bar = el("span", { class: "histogram__bar", title: String(n) });
+        bar.style.height = Math.round((100 * n) / peak) + "%";
+        histogram.appendChild(bar);
+      });
+    }
+  }
+
+  function showError(message) {
+    var box = results.querySelector("[data-search-error]");
+    if (!box) {
+      box = el("div", { class: "form-errors", role: "alert", "data-search-error": "" });
+      results.insertBefore(box, results.firstChild);
+    }
+    box.textContent = message;
+  }
+
+  function clearError() {
+    var box = results.querySelector("[data-search-error]");
+    if (box) box.remove();
+  }
+
+  // --- fetching -------------------------------------------------------------------------
+  function search(extra, push) {
+    var qs = queryString(extra);
+    if (pending) pending.abort();
+    pending = new AbortController();
+    results.setAttribute("aria-busy", "true");
+    return fetch(apiUrl + "?" + qs, { headers: { Accept: "application/json" }, signal: pending.signal })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (reply) {
+        results.removeAttribute("aria-busy");
+        if (!reply.ok) {
+          var error = reply.body.error || {};
+          showError(error.message || "The search could not be run.");
+          return;
+        }
+        clearError();
+        state = reply.body;
+        renderResults(state);
+        renderFacets(state.facets);
+        renderPins(state, false);
+        if (push !== false) history.pushState({ qs: qs }, "", "?" + qs);
+        recheck();
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") return;
+        results.removeAttribute("aria-busy");
+        showError("We couldn't reach the server. Check your connection and try again.");
+      });
+  }
+
+  form.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target.name || target.hasAttribute("data-follow-map")) return;
+    if (target.name === "q") {
+      // A new place: its own box and currency, not the previous map area's.
+      form.querySelector("[data-bbox]").value = "";
+      var currency = form.querySelector('input[name="currency"]');
+      if (currency) currency.value = "";
+    }
+    search({ page: null });
+  });
+  form.addEventListener("submit", function (event) {
+    if (!state) return; // the first search of the page renders on the server
+    event.preventDefault();
+    search({ page: null });
+  });
+  results.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-page]");
+    if (!link) return;
+    event.preventDefault();
+    search({ page: link.getAttribute("data-page") });
+    results.scrollIntoView({ block: "start" });
+  });
+  window.addEventListener("popstate", function () {
+    window.location.reload();
+  });
+
+  // --- the map ----------------------------------------------------------------------------
+  function initMap() {
+    var box = document.getElementById("search-map");
+    if (map || !box || typeof window.L === "undefined" || !state) return;
+    map = window.L.map(box, { zoomControl: true, keyboard: true, attributionControl: true });
+    var tiles = box.getAttribute("data-tile-url");
+    if (tiles) window.L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution") || "", maxZoom: 19 }).addTo(map);
+    pinLayer = window.L.layerGroup().addTo(map);
+    renderPins(state, true);
+    var follow = document.querySelector("[data-follow-label]");
+    if (follow) follow.hidden = false;
+    map.on("moveend", function () {
+      if (movingProgrammatically) { movingProgrammatically = false; return; }
+      var checkbox = document.querySelector("[data-follow-map]");
+      if (!checkbox || !checkbox.checked) return;
+      var b = map.getBounds();
+      var west = ((b.getWest() + 540) % 360) - 180;
+      var east = ((b.getEast() + 540) % 360) - 180;
+      var bbox = [west, Math.max(b.getSouth(), -90), east, Math.min(b.getNorth(), 90)].map(function (v) { return v.toFixed(5); }).join(",");
+      form.querySelector("[data-bbox]").value = bbox;
+      var heading = document.getElementById("results-heading");
+      if (heading) heading.textContent = "Stays in the map area";
+      search({ page: null, bbox: bbox });
+    });
+  }
+
+  function renderPins(data, fit) {
+    if (!map) return;
+    pinLayer.clearLayers();
+    var points = [];
+    data.results.forEach(function (item) {
+      var label = money(item.price.total || item.price.nightly, item.price.currency);
+      var icon = window.L.divIcon({
+        className: "price-pin-icon",
+        html: '<span class="price-pin">' + label.replace(/[<>&"]/g, "") + "</span>",
+        iconSize: null,
+      });
+      var marker = window.L.marker([item.location.lat, item.location.lng], {
+        icon: icon, keyboard: true, title: item.title + ", " + label, alt: item.title + ", " + label,
+      });
+      marker.on("click", function () { highlight(item.id); });
+      marker.addTo(pinLayer);
+      points.push([item.location.lat, item.location.lng]);
+    });
+    if (!fit) return;
+    movingProgrammatically = true;
+    var bbox = form.querySelector("[data-bbox]").value;
+    if (bbox) {
+      var v = bbox.split(",").map(Number);
+      map.fitBounds([[v[1], v[0]], [v[3], v[2]]]);
+    } else if (data.place) {
+      map.fitBounds([[data.place.bbox[1], data.place.bbox[0]], [data.place.bbox[3], data.place.bbox[2]]]);
+    } else if (points.length) {
+      map.fitBounds(points, { padding: [24, 24] });
+    } else {
+      map.setView([20, 0], 2);
+    }
+  }
+
+  function highlight(id) {
+    document.querySelectorAll(".search-cards li.is-highlighted").forEach(function (li) { li.classList.remove("is-highlighted"); });
+    var li = document.querySelector('.search-cards li[data-listing-id="' + id + '"]');
+    if (!li) return;
+    li.classList.add("is-highlighted");
+    li.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    var link = li.querySelector(".card__link");
+    if (link) link.focus({ preventScroll: true });
+  }
+
+  // --- availability re-check ------------------------------------------------------------------
+  function recheck() {
+    if (!state || !state.results.length || !state.results[0].price.check_in) return;
+    var groups = {};
+    state.results.forEach(function (item) {
+      var key = item.price.check_in + "/" + item.price.check_out;
+      (groups[key] = groups[key] || []).push(item.id);
+    });
+    var guests = Number(new FormData(form).get("guests") || 1);
+    Object.keys(groups).forEach(function (key) {
+      var dates = key.split("/");
+      fetch(recheckUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+        body: JSON.stringify({ listing_ids: groups[key], check_in: dates[0], check_out: dates[1], guests: guests }),
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          if (!body) return;
+          body.results.forEach(function (answer) {
+            var li = document.querySelector('.search-cards li[data-listing-id="' + answer.listing_id + '"]');
+            if (!li) return;
+            var card = li.querySelector(".card");
+            if (!answer.available) {
+              card.classList.add("card--gone");
+              if (!li.querySelector(".card__gone")) {
+                li.querySelector(".card__body").appendChild(el("p", { class: "card__gone", text: "No longer available for these dates" }));
+              }
+            } else {
+              var total = li.querySelector(".card__total");
+              if (total) total.textContent = money(answer.total, answer.currency) + " total";
+            }
+          });
+        })
+        .catch(function () { /* the listing page checks again before booking */ });
+    });
+  }
+
+  function init() {
+    initMap();
+    if (state) history.replaceState({ qs: location.search.slice(1) }, "", location.href);
+    setTimeout(recheck, 1500);
+    window.addEventListener("pageshow", function (event) { if (event.persisted) recheck(); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

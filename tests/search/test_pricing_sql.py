@@ -1,0 +1,86 @@
+"""The search statement's stay totals equal ``pricing.selectors.price_quote`` to the cent.
+
+Search filters and sorts by totals computed in SQL (``search.pricing_sql``); cards show
+``price_quote``'s. These must agree for every stay length (weekly and monthly discounts),
+weekday premiums, host per-night prices, cleaning fees, service fee and taxes.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.http import QueryDict
+
+from bookings.services.calendar import calendar_set_nights
+from search.params import SearchForm
+from search.selectors import listing_search
+from tests.listings.factories import ListingFactory
+
+pytestmark = pytest.mark.django_db
+SPOT = Point(-140.5, -50.5, srid=4326)  # open ocean: nothing else is there
+BBOX = "-141,-51,-140,-50"
+
+
+def _listings(rng: random.Random, count: int = 12):
+    listings = []
+    for n in range(count):
+        listing = ListingFactory(
+            location=Point(-140.5 + n * 0.01, -50.5, srid=4326),
+            base_price=Decimal(rng.choice(["10.00", "19.99", "87.35", "120.00", "333.33", "2999.99"])),
+            cleaning_fee=Decimal(rng.choice(["0", "12.50", "45.00"])),
+            weekly_discount_pct=rng.choice([0, 7, 10, 33]),
+            monthly_discount_pct=rng.choice([0, 15, 41]),
+            min_nights=1,
+            max_nights=60,
+            max_guests=6,
+        )
+        if n % 3 == 0:  # host prices on some nights
+            start = dt.date.today() + dt.timedelta(days=rng.randint(3, 20))
+            calendar_set_nights(
+                listing=listing, start=start, end=start + dt.timedelta(days=rng.randint(1, 9)),
+                price=Decimal(rng.choice(["55.55", "99.00", "410.10"])),
+            )  # fmt: skip
+        listings.append(listing)
+    return listings
+
+
+@pytest.mark.parametrize("tax_rate", ["0", "0.075"])
+def test_sql_totals_equal_price_quote(settings, tax_rate):
+    settings.PRICING_TAX_RATE = tax_rate
+    settings.SEARCH_RESULTS_PER_PAGE = 100
+    rng = random.Random(11)
+    listings = _listings(rng)
+    compared = 0
+    for nights in (1, 2, 3, 6, 7, 9, 13, 27, 28, 35):
+        for offset in (2, 5, 9):
+            check_in = dt.date.today() + dt.timedelta(days=offset)
+            for flexible in ("", "&flex_days=1"):
+                query = QueryDict(
+                    f"bbox={BBOX}&checkin={check_in}&checkout={check_in + dt.timedelta(days=nights)}&guests=2"
+                    f"&price_type=total&currency=EUR{flexible}"
+                )
+                form = SearchForm(query)
+                assert form.is_valid(), form.errors
+                result = listing_search(form.params())
+                assert len(result.cards) == len(listings)
+                rows = {row["listing_id"]: row for row in result.raw.rows}
+                for card in result.cards:
+                    sql_total = Decimal(str(rows[card.listing.pk]["total"]))
+                    assert sql_total == card.quote.total, (card.listing.pk, check_in, nights, flexible)
+                    assert card.price_value == card.quote.total  # same currency: no conversion
+                    compared += 1
+    assert compared == 10 * 3 * 2 * len(listings)
+
+
+def test_nightly_filter_uses_the_nightly_average_and_weekends_cost_more(settings):
+    listing = ListingFactory(location=SPOT, base_price=Decimal("100.00"), cleaning_fee=Decimal("0"))
+    today = dt.date.today()
+    friday = today + dt.timedelta(days=(4 - today.weekday()) % 7 + 7)
+    form = SearchForm(QueryDict(f"bbox={BBOX}&currency=EUR&checkin={friday}&checkout={friday + dt.timedelta(days=2)}"))
+    assert form.is_valid()
+    card = listing_search(form.params()).cards[0]
+    assert card.listing.pk == listing.pk
+    assert card.quote.nightly_average == Decimal("120.00")  # Friday and Saturday nights: +20% by default
+    assert card.price_value == Decimal("120.00")

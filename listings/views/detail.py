@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -74,6 +75,8 @@ def listing_detail(request, pk: int, slug: str = ""):
             "breakdown": breakdown_lines(box.quote.as_dict()) if box else [],
             "months": availability_months(listing=listing, chosen=(box.check_in, box.check_out) if box else None),
             "is_host": request.user.is_authenticated and request.user.pk == listing.host_id,
+            "map_tile_url": settings.SEARCH_MAP_TILE_URL,
+            "map_tile_attribution": settings.SEARCH_MAP_TILE_ATTRIBUTION,
             "reviews": listing_reviews_summary(listing=listing, page=request.GET.get("reviews_page")),
         },
     )

@@ -415,3 +415,17 @@ def test_wishlists_are_private_and_shared_links_read_only(listing, client):
     audit(shared)
     owner_client.post(f"{base}/share/", {"action": "off"})
     assert client.get(shared_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_listing_map_becomes_interactive_only_when_tiles_are_configured(client, settings):
+    from tests.listings.factories import ListingFactory as _Factory
+
+    listing = _Factory()
+    plain = client.get(listing.get_absolute_url()).content.decode()
+    assert "leaflet.js" not in plain and "data-tile-url" not in plain
+    settings.SEARCH_MAP_TILE_URL = "/tiles/{z}/{x}/{y}.png"
+    html = client.get(listing.get_absolute_url()).content.decode()
+    assert "vendor/leaflet/leaflet.js" in html and "js/listing_map.js" in html
+    assert 'data-tile-url="/tiles/{z}/{x}/{y}.png"' in html
+    assert 'data-radius="' in html  # a guest without a booking gets the area, not the point

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from listings.models import Amenity, CancellationPolicy, PropertyType, RoomType
+from pricing.services.demand import search_demand_record
 
 from .params import FLEX_KINDS, SORTS, SearchForm
 from .presenters import facets_for_page, map_config, search_page_payload
@@ -57,6 +58,10 @@ def results(request: HttpRequest, place: str | None = None) -> HttpResponse:
     if form.is_bound and form.is_valid():
         params = form.params(explain_allowed=request.user.is_staff)
         result = listing_search(params)
+        if params.place is not None and len(params.stays) == 1 and not params.flexible:
+            # Dated searches of an area feed the pricing app's demand signals.
+            check_in, check_out = params.stays[0]
+            search_demand_record(lat=params.place.lat, lng=params.place.lng, check_in=check_in, check_out=check_out)
         context.update(
             place=params.place,
             result=result,

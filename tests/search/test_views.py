@@ -146,3 +146,28 @@ def test_results_page_query_count_does_not_grow_with_the_results(client):
     for _ in range(15):
         in_paris()
     assert queries() == one <= 12
+
+
+@pytest.mark.django_db
+def test_dated_search_of_a_place_feeds_demand_signals(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pricing.models import AreaSearchDay
+    from pricing.services.demand import demand_signals_flush
+
+    check_in = timezone.localdate() + dt.timedelta(days=30)
+    response = client.get(
+        "/search/",
+        {
+            "q": "Paris",
+            "checkin": check_in.isoformat(),
+            "checkout": (check_in + dt.timedelta(days=2)).isoformat(),
+            "guests": 2,
+        },
+    )
+    assert response.status_code == 200
+    demand_signals_flush()
+    nights = set(AreaSearchDay.objects.values_list("night", flat=True))
+    assert nights == {check_in, check_in + dt.timedelta(days=1)}

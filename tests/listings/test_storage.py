@@ -5,12 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
-pytest.importorskip("storages", reason="django-storages[s3] is not installed")
-pytest.importorskip("boto3", reason="boto3 is not installed")
 
 PROBE = """
 import django

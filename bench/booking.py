@@ -133,7 +133,8 @@ class Client:
 def date_pair(rng: random.Random) -> tuple[str, str]:
     import datetime as dt
 
-    start = dt.date.today() + dt.timedelta(days=rng.randint(30, 700))
+    # Beyond the year that `seed_calendars` fills, so distinct-listing bookings meet free nights.
+    start = dt.date.today() + dt.timedelta(days=rng.randint(370, 720))
     return start.isoformat(), (start + dt.timedelta(days=rng.randint(1, 3))).isoformat()
 
 

@@ -82,7 +82,9 @@
   function renderCard(item) {
     var price = item.price;
     var photo = item.photos[0];
-    var link = item.url + (price.check_in ? "?check_in=" + price.check_in + "&check_out=" + price.check_out : "");
+    var guests = Number(new FormData(form).get("guests") || 1);
+    var link = item.url + (price.check_in ? "?check_in=" + price.check_in + "&check_out=" + price.check_out +
+      (guests > 1 ? "&guests=" + guests : "") : "");
     var rating = item.rating_count
       ? el("p", { class: "card__rating" }, [
           el("span", { "aria-hidden": "true", text: "★ " + Number(item.rating_avg).toFixed(2) + " (" + item.rating_count + ")" }),

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from ..authentication import BearerTokenAuthentication
 from ..services import user_register
 from .serializers import (
     RegisterInputSerializer,
@@ -54,12 +55,16 @@ class TokenView(AuthThrottleMixin, APIView):
 
 
 class LogoutView(KnoxLogoutView):
+    authentication_classes = (BearerTokenAuthentication,)
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format)
 
 
 class LogoutAllView(KnoxLogoutAllView):
+    authentication_classes = (BearerTokenAuthentication,)
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format)

@@ -119,11 +119,8 @@ class BookingListCreateView(APIView):
                 message=args["message"],
                 expected_total=args["expected_total"],
             )
-            return (
-                status.HTTP_201_CREATED,
-                dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
-                booking.pk,
-            )
+            # booking_create returns the booking with listing, host and payment loaded.
+            return status.HTTP_201_CREATED, dict(BookingSerializer(booking).data), booking.pk
 
         code, body, replayed = idempotent(
             user=request.user,

@@ -43,6 +43,30 @@ FAULT_CACHE_KEY = "payments:local:fault"
 NAMESPACE = uuid.UUID("0f4c8a52-4a7e-4c2b-9a57-2f0c3b1d6e11")
 
 
+# The injected fault as last read from the cache, per process: (read at, value).
+_fault_seen: tuple[float, str] = (0.0, "")
+FAULT_REFRESH_SECONDS = 1.0
+
+
+def injected_fault() -> str:
+    """The fault set in the cache key (``error``, ``timeout`` or empty), re-read at most once a second.
+
+    A booking makes three gateway calls; reading Redis for each would cost more
+    than the local gateway itself. A fault switched on or off takes effect within
+    a second in every process.
+    """
+    global _fault_seen
+    read_at, value = _fault_seen
+    now = time.monotonic()
+    if now - read_at >= FAULT_REFRESH_SECONDS:
+        try:
+            value = cache.get(FAULT_CACHE_KEY) or ""
+        except Exception:  # noqa: BLE001 - Redis down: no fault injection, payments go on
+            value = ""
+        _fault_seen = (now, value)
+    return value
+
+
 def payment_method_from_card(number: str) -> str | None:
     """Map a test card number (spaces allowed) to its Stripe test PaymentMethod id."""
     return CARD_NUMBERS.get(number.replace(" ", "").replace("-", ""))
@@ -55,12 +79,7 @@ class LocalGateway:
         self.timeout = float(getattr(settings, "PAYMENTS_TIMEOUT_SECONDS", 5))
 
     def _fault(self) -> None:
-        fault = getattr(settings, "PAYMENTS_LOCAL_FAULT", "")
-        if not fault:
-            try:
-                fault = cache.get(FAULT_CACHE_KEY) or ""
-            except Exception:  # noqa: BLE001 - Redis down: no fault injection, payments go on
-                fault = ""
+        fault = getattr(settings, "PAYMENTS_LOCAL_FAULT", "") or injected_fault()
         if fault == "error":
             raise GatewayUnavailable("The payment gateway answered 503.", code="gateway_error")
         if fault == "timeout":

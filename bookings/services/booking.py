@@ -81,7 +81,8 @@ HOLD_FIELDS = (
     "instant_book",
     "check_in_time",
 )
-PAYOUT_FIELDS = ("id", "host_id", "check_in_time")
+# Listing columns a booking response never shows (and which cost parsing to load).
+LISTING_HEAVY_FIELDS = ("description", "house_rules", "location", "unavailable")
 
 
 def hold_minutes() -> int:
@@ -310,11 +311,12 @@ def booking_create(
         )
         raise
 
-    booking = _after_authorization(
-        booking_id=booking.pk, listing_id=booking.listing_id, capture_before=authorization.capture_before
-    )
-    if booking.status == S.CONFIRMED:
-        payments.payment_capture_now_or_later(booking_id=booking.pk)
+    booking = _after_authorization(booking_id=booking.pk, capture_before=authorization.capture_before)
+    booking.guest = guest
+    if booking.status == S.CONFIRMED and payments.payment_capture_now_or_later(
+        booking_id=booking.pk, intent_id=intent_id, currency=booking.currency
+    ):
+        booking.payment.status = PaymentStatus.CAPTURED
     return booking
 
 
@@ -336,13 +338,27 @@ def _compensate_failed_payment(*, booking_id: int, listing_id: int, error: Payme
         payments.payment_release_now_or_later(booking_id=booking_id)
 
 
-def _after_authorization(*, booking_id: int, listing_id: int, capture_before) -> Booking:
+def _after_authorization(*, booking_id: int, capture_before) -> Booking:
+    """Settle a booking whose card was just authorised; returns it with listing, host and payment loaded.
+
+    Locks only the booking row: held -> booked touches nothing but this booking's own
+    nights (already held, so no other writer can take them) and the multirange does
+    not change, so the listing lock is not needed. Every other writer that locks
+    this booking takes the listing first and the booking second, so taking the
+    booking alone cannot deadlock with them.
+    """
     with transaction.atomic():
-        listing = listing_lock(listing_id=listing_id, fields=PAYOUT_FIELDS)
-        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("listing", "listing__host", "payment")
+            .defer(*(f"listing__{name}" for name in LISTING_HEAVY_FIELDS))
+            .get(pk=booking_id)
+        )
         Payment.objects.filter(booking_id=booking_id).update(
             status=PaymentStatus.AUTHORIZED, capture_before=capture_before
         )
+        booking.payment.status = PaymentStatus.AUTHORIZED
+        booking.payment.capture_before = capture_before
         if booking.status != S.PENDING_PAYMENT:
             # The sweeper expired the hold while the card was being authorised.
             transaction.on_commit(lambda: payments.payment_release_now_or_later(booking_id=booking_id))
@@ -353,7 +369,7 @@ def _after_authorization(*, booking_id: int, listing_id: int, capture_before) ->
         if booking.instant_book:
             booking_transition(booking, S.CONFIRMED, reason="instant book: payment authorised")
             calendar_mark_booked(booking_id=booking.pk)
-            _schedule_payout(booking, listing)
+            _schedule_payout(booking, booking.listing)
         else:
             booking_transition(booking, S.AWAITING_HOST, reason="payment authorised; waiting for the host")
             deadline = timezone.now() + dt.timedelta(hours=REQUEST_TO_BOOK_HOURS)

@@ -52,6 +52,8 @@ def calendar_refresh_unavailable(*, listing_id: int, start: dt.date | None = Non
     (``[start, end)`` when the caller knows the nights, else the whole listing).
     """
     with connection.cursor() as cursor:
+        # RETURNING tells, in the same round trip, whether anyone saved the listing:
+        # most listings are in nobody's wishlist and need no alert task at all.
         cursor.execute(
             """
             UPDATE listings_listing SET unavailable = COALESCE(
@@ -61,10 +63,13 @@ def calendar_refresh_unavailable(*, listing_id: int, start: dt.date | None = Non
                     AND date >= CURRENT_DATE - 1),
                 '{}'::datemultirange)
              WHERE id = %s
+            RETURNING EXISTS (SELECT 1 FROM listings_wishlistitem w WHERE w.listing_id = listings_listing.id)
             """,
             [listing_id, listing_id],
         )
-    transaction.on_commit(lambda: _announce_availability_change(listing_id, start, end))
+        row = cursor.fetchone()
+    if row and row[0]:
+        transaction.on_commit(lambda: _announce_availability_change(listing_id, start, end))
 
 
 def _announce_availability_change(listing_id: int, start: dt.date | None, end: dt.date | None) -> None:

@@ -33,7 +33,7 @@ RELEASE_STATES = (S.PAYMENT_FAILED, S.DECLINED, S.EXPIRED)
 CANCELLED_STATES = (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST)
 
 
-def payment_capture(*, booking_id: int) -> bool:
+def payment_capture(*, booking_id: int, intent_id: str | None = None, currency: str | None = None) -> bool:
     """Capture the authorised amount of a confirmed booking. Returns whether it captured.
 
     No row lock here (this runs inline on every Instant Book): the gateway call is
@@ -41,12 +41,18 @@ def payment_capture(*, booking_id: int) -> bool:
     nothing if a concurrent step (a cancellation's settle) already moved the
     payment on. If that settle voided the hold first, the capture fails at the
     gateway and the retry finds nothing left to do.
+
+    The booking saga passes ``intent_id`` and ``currency`` it has just confirmed
+    with; retries and the reconciler pass only the booking and the payment is read.
     """
-    payment = (
-        Payment.objects.filter(booking_id=booking_id, status=P.AUTHORIZED, booking__status__in=CAPTURE_STATES)
-        .values("intent_id", "currency")
-        .first()
-    )
+    if intent_id and currency:
+        payment = {"intent_id": intent_id, "currency": currency}
+    else:
+        payment = (
+            Payment.objects.filter(booking_id=booking_id, status=P.AUTHORIZED, booking__status__in=CAPTURE_STATES)
+            .values("intent_id", "currency")
+            .first()
+        )
     if not payment:
         return False
     try:
@@ -143,15 +149,16 @@ def _settle_authorized(gateway, payment: Payment, booking_id: int, due) -> None:
     payment.amount_refunded = due
 
 
-def _now_or_later(step, task_name: str, booking_id: int) -> None:
+def _now_or_later(step, task_name: str, booking_id: int, **known) -> bool:
+    """Run ``step`` inline; on a gateway failure hand it to Celery. Returns what the step returned."""
     try:
-        step(booking_id=booking_id)
-        return
+        return bool(step(booking_id=booking_id, **known))
     except PaymentError as exc:
         logger.warning(
             "payment step %s for booking %s failed (%s); retrying in the background", task_name, booking_id, exc.code
         )
     _enqueue(task_name, booking_id)
+    return False
 
 
 def _enqueue(task_name: str, booking_id: int) -> None:
@@ -166,16 +173,17 @@ def _enqueue(task_name: str, booking_id: int) -> None:
     transaction.on_commit(send)
 
 
-def payment_capture_now_or_later(*, booking_id: int) -> None:
-    _now_or_later(payment_capture, "payment_capture_task", booking_id)
+def payment_capture_now_or_later(*, booking_id: int, intent_id: str | None = None, currency: str | None = None) -> bool:
+    """Capture now (True when this call captured) or hand the capture to Celery."""
+    return _now_or_later(payment_capture, "payment_capture_task", booking_id, intent_id=intent_id, currency=currency)
 
 
-def payment_release_now_or_later(*, booking_id: int) -> None:
-    _now_or_later(payment_release, "payment_release_task", booking_id)
+def payment_release_now_or_later(*, booking_id: int) -> bool:
+    return _now_or_later(payment_release, "payment_release_task", booking_id)
 
 
-def payment_settle_now_or_later(*, booking_id: int) -> None:
-    _now_or_later(payment_settle, "payment_settle_task", booking_id)
+def payment_settle_now_or_later(*, booking_id: int) -> bool:
+    return _now_or_later(payment_settle, "payment_settle_task", booking_id)
 
 
 def payments_needing_action(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> dict[str, list[int]]:

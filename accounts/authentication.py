@@ -1,0 +1,33 @@
+"""Bearer-token authentication for the API (django-rest-knox tokens).
+
+knox's ``TokenAuthentication`` loads *every* token of the user on every request to
+delete the user's other expired tokens. Our tokens do not expire by age
+(``REST_KNOX["TOKEN_TTL"] = None``; log-out revokes them), so that sweep is one
+wasted query per API call on the hottest paths (booking, search). This class
+keeps knox's checks for the token actually presented — a presented token that
+has expired is deleted and refused — and skips the sweep of the others.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
+from knox.auth import TokenAuthentication
+from knox.signals import token_expired
+
+
+class BearerTokenAuthentication(TokenAuthentication):
+    def _cleanup_token(self, auth_token) -> bool:
+        """True (and the token deleted) when the presented token has expired."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            username = auth_token.user.get_username()
+            auth_token.delete()
+            token_expired.send(sender=self.__class__, username=username, source="auth_token")
+            return True
+        return False
+
+
+class BearerTokenScheme(KnoxTokenScheme):
+    """The OpenAPI security scheme of ``BearerTokenAuthentication`` (knox's, same header)."""
+
+    target_class = "accounts.authentication.BearerTokenAuthentication"

@@ -17,7 +17,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -161,7 +161,6 @@ class Listing(models.Model):
         indexes = [
             GinIndex(fields=["amenities"], name="listing_amenities_gin"),
             models.Index(fields=["host", "status"], name="listing_host_status"),
-            GistIndex(fields=["unavailable"], name="listing_unavailable_gist"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from .models import User
 from .services import user_register
+from .throttling import client_ip, login_blocked_for, login_blocked_message, login_failure_record, login_failures_clear
 
 MAX_AVATAR_BYTES = 5 * 1024 * 1024
 
@@ -40,6 +41,23 @@ class LoginForm(auth_forms.AuthenticationForm):
     def clean_username(self) -> str:
         # Emails are stored lower-cased; "Ana@Example.com" must log in as well.
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        """Refuse a throttled email+IP before checking the password; count failures (accounts.throttling)."""
+        email = self.cleaned_data.get("username")
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()
+        ip = client_ip(self.request)
+        wait = login_blocked_for(email=email, ip=ip)
+        if wait is not None:
+            raise ValidationError(login_blocked_message(wait), code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            login_failure_record(email=email, ip=ip)
+            raise
+        login_failures_clear(email=email, ip=ip)
+        return cleaned
 
 
 class PhotoInput(forms.ClearableFileInput):

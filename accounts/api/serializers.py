@@ -1,7 +1,9 @@
 from django.contrib.auth import authenticate
 from rest_framework import serializers
+from rest_framework.exceptions import Throttled
 
 from ..models import User
+from ..throttling import client_ip, login_blocked_for, login_blocked_message, login_failure_record, login_failures_clear
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -16,9 +18,16 @@ class TokenInputSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
 
     def validate(self, attrs):
-        user = authenticate(self.context["request"], username=attrs["email"].lower(), password=attrs["password"])
+        request = self.context["request"]
+        email, ip = attrs["email"].lower(), client_ip(request)
+        wait = login_blocked_for(email=email, ip=ip)
+        if wait is not None:
+            raise Throttled(wait=wait, detail=login_blocked_message(wait))
+        user = authenticate(request, username=email, password=attrs["password"])
         if user is None or not user.is_active:
+            login_failure_record(email=email, ip=ip)
             raise serializers.ValidationError("Email or password is incorrect.", code="invalid_credentials")
+        login_failures_clear(email=email, ip=ip)
         attrs["user"] = user
         return attrs
 

@@ -11,7 +11,7 @@ present for validation errors. Services raise ``ApiError`` subclasses (or Django
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -37,6 +37,12 @@ class Conflict(ApiError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = "The request conflicts with the current state."
+
+
+class RequestTooLarge(ApiError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+    default_detail = "The request body is too large."
 
 
 _CODES = {
@@ -80,6 +86,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()  # over DATA_UPLOAD_MAX_MEMORY_SIZE: Django pages answer 400, never a 500
+    elif isinstance(exc, SuspiciousOperation):
+        # e.g. more than DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES in one body.
+        exc = exceptions.ParseError("The request has too many fields or files, or is malformed.")
 
     response = drf_exception_handler(exc, context)
     if response is None:

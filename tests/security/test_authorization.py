@@ -311,7 +311,7 @@ def _send(client, case: Case, world: World):
         url += "?" + "&".join(f"{key}={value}" for key, value in case.extra.items())
     if case.upload:
         upload = SimpleUploadedFile("evil.jpg", _jpeg(), content_type="image/jpeg")
-        key = "image" if case.api else "photos"
+        key = "photos"
         return client.post(url, {key: upload}, format="multipart") if case.api else client.post(url, {key: upload})
     method = case.method.lower()
     if case.api:

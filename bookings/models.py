@@ -33,8 +33,9 @@ ACTIVE_STATUSES = (BookingStatus.PENDING_PAYMENT, BookingStatus.AWAITING_HOST, B
 
 
 class Booking(models.Model):
-    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="bookings")
-    guest = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trips")
+    # Both are the first column of a composite index below; a second index each would only slow inserts.
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="bookings", db_index=False)
+    guest = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trips", db_index=False)
     code = models.UUIDField(
         default=uuid.uuid4, unique=True, editable=False, db_default=models.Func(function="gen_random_uuid")
     )
@@ -95,7 +96,8 @@ TAKEN_NIGHT_STATUSES = (NightStatus.HELD, NightStatus.BOOKED, NightStatus.BLOCKE
 
 
 class CalendarNight(models.Model):
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="calendar_nights")
+    # Indexed as the first column of calendar_night_unique (listing, date).
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="calendar_nights", db_index=False)
     date = models.DateField()
     status = models.CharField(max_length=10, choices=NightStatus.choices)
     booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="nights_taken")
@@ -156,7 +158,7 @@ class PaymentStatus(models.TextChoices):
 class Payment(models.Model):
     booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="payment")
     gateway = models.CharField(max_length=20)
-    intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    intent_id = models.CharField(max_length=255, blank=True)  # indexed in Meta (equality only, no LIKE index)
     payment_method = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED)
     amount = models.DecimalField(**MONEY)
@@ -169,6 +171,7 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["intent_id"], name="payment_intent")]
         constraints = [
             models.CheckConstraint(condition=Q(amount_refunded__lte=F("amount")), name="payment_refund_le_amount"),
         ]

@@ -10,6 +10,7 @@ total is the sum of the shown lines, so a receipt always adds up.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -159,8 +160,43 @@ def pricing_rules_for(*, listing, start: dt.date, end: dt.date) -> PricingRules:
     return pricing_rules_for_listings(listing_ids=[listing_id], start=start, end=end)[listing_id]
 
 
+# Every rule source of ``pricing_rules_for_listings`` in one statement: each branch
+# tags its rows with a kind and fills the shared columns it needs (NULL elsewhere).
+#   kind, listing, text1, text2, int1..int5, flag, day1, day2, num1, num2, num3
+_RULES_SQL = """
+    SELECT 'p', p.listing_id, NULL, NULL, p.guests_included, p.weekend_premium_pct, p.high_season_pct,
+           p.shoulder_season_pct, p.low_season_pct, p.smart_pricing, NULL::date, NULL::date,
+           p.extra_guest_fee, p.min_price, p.max_price
+      FROM pricing_listingpricing p
+     WHERE p.listing_id = ANY(%(ids)s)
+    UNION ALL
+    SELECT 's', l.id, s.name, s.level, s.start_month, s.start_day, s.end_month, s.end_day, NULL,
+           s.region <> '', NULL, NULL, NULL, NULL, NULL
+      FROM pricing_seasonperiod s JOIN listings_listing l ON l.country_code = s.country_code
+     WHERE l.id = ANY(%(ids)s) AND (s.region = '' OR lower(s.region) = lower(l.region))
+    UNION ALL
+    SELECT 'e', l.id, e.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, e.starts_on, e.ends_on,
+           e.uplift_pct, NULL, NULL
+      FROM pricing_localevent e JOIN listings_listing l ON l.location IS NOT NULL
+     WHERE l.id = ANY(%(ids)s) AND e.starts_on < %(end)s AND e.ends_on >= %(start)s
+       AND ST_DWithin(e.location, l.location::geography, e.radius_km * 1000.0)
+    UNION ALL
+    SELECT 'd', l.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.date, NULL, d.score, NULL, NULL
+      FROM pricing_areademand d JOIN listings_listing l
+        ON d.cell_lat = floor(ST_Y(l.location) / %(size)s)::int AND d.cell_lng = floor(ST_X(l.location) / %(size)s)::int
+     WHERE l.id = ANY(%(ids)s) AND d.date >= %(start)s AND d.date < %(end)s
+    UNION ALL
+    SELECT 'a', a.listing_id, a.reasons::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, a.date, NULL,
+           a.applied_price, NULL, NULL
+      FROM pricing_pricesuggestion a
+      JOIN pricing_listingpricing p ON p.listing_id = a.listing_id AND p.smart_pricing
+     WHERE a.listing_id = ANY(%(ids)s) AND a.date >= %(start)s AND a.date < %(end)s
+       AND a.applied_price IS NOT NULL
+"""
+
+
 def pricing_rules_for_listings(*, listing_ids, start: dt.date, end: dt.date) -> dict[int, PricingRules]:
-    """The rules of several listings for ``[start, end)`` in five queries, whatever their number.
+    """The rules of several listings for ``[start, end)`` in one query, whatever their number.
 
     Reads the hosts' settings (``ListingPricing``, optional), the seasons of each
     listing's country/region, events whose radius covers the listing, the area's
@@ -168,57 +204,42 @@ def pricing_rules_for_listings(*, listing_ids, start: dt.date, end: dt.date) -> 
     are matched in SQL by listing id, so a listing loaded with few columns (the
     booking hold reads only what it needs) costs no extra query. Pages quoting
     many listings (wishlists, search with dates) pass each one's rules to
-    ``price_quote(rules=...)`` instead of letting it load them one by one.
+    ``price_quote(rules=...)`` instead of letting it load them one by one. It is
+    one statement because it runs on every booking and every quote.
     """
     ids = sorted({int(pk) for pk in listing_ids})
     if not ids:
         return {}
-    rows = {row.listing_id: row for row in ListingPricing.objects.filter(listing_id__in=ids)}
-    size = demand_cell_size()
+    rows: dict[int, ListingPricing] = {}
     seasons: dict[int, list[SeasonWindow]] = {pk: [] for pk in ids}
     events: dict[int, list[EventWindow]] = {pk: [] for pk in ids}
     demand: dict[int, dict[dt.date, Decimal]] = {pk: {} for pk in ids}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT l.id, s.name, s.level, s.start_month, s.start_day, s.end_month, s.end_day, s.region <> ''
-              FROM pricing_seasonperiod s JOIN listings_listing l ON l.country_code = s.country_code
-             WHERE l.id = ANY(%s) AND (s.region = '' OR lower(s.region) = lower(l.region))
-            """,
-            [ids],
-        )
-        for pk, name, level, sm, sd, em, ed, regional in cursor.fetchall():
-            seasons[pk].append(SeasonWindow(name, level, (sm, sd), (em, ed), regional))
-        cursor.execute(
-            """
-            SELECT l.id, e.name, e.starts_on, e.ends_on, e.uplift_pct
-              FROM pricing_localevent e JOIN listings_listing l ON l.location IS NOT NULL
-             WHERE l.id = ANY(%s) AND e.starts_on < %s AND e.ends_on >= %s
-               AND ST_DWithin(e.location, l.location::geography, e.radius_km * 1000.0)
-            """,
-            [ids, end, start],
-        )
-        for pk, *fields in cursor.fetchall():
-            events[pk].append(EventWindow(*fields))
-        cursor.execute(
-            """
-            SELECT l.id, d.date, d.score
-              FROM pricing_areademand d JOIN listings_listing l
-                ON d.cell_lat = floor(ST_Y(l.location) / %s)::int AND d.cell_lng = floor(ST_X(l.location) / %s)::int
-             WHERE l.id = ANY(%s) AND d.date >= %s AND d.date < %s
-            """,
-            [size, size, ids, start, end],
-        )
-        for pk, day, score in cursor.fetchall():
-            demand[pk][day] = score
     smart_applied: dict[int, dict[dt.date, tuple[Decimal, tuple[Reason, ...]]]] = {pk: {} for pk in ids}
-    smart_ids = [pk for pk, row in rows.items() if row.smart_pricing]
-    if smart_ids:
-        applied = PriceSuggestion.objects.filter(
-            listing_id__in=smart_ids, date__gte=start, date__lt=end, applied_price__isnull=False
-        ).values_list("listing_id", "date", "applied_price", "reasons")
-        for pk, day, price, reasons in applied:
-            smart_applied[pk][day] = (price, tuple(Reason(r["code"], r["label"]) for r in reasons))
+    with connection.cursor() as cursor:
+        cursor.execute(_RULES_SQL, {"ids": ids, "start": start, "end": end, "size": demand_cell_size()})
+        for kind, pk, text1, text2, i1, i2, i3, i4, i5, flag, day1, day2, n1, n2, n3 in cursor.fetchall():
+            if kind == "p":
+                rows[pk] = ListingPricing(
+                    listing_id=pk,
+                    guests_included=i1,
+                    weekend_premium_pct=i2,
+                    high_season_pct=i3,
+                    shoulder_season_pct=i4,
+                    low_season_pct=i5,
+                    smart_pricing=flag,
+                    extra_guest_fee=n1,
+                    min_price=n2,
+                    max_price=n3,
+                )
+            elif kind == "s":
+                seasons[pk].append(SeasonWindow(text1, text2, (i1, i2), (i3, i4), flag))
+            elif kind == "e":
+                events[pk].append(EventWindow(text1, day1, day2, int(n1)))
+            elif kind == "d":
+                demand[pk][day1] = n1
+            else:
+                reasons = json.loads(text1)
+                smart_applied[pk][day1] = (n1, tuple(Reason(r["code"], r["label"]) for r in reasons))
     result = {}
     for pk in ids:
         rules = PricingRules.platform(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .models import Booking, BookingStatus, PayoutEntry
 from .payments.gateway import PaymentError
-from .services import outbox, payments
+from .services import idempotency, outbox, payments
 from .services.booking import booking_expire, hold_minutes
 
 logger = logging.getLogger(__name__)
@@ -92,3 +92,8 @@ def payouts_release_due_task() -> int:
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=5)
 def outbox_dispatch_task() -> int:
     return outbox.outbox_dispatch()
+
+
+@shared_task
+def idempotency_records_purge_task() -> int:
+    return idempotency.idempotency_records_purge()

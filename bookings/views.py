@@ -163,8 +163,8 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
         "expected_total": cleaned.get("expected_total"),
     }
 
-    def work():
-        booking = booking_create(guest=user, **args)
+    def work(record_id: int):
+        booking = booking_create(guest=user, idempotency_record_id=record_id, **args)
         return 201, {"booking_id": booking.pk}, booking.pk
 
     deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
@@ -177,6 +177,7 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
                 payload=args,
                 work=work,
                 retryable=lambda exc: isinstance(exc, PaymentsUnavailable),
+                recover=lambda booking: (201, {"booking_id": booking.pk}),
             )
             break
         except IdempotencyKeyReused:

@@ -196,6 +196,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 30.0},
     "bookings-complete": {"task": "bookings.tasks.bookings_complete_finished_task", "schedule": 3600.0},
     "payouts-release": {"task": "bookings.tasks.payouts_release_due_task", "schedule": 3600.0},
+    "idempotency-purge": {"task": "bookings.tasks.idempotency_records_purge_task", "schedule": 6 * 3600.0},
     "pricing-signals-flush": {"task": "pricing.tasks.demand_signals_flush_task", "schedule": 60.0},
     "pricing-demand-refresh": {"task": "pricing.tasks.demand_refresh_task", "schedule": 3600.0},
     "pricing-suggestions-refresh": {"task": "pricing.tasks.suggestions_refresh_task", "schedule": 6 * 3600.0},
@@ -281,6 +282,8 @@ PRICING_ICAL_MAX_BYTES = env.int("PRICING_ICAL_MAX_BYTES", default=2 * 1024 * 10
 PRICING_ICAL_ALLOW_PRIVATE_HOSTS = env.bool("PRICING_ICAL_ALLOW_PRIVATE_HOSTS", default=False)
 PRICING_ICAL_SYNC_MINUTES = env.int("PRICING_ICAL_SYNC_MINUTES", default=30)
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=10)
+# How long Idempotency-Key responses are kept (clients may retry for 24 h).
+IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", default=72)
 
 # --- Payments -----------------------------------------------------------------
 # "local" (default: Stripe's test cards, no network) or "stripe".

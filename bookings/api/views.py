@@ -108,7 +108,7 @@ class BookingListCreateView(APIView):
         data.is_valid(raise_exception=True)
         args = data.validated_data
 
-        def work():
+        def work(record_id: int):
             booking = booking_services.booking_create(
                 guest=request.user,
                 listing_id=args["listing"],
@@ -118,6 +118,7 @@ class BookingListCreateView(APIView):
                 payment_method=args["payment_method"],
                 message=args["message"],
                 expected_total=args["expected_total"],
+                idempotency_record_id=record_id,
             )
             # booking_create returns the booking with listing, host and payment loaded.
             return status.HTTP_201_CREATED, dict(BookingSerializer(booking).data), booking.pk
@@ -129,6 +130,10 @@ class BookingListCreateView(APIView):
             payload=dict(args),
             work=work,
             retryable=lambda exc: isinstance(exc, booking_services.PaymentsUnavailable),
+            recover=lambda booking: (
+                status.HTTP_201_CREATED,
+                dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
+            ),
         )
         return Response(body, status=code, headers={"Idempotent-Replayed": "true"} if replayed else None)
 

@@ -56,6 +56,7 @@ from .calendar import (
     calendar_release_booking,
     listing_lock,
 )
+from .idempotency import idempotency_link_booking
 
 logger = logging.getLogger(__name__)
 S = BookingStatus
@@ -179,6 +180,7 @@ def _hold(
     message: str,
     gateway_name: str,
     expected_total: Decimal | None = None,
+    idempotency_record_id: int | None = None,
 ) -> Booking:
     today = timezone.localdate()
     # Pricing rules (seasons, events, demand, host settings) are read before the
@@ -238,6 +240,8 @@ def _hold(
             )
             BookingEvent.objects.create(booking=booking, to_status=S.PENDING_PAYMENT, actor=guest, reason="requested")
             Payment.objects.create(booking=booking, gateway=gateway_name, amount=quote.total, currency=quote.currency)
+            if idempotency_record_id is not None:
+                idempotency_link_booking(record_id=idempotency_record_id, booking_id=booking.pk)
             calendar_hold_nights(listing_id=listing.pk, booking_id=booking.pk, start=check_in, end=check_out)
             calendar_refresh_unavailable(listing_id=listing.pk, start=check_in, end=check_out)
             return booking
@@ -262,11 +266,14 @@ def booking_create(
     payment_method: str,
     message: str = "",
     expected_total: Decimal | None = None,
+    idempotency_record_id: int | None = None,
 ) -> Booking:
     """Book a stay: hold, authorise, then confirm (Instant Book) or await the host.
 
     ``expected_total`` is the total the guest was shown; if the quote differs now
     the booking is refused with ``PriceChanged`` (409) before anything is held.
+    ``idempotency_record_id`` (the client's Idempotency-Key row) is linked to the
+    booking in the hold's transaction, so a retry after a crash finds it.
 
     Raises ``ListingNotBookable`` (404), ``BookingInvalid`` (400), ``DatesUnavailable``
     (409, with ``alternatives``), ``PaymentDeclined`` (402) or ``PaymentsUnavailable``
@@ -285,6 +292,7 @@ def booking_create(
         message=message,
         gateway_name=gateway.name,
         expected_total=expected_total,
+        idempotency_record_id=idempotency_record_id,
     )
     try:
         intent_id = gateway.create_intent(

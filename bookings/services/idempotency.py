@@ -11,23 +11,40 @@
 
 Transient failures ("please try again") delete the row, so retrying with the
 same key runs the work again. Redis plays no part: a Redis restart loses nothing.
+
+A request whose process died mid-way leaves its row "in progress". Once that is
+older than ``STALE_AFTER`` (far beyond any live request) a retry settles it: the
+booking saga links its booking to the row in the hold's own transaction, so
+
+* no booking linked: the request died before holding anything; the retry runs the work;
+* a booking still ``pending_payment``: the sweeper has not expired it yet; 409 in progress;
+* a booking the sweeper failed or expired: 409 ``booking_not_completed`` (nothing was
+  charged; book again with a new key);
+* any other booking: the request did book; the retry gets that booking (201).
+
+Completed rows are kept ``IDEMPOTENCY_KEEP_HOURS`` (72 h by default: more than the
+24 h clients may retry in) and then purged by beat.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import status
 
-from airbnb.api.errors import ApiError, Conflict
+from airbnb.api.errors import ApiError, Conflict, error_body
 
-from ..models import IdempotencyRecord
+from ..models import Booking, BookingStatus, IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
+# No live request runs this long (gunicorn ends a request after 30 s; gateway calls time out in seconds).
+STALE_AFTER = dt.timedelta(minutes=5)
 
 
 class IdempotencyKeyReused(ApiError):
@@ -56,14 +73,18 @@ def idempotent(
     scope: str,
     key: str,
     payload: dict,
-    work: Callable[[], tuple[int, dict, int | None]],
+    work: Callable[[int], tuple[int, dict, int | None]],
     retryable: Callable[[Exception], bool] = lambda exc: False,
+    recover: Callable[[Booking], tuple[int, dict]] | None = None,
 ) -> tuple[int, dict, bool]:
     """Run ``work`` at most once for this key; returns ``(status, body, replayed)``.
 
-    ``work`` returns ``(http_status, json_body, booking_id)``. ``ApiError``s it raises
-    are stored like responses (a replay gets the same 409); exceptions for which
-    ``retryable(exc)`` is true, and unexpected ones, delete the record and propagate.
+    ``work(record_id)`` returns ``(http_status, json_body, booking_id)`` and passes
+    ``record_id`` on to ``booking_create(idempotency_record_id=...)``. ``ApiError``s
+    it raises are stored like responses (a replay gets the same 409); exceptions
+    for which ``retryable(exc)`` is true, and unexpected ones, delete the record
+    and propagate. ``recover(booking)`` renders the response of an abandoned
+    request that did book (see the module docstring).
     """
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise IdempotencyKeyInvalid()
@@ -75,30 +96,86 @@ def idempotent(
         existing = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
         if existing.request_hash != fingerprint:
             raise IdempotencyKeyReused() from None
-        if existing.completed_at is None:
+        if existing.completed_at is not None:
+            return existing.response_status, existing.response_body, True
+        if existing.created_at > timezone.now() - STALE_AFTER:
             raise IdempotencyInProgress() from None
-        return existing.response_status, existing.response_body, True
+        outcome = _settle_abandoned(existing.pk, recover)
+        if outcome is None:
+            raise IdempotencyInProgress() from None
+        if outcome != "run":
+            return (*outcome, True)
+        record = existing
 
     try:
-        status_code, body, booking_id = work()
+        status_code, body, booking_id = work(record.pk)
     except ApiError as exc:
         if retryable(exc):
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             raise
-        from airbnb.api.errors import error_body
-
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         body = error_body(str(getattr(exc.detail, "code", None) or exc.default_code), detail, **exc.extra)
-        _finish(record, exc.status_code, body, None)
+        _finish(record.pk, exc.status_code, body, None)
         raise
     except BaseException:
         IdempotencyRecord.objects.filter(pk=record.pk).delete()
         raise
-    _finish(record, status_code, body, booking_id)
+    _finish(record.pk, status_code, body, booking_id)
     return status_code, body, False
 
 
-def _finish(record: IdempotencyRecord, status_code: int, body: dict, booking_id: int | None) -> None:
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
+def _settle_abandoned(record_id: int, recover) -> tuple[int, dict] | str | None:
+    """Decide what a retry of an abandoned in-progress key gets (module docstring).
+
+    Returns ``"run"`` (the row is claimed: run the work), a stored ``(status, body)``,
+    or None (still in progress). The row lock makes concurrent retries agree.
+    """
+    with transaction.atomic():
+        record = IdempotencyRecord.objects.select_for_update().get(pk=record_id)
+        if record.completed_at is not None:
+            return record.response_status, record.response_body
+        if record.created_at > timezone.now() - STALE_AFTER:
+            return None  # another retry claimed it a moment ago
+        if record.booking_id is None:
+            record.created_at = timezone.now()
+            record.save(update_fields=["created_at"])
+            return "run"
+        booking = Booking.objects.select_related("listing").get(pk=record.booking_id)
+        if booking.status == BookingStatus.PENDING_PAYMENT:
+            return None
+        if booking.status in (BookingStatus.PAYMENT_FAILED, BookingStatus.EXPIRED) or recover is None:
+            status_code, body = (
+                status.HTTP_409_CONFLICT,
+                error_body(
+                    "booking_not_completed",
+                    "This booking attempt did not complete: the dates were released and nothing was charged. "
+                    "Please book again.",
+                ),
+            )
+        else:
+            status_code, body = recover(booking)
+        _finish(record.pk, status_code, body, booking.pk)
+        return status_code, body
+
+
+def _finish(record_id: int, status_code: int, body: dict, booking_id: int | None) -> None:
+    IdempotencyRecord.objects.filter(pk=record_id).update(
         response_status=status_code, response_body=body, booking_id=booking_id, completed_at=timezone.now()
     )
+
+
+def idempotency_records_purge(*, keep: dt.timedelta | None = None) -> int:
+    """Delete keys older than ``keep`` (``IDEMPOTENCY_KEEP_HOURS``, 72 h). Returns how many.
+
+    Clients retry within 24 h; a key still "in progress" after 72 h was abandoned
+    and its booking long settled by the sweeper.
+    """
+    if keep is None:
+        keep = dt.timedelta(hours=int(getattr(settings, "IDEMPOTENCY_KEEP_HOURS", 72)))
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - keep).delete()
+    return deleted
+
+
+def idempotency_link_booking(*, record_id: int, booking_id: int) -> None:
+    """Tie the key to the booking it created (inside the hold's transaction: a crash later still finds it)."""
+    IdempotencyRecord.objects.filter(pk=record_id).update(booking_id=booking_id)

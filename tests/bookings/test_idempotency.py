@@ -1,0 +1,152 @@
+"""Idempotency keys whose request died half-way, and the purge of old keys."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from bookings.models import Booking, BookingStatus, IdempotencyRecord
+from bookings.payments.gateway import breaker
+from bookings.services import booking as booking_services
+from bookings.services import idempotency
+from bookings.tasks import bookings_expire_stale_task, idempotency_records_purge_task
+from tests.bookings.helpers import VISA, days
+from tests.listings.factories import ListingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _closed_breaker():
+    breaker.close()
+
+
+@pytest.fixture
+def listing():
+    return ListingFactory(instant_book=True, base_price=Decimal("100"), cleaning_fee=Decimal("20"))
+
+
+def _body(listing, start=10, nights=2):
+    return {
+        "listing": listing.pk,
+        "check_in": days(start).isoformat(),
+        "check_out": days(start + nights).isoformat(),
+        "guests": 2,
+        "payment_method": VISA,
+    }
+
+
+def _payload(listing, start=10, nights=2):
+    """What the API fingerprints for ``_body(listing, start, nights)`` (its validated input)."""
+    return {
+        "listing": listing.pk,
+        "check_in": days(start),
+        "check_out": days(start + nights),
+        "guests": 2,
+        "payment_method": VISA,
+        "message": "",
+        "expected_total": None,
+    }
+
+
+def _post(client, data, key):
+    return client.post("/api/v1/bookings/", data, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def _age(key: str, minutes: int = 6) -> None:
+    """Time passes: the key's request is now older than any live request can be."""
+    IdempotencyRecord.objects.filter(key=key).update(created_at=timezone.now() - dt.timedelta(minutes=minutes))
+
+
+class ProcessDied(BaseException):
+    """Stands in for SIGKILL: nothing after it runs (not even the response)."""
+
+
+def test_retry_after_the_process_died_before_storing_the_response_gets_the_booking(
+    user, user_api, listing, monkeypatch
+):
+    key = str(uuid.uuid4())
+
+    def die(*args, **kwargs):
+        raise ProcessDied
+
+    monkeypatch.setattr(idempotency, "_finish", die)
+    with pytest.raises(ProcessDied):
+        _post(user_api, _body(listing), key)
+    monkeypatch.undo()
+    booking = Booking.objects.get(guest=user)
+    assert booking.status == BookingStatus.CONFIRMED
+    record = IdempotencyRecord.objects.get(key=key)
+    assert record.completed_at is None and record.booking_id == booking.pk  # linked by the hold itself
+
+    # A retry right away: the first request might still be running.
+    assert _post(user_api, _body(listing), key).json()["error"]["code"] == "idempotency_in_progress"
+    _age(key)
+    retry = _post(user_api, _body(listing), key)
+    assert retry.status_code == 201, retry.content
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == booking.pk and retry.json()["status"] == "confirmed"
+    assert Booking.objects.filter(guest=user).count() == 1
+    # Settled: later retries replay the stored answer.
+    again = _post(user_api, _body(listing), key)
+    assert again.status_code == 201 and again.json()["id"] == booking.pk
+
+
+def test_retry_after_the_process_died_holding_dates_waits_for_the_sweeper_then_says_book_again(user, user_api, listing):
+    key = str(uuid.uuid4())
+    data = _body(listing)
+    record = IdempotencyRecord.objects.create(
+        user=user, scope="booking_create", key=key, request_hash=idempotency.request_fingerprint(_payload(listing))
+    )
+    # The request held the dates, then died before the card was authorised.
+    held = booking_services._hold(
+        guest=user,
+        listing_id=listing.pk,
+        check_in=days(10),
+        check_out=days(12),
+        guests=2,
+        message="",
+        gateway_name="local",
+        idempotency_record_id=record.pk,
+    )
+    _age(key)
+    # Still pending payment: the sweeper has not released it yet.
+    assert _post(user_api, data, key).json()["error"]["code"] == "idempotency_in_progress"
+
+    Booking.objects.filter(pk=held.pk).update(created_at=timezone.now() - dt.timedelta(minutes=11))
+    assert bookings_expire_stale_task() == 1
+    retry = _post(user_api, data, key)
+    assert retry.status_code == 409
+    assert retry.json()["error"]["code"] == "booking_not_completed"
+    # The dates are free again: a new attempt (new key) books them.
+    fresh = _post(user_api, data, str(uuid.uuid4()))
+    assert fresh.status_code == 201, fresh.content
+    assert Booking.objects.filter(guest=user, status=BookingStatus.CONFIRMED).count() == 1
+
+
+def test_retry_after_the_process_died_before_holding_anything_runs_the_booking(user, user_api, listing):
+    key = str(uuid.uuid4())
+    # The request stored its key and died before the hold: in progress, no booking.
+    IdempotencyRecord.objects.create(
+        user=user, scope="booking_create", key=key, request_hash=idempotency.request_fingerprint(_payload(listing))
+    )
+    _age(key)
+    retry = _post(user_api, _body(listing, start=20), key)
+    assert retry.status_code == 422  # a different body is still a different request
+    retry = _post(user_api, _body(listing), key)
+    assert retry.status_code == 201, retry.content
+    assert Booking.objects.filter(guest=user).count() == 1
+    record = IdempotencyRecord.objects.get(key=key)
+    assert record.booking_id == retry.json()["id"] and record.completed_at is not None
+
+
+def test_old_keys_are_purged_recent_ones_kept(user, user_api, listing):
+    old, recent = str(uuid.uuid4()), str(uuid.uuid4())
+    assert _post(user_api, _body(listing, start=10), old).status_code == 201
+    assert _post(user_api, _body(listing, start=20), recent).status_code == 201
+    IdempotencyRecord.objects.filter(key=old).update(created_at=timezone.now() - dt.timedelta(hours=73))
+    assert idempotency_records_purge_task() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == [recent]
+    assert Booking.objects.count() == 2  # purging a key never touches its booking

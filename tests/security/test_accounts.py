@@ -280,7 +280,7 @@ def test_responses_carry_the_security_headers(client, url):
     assert response.status_code in (200, 404)
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
-    assert "frame-ancestors 'none'" in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"

@@ -834,6 +834,11 @@ def summarise(outcomes: list[Outcome]) -> tuple[list[str], list[Outcome]]:
     return rows, unexpected
 
 
+def overlaps(outcome: Outcome, start: float, end: float) -> bool:
+    """Whether a request was in flight during [start, end + 3 s] (a fault's window and its aftermath)."""
+    return outcome.at >= start and outcome.at - outcome.seconds <= end + 3
+
+
 def write_report(table: str) -> None:
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text()
@@ -982,11 +987,11 @@ def main(args) -> int:
         "|---|---|---|---|---|---|",
     ]
     for a, b, what in sorted(faults.log):
-        during = [o for o in ledger.outcomes if a <= o.at - o.seconds <= b + 3]
+        during = [o for o in ledger.outcomes if overlaps(o, a, b)]
         bad = sum(1 for o in during if o.status == 0 or o.status not in EXPECTED.get(o.kind, {200}))
         p99 = ms(percentile([o.seconds for o in during], 99)) if during else "-"
         fault_rows.append(f"| {a:.0f} | {b:.0f} | {what} | {len(during)} | {bad} | {p99} |")
-    calm = [o for o in ledger.outcomes if not any(a <= o.at - o.seconds <= b + 3 for a, b, _ in faults.log)]
+    calm = [o for o in ledger.outcomes if not any(overlaps(o, a, b) for a, b, _ in faults.log)]
     if calm:
         fault_rows.append(
             f"| | | (outside every fault window) | {len(calm)} | "

@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from airbnb.api.pagination import PageNumberPagination
 from listings.models import Listing, ListingStatus
 
 from ..models import Booking, BookingStatus, CalendarNight
@@ -52,6 +53,7 @@ def _booking_for(user, pk: int) -> Booking:
 
 class BookingListCreateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination  # for the schema: the GET pages its results
 
     @extend_schema(
         parameters=[
@@ -82,8 +84,6 @@ class BookingListCreateView(APIView):
     @property
     def paginator(self):
         if not hasattr(self, "_paginator"):
-            from airbnb.api.pagination import PageNumberPagination
-
             self._paginator = PageNumberPagination()
         return self._paginator
 
@@ -149,7 +149,7 @@ class BookingDetailView(APIView):
 class BookingCancellationPreviewView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: RefundPreviewSerializer})
+    @extend_schema(responses={200: RefundPreviewSerializer, 409: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
         booking = _booking_for(request.user, pk)
         if booking.status not in (BookingStatus.AWAITING_HOST, BookingStatus.CONFIRMED):
@@ -162,7 +162,11 @@ class BookingActionView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=CancelInputSerializer, responses={200: BookingSerializer})
+    @extend_schema(
+        request=CancelInputSerializer,
+        responses={200: BookingSerializer, 409: OpenApiTypes.OBJECT},
+        description="409 illegal_transition when the booking is not in a state this action applies to.",
+    )
     def post(self, request, pk: int):
         booking = _booking_for(request.user, pk)
         data = CancelInputSerializer(data=request.data)
@@ -207,7 +211,12 @@ class ListingQuoteView(APIView):
                 "Quote",
                 {
                     "available": serializers.BooleanField(),
-                    "reason": serializers.CharField(allow_null=True),
+                    "reason": inline_serializer(
+                        "QuoteUnavailableReason",
+                        {"code": serializers.CharField(), "message": serializers.CharField()},
+                        allow_null=True,
+                        help_text="Why the stay can't be booked (null when available).",
+                    ),
                     "quote": serializers.DictField(allow_null=True),
                     "alternatives": serializers.ListField(child=serializers.DictField()),
                 },

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -60,7 +60,22 @@ def _night(cell: DayCell) -> dict:
 class HostCalendarView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=[RangeInputSerializer], responses={200: NightSerializer(many=True)})
+    @extend_schema(
+        parameters=[RangeInputSerializer],
+        responses={
+            200: inline_serializer(
+                "HostCalendar",
+                {
+                    "listing": serializers.IntegerField(),
+                    "currency": serializers.CharField(),
+                    "base_price": serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True),
+                    "start": serializers.DateField(),
+                    "end": serializers.DateField(),
+                    "nights": NightSerializer(many=True),
+                },
+            )
+        },
+    )
     def get(self, request, pk: int):
         """Every night in ``[start, end)``: status, booking, price (and why), Smart Pricing's suggestion."""
         listing = host_listing_or_error(request, pk)
@@ -92,7 +107,19 @@ class HostCalendarView(APIView):
 class PriceSuggestionListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=[RangeInputSerializer], responses={200: SuggestionSerializer(many=True)})
+    @extend_schema(
+        parameters=[RangeInputSerializer],
+        responses={
+            200: inline_serializer(
+                "PriceSuggestions",
+                {
+                    "listing": serializers.IntegerField(),
+                    "currency": serializers.CharField(),
+                    "suggestions": SuggestionSerializer(many=True),
+                },
+            )
+        },
+    )
     def get(self, request, pk: int):
         """Smart Pricing's suggestion per night (from today on), with its reasons."""
         listing = host_listing_or_error(request, pk)
@@ -181,9 +208,9 @@ class AnalyticsSummaryView(APIView):
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, required=True),
             OpenApiParameter("end", OpenApiTypes.DATE, required=True, description="Exclusive."),
-            OpenApiParameter("listing", OpenApiTypes.INT),
+            OpenApiParameter("listing", OpenApiTypes.INT, description="Only this listing of yours."),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         """Occupancy, revenue, ADR, RevPAR, lead time, stay length, views, conversion, cancellations, ratings."""

@@ -20,6 +20,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from airbnb.api.pagination import PageNumberPagination
+from airbnb.api.schema import AnyOf
 
 from ..models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist
 from ..selectors import (
@@ -96,6 +97,7 @@ def _owner_data(request, pk: int) -> dict:
 
 class ListingListCreateView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    pagination_class = PageNumberPagination  # for the schema: the GET pages its results
 
     @extend_schema(
         parameters=[
@@ -104,7 +106,7 @@ class ListingListCreateView(APIView):
                 "status", str, enum=ListingStatus.values, description="With mine=1: only listings in this status."
             ),
         ],
-        responses={200: ListingOwnerSerializer(many=True)},
+        responses={200: AnyOf(ListingPublicSerializer, ListingOwnerSerializer, many=True)},
         description="Published listings, newest first (search with filters is /api/v1/search/); "
         "with ?mine=1, the signed-in host's own listings in any status, deleted ones only with status=deleted.",
     )
@@ -136,7 +138,7 @@ class ListingDetailView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     @extend_schema(
-        responses={200: ListingOwnerSerializer},
+        responses={200: AnyOf(ListingPublicSerializer, ListingOwnerSerializer)},
         description="A published listing (approximate location) for anyone; the host also sees drafts and "
         "unlisted ones, with the exact address.",
     )
@@ -381,6 +383,9 @@ class SharedWishlistView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, token: str):
         """A shared list, read-only, for anyone with its link."""
+        if "\x00" in token:
+            # Not a token we hand out, and PostgreSQL text cannot hold NUL (the lookup would be a 500).
+            raise Http404
         try:
             wishlist = wishlist_get_shared(token=token)
         except Wishlist.DoesNotExist:

@@ -58,6 +58,7 @@ def _thread_for(request, pk: int) -> Thread:
 
 class ThreadListCreateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination  # for the schema: the GET pages its results
 
     @extend_schema(responses={200: ThreadSerializer(many=True)})
     def get(self, request):
@@ -94,6 +95,7 @@ class ThreadDetailView(APIView):
 
 class ThreadMessagesView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = MessageCursorPagination  # for the schema: the GET pages its results
 
     @extend_schema(responses={200: MessageSerializer(many=True), 404: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
@@ -132,6 +134,7 @@ class ThreadReadView(APIView):
 
 class NotificationListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination  # for the schema: the GET pages its results
 
     @extend_schema(responses={200: NotificationSerializer(many=True)})
     def get(self, request):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -49,6 +49,8 @@ class ReviewListCreateView(APIView):
     ``POST``: write your review of a completed stay (guest or host). Reviews stay
     private until both sides have written theirs or the 14-day window closes.
     """
+
+    pagination_class = PageNumberPagination  # for the schema: the GET pages its results
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -113,7 +115,9 @@ class ReviewsToWriteView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: ReviewToWriteSerializer(many=True)})
+    @extend_schema(
+        responses={200: inline_serializer("ReviewsToWrite", {"results": ReviewToWriteSerializer(many=True)})}
+    )
     def get(self, request):
         return Response({"results": ReviewToWriteSerializer(reviews_to_write(user=request.user), many=True).data})
 

@@ -10,6 +10,7 @@ every writer (the demo seeder's COPY, the admin, a future bug). Workflows
 (publishing, photos, wishlists) are in ``listings.services``.
 """
 
+import re
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
@@ -213,6 +214,9 @@ class Listing(models.Model):
             )
         if self.currency not in CURRENCY_CODES:
             errors.setdefault("currency", []).append(f"{self.currency!r} is not a currency we support.")
+        if self.country_code and not re.fullmatch(r"[A-Z]{2}", self.country_code):
+            # CHECK listing_country_code states the same rule; this is its friendly message.
+            errors.setdefault("country_code", []).append("Use the two-letter country code, e.g. FR or US.")
         if self.location is not None:
             lng, lat = self.location.x, self.location.y
             if not (-90 <= lat <= 90 and -180 <= lng <= 180):

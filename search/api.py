@@ -138,6 +138,9 @@ class PlaceSuggestView(APIView):
         prefix = request.query_params.get("q", "")
         if len(prefix) > 100:
             raise ValidationError({"q": ["At most 100 characters."]})
+        if "\x00" in prefix:
+            # PostgreSQL text cannot hold NUL; the query would fail with a 500.
+            raise ValidationError({"q": ["Null characters are not allowed."]})
         return Response(
             {
                 "results": [

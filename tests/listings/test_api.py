@@ -82,6 +82,9 @@ def test_the_minimum_to_start_a_draft(host_api):
         ({"currency": "XYZ"}, "currency", "not a valid choice"),
         ({"weekly_discount_pct": 95}, "weekly_discount_pct", "less than or equal to 90"),
         ({"property_type": "castle"}, "property_type", "not a valid choice"),
+        # Found by the API fuzzer: these reached the CHECK constraint and answered 500.
+        ({"country_code": "0"}, "country_code", "two-letter country code"),
+        ({"country_code": "F1"}, "country_code", "two-letter country code"),
     ],
 )
 def test_bad_values_are_field_level_400s_and_create_nothing(host_api, change, field, fragment):
@@ -89,6 +92,17 @@ def test_bad_values_are_field_level_400s_and_create_nothing(host_api, change, fi
     errors = fields(host_api.post("/api/v1/listings/", {**NEW_LISTING, **change}, format="json"))
     assert fragment in " ".join(errors[field])
     assert Listing.objects.count() == before
+
+
+def test_a_bad_country_code_is_a_400_on_update_too(host_api, listing):
+    errors = fields(host_api.patch(f"/api/v1/listings/{listing.pk}/", {"country_code": "1X"}, format="json"))
+    assert errors["country_code"] == ["Use the two-letter country code, e.g. FR or US."]
+    listing.refresh_from_db()
+    assert listing.country_code == "FR"
+    # Lower case is still accepted (the service upper-cases it).
+    assert host_api.patch(f"/api/v1/listings/{listing.pk}/", {"country_code": "pt"}, format="json").status_code == 200
+    listing.refresh_from_db()
+    assert listing.country_code == "PT"
 
 
 def test_anonymous_cannot_create(api_client):
@@ -355,6 +369,9 @@ def test_wishlists_are_private(user_api, other_api, listing, api_client):
     assert mine.get(url).json()["name"] == "Secret trip"
     assert Wishlist.objects.get(pk=wishlist.pk).share_token is None
     assert api_client.get("/api/v1/wishlists/shared/not-a-token/").status_code == 404
+    # Found by the API fuzzer: a NUL in the token reached PostgreSQL and answered 500.
+    response = api_client.get("/api/v1/wishlists/shared/ab%00cd/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
 
 
 def test_amenities_endpoint_lists_the_catalogue_with_accessibility(api_client):

@@ -188,3 +188,7 @@ def test_place_suggestions(api_client):
     body = api_client.get("/api/v1/search/places/", {"q": "Lisb"}).json()
     assert body["results"][0]["name"] == "Lisbon"
     assert api_client.get("/api/v1/search/places/", {"q": "x" * 101}).status_code == 400
+    # Found by the API fuzzer: a NUL reached PostgreSQL and answered 500.
+    response = api_client.get("/api/v1/search/places/", {"q": "Lis\x00b"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"q": ["Null characters are not allowed."]}

@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -24,8 +25,9 @@ def test_procfile_runs_web_worker_and_beat():
     procs = _procfile()
     assert set(procs) == {"web", "worker", "beat"}
     assert procs["web"].startswith("gunicorn airbnb.wsgi:application")
-    assert procs["worker"].startswith("celery -A airbnb worker")
-    assert procs["beat"].startswith("celery -A airbnb beat")
+    # Worker and beat run under bin/respawn: Celery 5.7's worker can exit when Redis drops.
+    assert procs["worker"].startswith("bin/respawn celery -A airbnb worker")
+    assert procs["beat"].startswith("bin/respawn celery -A airbnb beat")
 
 
 def test_docker_compose_matches_procfile():
@@ -37,7 +39,9 @@ def test_docker_compose_matches_procfile():
     procs = _procfile()
     for name in ("web", "worker", "beat"):
         command = services[name]["command"].replace("$$", "$")
-        assert procs[name] in command, f"{name}: compose runs {command!r}, Procfile {procs[name]!r}"
+        expected = procs[name].removeprefix("bin/respawn ")
+        assert expected in command, f"{name}: compose runs {command!r}, Procfile {procs[name]!r}"
+        assert services[name]["restart"] == "unless-stopped"  # compose's own bin/respawn
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgis://") and "@postgis:" in env["DATABASE_URL"]
         assert env["REDIS_URL"].startswith("redis://redis:")
@@ -98,3 +102,36 @@ def test_production_with_stripe_requires_its_secrets():
     )
     assert result.returncode == 2
     assert "STRIPE_SECRET_KEY" in result.stderr
+
+
+def test_respawn_runs_the_command_again_and_stops_on_sigterm(tmp_path):
+    runs = tmp_path / "runs"
+    proc = subprocess.Popen(
+        [str(ROOT / "bin" / "respawn"), "sh", "-c", f"echo run >> {runs}; exit 3"],
+        env={**os.environ, "RESPAWN_DELAY": "0.1"},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (not runs.exists() or len(runs.read_text().split()) < 3):
+        time.sleep(0.05)
+    assert len(runs.read_text().split()) >= 3  # exited three times, started again each time
+    proc.terminate()
+    assert proc.wait(timeout=5) == 0
+    assert "exited with status 3" in proc.stderr.read()
+
+
+def test_respawn_stops_a_long_running_command_on_sigterm(tmp_path):
+    pidfile = tmp_path / "pid"
+    proc = subprocess.Popen(
+        [str(ROOT / "bin" / "respawn"), "sh", "-c", f"echo $$ > {pidfile}; exec sleep 60"],
+        env={**os.environ, "RESPAWN_DELAY": "0.1"},
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (pidfile.exists() and pidfile.read_text().strip()):
+        time.sleep(0.05)
+    child = int(pidfile.read_text())
+    proc.terminate()
+    assert proc.wait(timeout=5) == 0
+    time.sleep(0.1)
+    assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]

@@ -81,9 +81,14 @@ HOLD_FIELDS = (
     "currency",
     "instant_book",
     "check_in_time",
+    # and what the booking response shows
+    "slug",
+    "city",
+    "country_code",
+    "address",
 )
-# Listing columns a booking response never shows (and which cost parsing to load).
-LISTING_HEAVY_FIELDS = ("description", "house_rules", "location", "unavailable")
+# The host, loaded with the hold's listing lock (FOR UPDATE OF the listing row only), for the response.
+HOST_FIELDS = ("host__id", "host__first_name")
 
 
 def hold_minutes() -> int:
@@ -189,7 +194,12 @@ def _hold(
     try:
         with transaction.atomic():
             try:
-                listing = listing_lock(listing_id=listing_id, fields=HOLD_FIELDS)
+                listing = (
+                    Listing.objects.select_for_update(of=("self",))
+                    .select_related("host")
+                    .only(*HOLD_FIELDS, *HOST_FIELDS)
+                    .get(pk=listing_id)
+                )
             except Listing.DoesNotExist:
                 raise ListingNotBookable() from None
             if listing.status != ListingStatus.PUBLISHED:
@@ -239,7 +249,9 @@ def _hold(
                 expires_at=timezone.now() + dt.timedelta(minutes=hold_minutes()),
             )
             BookingEvent.objects.create(booking=booking, to_status=S.PENDING_PAYMENT, actor=guest, reason="requested")
-            Payment.objects.create(booking=booking, gateway=gateway_name, amount=quote.total, currency=quote.currency)
+            booking.payment = Payment.objects.create(
+                booking=booking, gateway=gateway_name, amount=quote.total, currency=quote.currency
+            )
             if idempotency_record_id is not None:
                 idempotency_link_booking(record_id=idempotency_record_id, booking_id=booking.pk)
             calendar_hold_nights(listing_id=listing.pk, booking_id=booking.pk, start=check_in, end=check_out)
@@ -302,6 +314,7 @@ def booking_create(
             metadata={"booking": booking.pk, "listing": listing_id, "guest": guest.pk},
         )
         Payment.objects.filter(booking=booking).update(intent_id=intent_id, payment_method=payment_method[:255])
+        booking.payment.intent_id, booking.payment.payment_method = intent_id, payment_method[:255]
         authorization = gateway.authorize(
             intent_id=intent_id, payment_method=payment_method, idempotency_key=f"booking-{booking.pk}-authorize"
         )
@@ -319,8 +332,7 @@ def booking_create(
         )
         raise
 
-    booking = _after_authorization(booking_id=booking.pk, capture_before=authorization.capture_before)
-    booking.guest = guest
+    booking = _after_authorization(booking=booking, capture_before=authorization.capture_before)
     if booking.status == S.CONFIRMED and payments.payment_capture_now_or_later(
         booking_id=booking.pk, intent_id=intent_id, currency=booking.currency
     ):
@@ -346,21 +358,22 @@ def _compensate_failed_payment(*, booking_id: int, listing_id: int, error: Payme
         payments.payment_release_now_or_later(booking_id=booking_id)
 
 
-def _after_authorization(*, booking_id: int, capture_before) -> Booking:
-    """Settle a booking whose card was just authorised; returns it with listing, host and payment loaded.
+def _after_authorization(*, booking: Booking, capture_before) -> Booking:
+    """Settle ``booking`` (as the hold left it) now that its card is authorised; returns it, updated.
 
     Locks only the booking row: held -> booked touches nothing but this booking's own
     nights (already held, so no other writer can take them) and the multirange does
     not change, so the listing lock is not needed. Every other writer that locks
     this booking takes the listing first and the booking second, so taking the
-    booking alone cannot deadlock with them.
+    booking alone cannot deadlock with them. Only the status is read back: every
+    other change to a booking is a transition, so an unchanged status means the
+    object in hand is current (it already carries the listing, host and payment
+    the response shows).
     """
+    booking_id = booking.pk
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("listing", "listing__host", "payment")
-            .defer(*(f"listing__{name}" for name in LISTING_HEAVY_FIELDS))
-            .get(pk=booking_id)
+        booking.status = (
+            Booking.objects.select_for_update().filter(pk=booking_id).values_list("status", flat=True).get()
         )
         Payment.objects.filter(booking_id=booking_id).update(
             status=PaymentStatus.AUTHORIZED, capture_before=capture_before
@@ -376,7 +389,7 @@ def _after_authorization(*, booking_id: int, capture_before) -> Booking:
             )
         if booking.instant_book:
             booking_transition(booking, S.CONFIRMED, reason="instant book: payment authorised")
-            calendar_mark_booked(booking_id=booking.pk)
+            calendar_mark_booked(booking_id=booking_id)
             _schedule_payout(booking, booking.listing)
         else:
             booking_transition(booking, S.AWAITING_HOST, reason="payment authorised; waiting for the host")

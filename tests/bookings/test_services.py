@@ -260,7 +260,7 @@ def test_capture_failure_is_finished_by_the_reconciler(guest, instant, settings)
         gateway_name="local",
     )
     Payment.objects.filter(booking=booking).update(intent_id="pi_local_test", status=PaymentStatus.CREATED)
-    svc._after_authorization(booking_id=booking.pk, capture_before=None)
+    svc._after_authorization(booking=booking, capture_before=None)
     assert Payment.objects.get(booking=booking).status == PaymentStatus.AUTHORIZED
     Payment.objects.filter(booking=booking).update(updated_at=timezone.now() - dt.timedelta(minutes=5))
     assert payments_reconcile()["payment_capture_task"] == 1

@@ -13,6 +13,11 @@ so a crashed process leaves something the sweeper can cancel) -> ``authorize``
 
 Every call carries an idempotency key derived from the booking, so a retry after a
 timeout never places a second hold or refunds twice.
+
+Host payouts (Stripe Connect, Express accounts): ``create_account`` (a connected
+account per host, key derived from the host) -> ``create_account_link`` (the
+hosted onboarding page) -> ``retrieve_account`` (re-read when the host comes back)
+-> ``transfer`` (the host's share of a booking, key derived from the payout entry).
 """
 
 from __future__ import annotations
@@ -70,6 +75,26 @@ class Authorization:
     capture_before: dt.datetime | None
 
 
+@dataclass(frozen=True)
+class ConnectedAccount:
+    """A host's connected account as the gateway reports it (Stripe's ``account`` object)."""
+
+    account_id: str
+    charges_enabled: bool
+    payouts_enabled: bool
+    details_submitted: bool
+    requirements_due: tuple[str, ...] = ()
+    disabled_reason: str = ""
+
+
+@dataclass(frozen=True)
+class OnboardingLink:
+    """Where to send the host to finish onboarding (Stripe's ``account_link``); single use, short-lived."""
+
+    url: str
+    expires_at: dt.datetime | None
+
+
 class PaymentGateway(Protocol):
     name: str
 
@@ -82,6 +107,23 @@ class PaymentGateway(Protocol):
     def cancel(self, *, intent_id: str, idempotency_key: str) -> None: ...
 
     def refund(self, *, intent_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str: ...
+
+    def create_account(self, *, email: str, idempotency_key: str, metadata: dict) -> ConnectedAccount: ...
+
+    def retrieve_account(self, *, account_id: str) -> ConnectedAccount: ...
+
+    def create_account_link(self, *, account_id: str, refresh_url: str, return_url: str) -> OnboardingLink: ...
+
+    def transfer(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        destination: str,
+        idempotency_key: str,
+        transfer_group: str,
+        metadata: dict,
+    ) -> str: ...
 
 
 # One breaker per process: after repeated transient failures calls fail fast for
@@ -127,6 +169,18 @@ class BreakerGateway:
 
     def refund(self, **kwargs) -> str:
         return self._call("refund", **kwargs)
+
+    def create_account(self, **kwargs) -> ConnectedAccount:
+        return self._call("create_account", **kwargs)
+
+    def retrieve_account(self, **kwargs) -> ConnectedAccount:
+        return self._call("retrieve_account", **kwargs)
+
+    def create_account_link(self, **kwargs) -> OnboardingLink:
+        return self._call("create_account_link", **kwargs)
+
+    def transfer(self, **kwargs) -> str:
+        return self._call("transfer", **kwargs)
 
 
 def breaker_is_open() -> bool:

@@ -12,6 +12,14 @@ Stripe's test PaymentMethods / card numbers:
 ``pm_card_timeout`` / 4000 0000 0000 0408 (local only)   no answer within the timeout
 =====================================================  ===============================
 
+Payouts (Connect): ``create_account`` answers ``acct_local_<hex>`` derived from the
+idempotency key (so the same host always gets the same account, in every process),
+not yet enabled; onboarding is instant, as in Stripe's test mode: the "link" is
+the return URL itself and ``retrieve_account`` reports any well-formed local
+account as enabled. ``transfer`` answers ``tr_local_<hex>`` derived from its key;
+a destination that is not a local account id is refused as Stripe refuses an
+unknown one (``resource_missing``, a permanent failure).
+
 Fault injection for the soak test: setting ``PAYMENTS_LOCAL_FAULT`` (or the cache key
 ``payments:local:fault``) to ``error`` or ``timeout`` makes every call fail that way.
 """
@@ -19,6 +27,7 @@ Fault injection for the soak test: setting ``PAYMENTS_LOCAL_FAULT`` (or the cach
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import uuid
 from decimal import Decimal
@@ -27,7 +36,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .gateway import Authorization, CardDeclined, CardProcessingError, GatewayUnavailable
+from .gateway import (
+    Authorization,
+    CardDeclined,
+    CardProcessingError,
+    ConnectedAccount,
+    GatewayUnavailable,
+    OnboardingLink,
+    PaymentError,
+)
 
 CARD_NUMBERS = {
     "4242424242424242": "pm_card_visa",
@@ -41,6 +58,7 @@ CARD_NUMBERS = {
 SUCCESS_METHODS = {"pm_card_visa", "pm_card_visa_debit", "pm_card_mastercard"}
 FAULT_CACHE_KEY = "payments:local:fault"
 NAMESPACE = uuid.UUID("0f4c8a52-4a7e-4c2b-9a57-2f0c3b1d6e11")
+LOCAL_ACCOUNT = re.compile(r"acct_local_[0-9a-f]{32}")
 
 
 # The injected fault as last read from the cache, per process: (read at, value).
@@ -122,3 +140,49 @@ class LocalGateway:
     def refund(self, *, intent_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
         self._fault()
         return f"re_local_{uuid.uuid5(NAMESPACE, idempotency_key).hex}"
+
+    # --- payouts (Connect) -------------------------------------------------------------
+
+    def create_account(self, *, email: str, idempotency_key: str, metadata: dict) -> ConnectedAccount:
+        self._fault()
+        return ConnectedAccount(
+            account_id=f"acct_local_{uuid.uuid5(NAMESPACE, idempotency_key).hex}",
+            charges_enabled=False,
+            payouts_enabled=False,
+            details_submitted=False,
+            requirements_due=("external_account", "tos_acceptance.date"),
+            disabled_reason="requirements.past_due",
+        )
+
+    def retrieve_account(self, *, account_id: str) -> ConnectedAccount:
+        self._fault()
+        self._known_account(account_id)
+        return ConnectedAccount(
+            account_id=account_id, charges_enabled=True, payouts_enabled=True, details_submitted=True
+        )
+
+    def create_account_link(self, *, account_id: str, refresh_url: str, return_url: str) -> OnboardingLink:
+        self._fault()
+        self._known_account(account_id)
+        return OnboardingLink(url=return_url, expires_at=timezone.now() + dt.timedelta(minutes=5))
+
+    def transfer(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        destination: str,
+        idempotency_key: str,
+        transfer_group: str,
+        metadata: dict,
+    ) -> str:
+        self._fault()
+        if amount <= 0:
+            raise PaymentError("Amount must be positive.", code="amount_invalid")
+        self._known_account(destination, what="destination")
+        return f"tr_local_{uuid.uuid5(NAMESPACE, idempotency_key).hex}"
+
+    @staticmethod
+    def _known_account(account_id: str, *, what: str = "account") -> None:
+        if not LOCAL_ACCOUNT.fullmatch(account_id or ""):
+            raise PaymentError(f"No such {what}: '{account_id}'", code="resource_missing")

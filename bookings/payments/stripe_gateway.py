@@ -4,6 +4,11 @@
 speaking the subset of Stripe's API used here). Network errors, timeouts, 409, 429
 and 5xx map to ``GatewayUnavailable`` (retried by the saga with the same key); card
 errors map to ``CardDeclined``. Every call sends the idempotency key the saga derived.
+
+Host payouts use Stripe Connect with Express accounts and separate charges and
+transfers: the guest pays the platform, and the host's share is a ``transfer`` to
+the host's connected account once it is due. Only the ``transfers`` capability is
+requested (hosts never take charges themselves).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from .gateway import (
     Authorization,
     CardDeclined,
     CardProcessingError,
+    ConnectedAccount,
     GatewayUnavailable,
+    OnboardingLink,
     PaymentError,
     minor_units,
 )
@@ -137,6 +144,76 @@ class StripeGateway:
             options={"idempotency_key": idempotency_key},
         )
         return refund.id
+
+    # --- payouts (Connect) -------------------------------------------------------------
+
+    def create_account(self, *, email: str, idempotency_key: str, metadata: dict) -> ConnectedAccount:
+        account = self._call(
+            self.client.v1.accounts.create,
+            params={
+                "type": "express",
+                "email": email,
+                "capabilities": {"transfers": {"requested": True}},
+                "metadata": {k: str(v) for k, v in metadata.items()},
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+        return _connected_account(account)
+
+    def retrieve_account(self, *, account_id: str) -> ConnectedAccount:
+        return _connected_account(self._call(self.client.v1.accounts.retrieve, account_id))
+
+    def create_account_link(self, *, account_id: str, refresh_url: str, return_url: str) -> OnboardingLink:
+        # No idempotency key: a link is single use, and asking again must give a fresh one.
+        link = self._call(
+            self.client.v1.account_links.create,
+            params={
+                "account": account_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            },
+        )
+        expires_at = dt.datetime.fromtimestamp(link.expires_at, tz=dt.UTC) if link.expires_at else None
+        return OnboardingLink(url=link.url, expires_at=expires_at)
+
+    def transfer(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        destination: str,
+        idempotency_key: str,
+        transfer_group: str,
+        metadata: dict,
+    ) -> str:
+        transfer = self._call(
+            self.client.v1.transfers.create,
+            params={
+                "amount": minor_units(amount, currency),
+                "currency": currency.lower(),
+                "destination": destination,
+                "transfer_group": transfer_group,
+                "metadata": {k: str(v) for k, v in metadata.items()},
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+        return transfer.id
+
+
+def _connected_account(account) -> ConnectedAccount:
+    """Our view of a Stripe ``account``: the flags, and what Stripe still needs from the host."""
+    data = account.to_dict()  # a StripeObject is not a dict
+    requirements = data.get("requirements") or {}
+    due = [*(requirements.get("past_due") or []), *(requirements.get("currently_due") or [])]
+    return ConnectedAccount(
+        account_id=data["id"],
+        charges_enabled=bool(data.get("charges_enabled")),
+        payouts_enabled=bool(data.get("payouts_enabled")),
+        details_submitted=bool(data.get("details_submitted")),
+        requirements_due=tuple(dict.fromkeys(due)),
+        disabled_reason=requirements.get("disabled_reason") or "",
+    )
 
 
 def failure_code(code: str | None, decline_code: str | None) -> str:

@@ -25,6 +25,15 @@ Test payment methods (Stripe's): ``pm_card_visa`` / ``pm_card_mastercard`` /
 ``pm_card_chargeDeclinedInsufficientFunds``, ``pm_card_chargeDeclinedExpiredCard``
 and ``pm_card_chargeDeclinedProcessingError`` answer 402.
 
+Connect (host payouts): ``POST /v1/accounts`` (Express accounts; created with
+onboarding unfinished: nothing enabled, requirements due), ``GET /v1/accounts/{id}``,
+``POST /v1/account_links`` (``account_onboarding``) and ``POST /v1/transfers`` /
+``GET /v1/transfers/{id}``. A transfer needs a destination whose ``transfers``
+capability is active (``insufficient_capabilities_for_transfer`` otherwise) and,
+if ``platform_balance`` is set, enough balance (``balance_insufficient``). Test
+controls: ``complete_onboarding(account_id)`` (what the host does on Stripe's
+pages) and ``restrict_account(account_id)`` (Stripe wants more information).
+
 Faults for the next N requests: ``fail_next`` (a 500, stored under the key like an
 endpoint failure, or with ``stored=False`` like a failure in front of the API) and
 ``hang_next`` (the request is processed, then the answer is held back past the
@@ -85,7 +94,20 @@ PARAMS = {
     "cancel": {"cancellation_reason", "expand"},
     "create_refund": {"payment_intent", "amount", "reason", "metadata", "expand"},
     "retrieve": {"expand"},
+    "create_account": {"type", "country", "email", "capabilities", "business_type", "metadata", "expand"},
+    "create_account_link": {"account", "refresh_url", "return_url", "type", "collect", "collection_options", "expand"},
+    "create_transfer": {
+        "amount",
+        "currency",
+        "destination",
+        "transfer_group",
+        "metadata",
+        "description",
+        "source_transaction",
+        "expand",
+    },
 }
+ACCOUNT_REQUIREMENTS = ["business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"]
 
 
 class ApiFailure(Exception):
@@ -212,6 +234,11 @@ class FakeStripe:
         self.intents: dict[str, dict] = {}
         self.charges: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.accounts: dict[str, dict] = {}
+        self.account_links: list[dict] = []
+        self.transfers: dict[str, dict] = {}
+        # Available platform balance per currency (minor units); None: unlimited.
+        self.platform_balance: dict[str, int] | None = None
         self.requests: list[RecordedRequest] = []
         self._idempotency: dict[tuple[str, str], StoredResponse] = {}
         self._faults: list[Fault] = []
@@ -233,6 +260,22 @@ class FakeStripe:
         """Process the next ``n`` requests (to ``on``) but hold their answers back for ``seconds``."""
         with self._lock:
             self._faults.extend(Fault("hang", seconds=seconds, on=on) for _ in range(n))
+
+    def complete_onboarding(self, account_id: str) -> None:
+        """The host finishes Stripe's onboarding pages: details submitted, transfers and payouts enabled."""
+        with self._lock:
+            account = self.accounts[account_id]
+            account.update(details_submitted=True, charges_enabled=True, payouts_enabled=True)
+            account["capabilities"] = {name: "active" for name in account["capabilities"]}
+            account["requirements"].update(currently_due=[], eventually_due=[], past_due=[], disabled_reason=None)
+
+    def restrict_account(self, account_id: str, *, due: str = "individual.verification.document") -> None:
+        """Stripe needs more information: payouts and transfers are disabled until the host provides it."""
+        with self._lock:
+            account = self.accounts[account_id]
+            account.update(payouts_enabled=False, charges_enabled=False)
+            account["capabilities"] = {name: "inactive" for name in account["capabilities"]}
+            account["requirements"].update(past_due=[due], currently_due=[due], disabled_reason="requirements.past_due")
 
     def _take_fault(self, path: str) -> Fault | None:
         for fault in self._faults:
@@ -312,6 +355,11 @@ class FakeStripe:
             ("POST", r"/v1/refunds", self.refund_create),
             ("GET", r"/v1/refunds/(?P<id>[^/]+)", self.refund_retrieve),
             ("GET", r"/v1/charges/(?P<id>[^/]+)", self.charge_retrieve),
+            ("POST", r"/v1/accounts", self.account_create),
+            ("GET", r"/v1/accounts/(?P<id>[^/]+)", self.account_retrieve),
+            ("POST", r"/v1/account_links", self.account_link_create),
+            ("POST", r"/v1/transfers", self.transfer_create),
+            ("GET", r"/v1/transfers/(?P<id>[^/]+)", self.transfer_retrieve),
         ]
         for route_method, pattern, view in routes:
             match = re.fullmatch(pattern, path)
@@ -560,6 +608,153 @@ class FakeStripe:
         if id not in self.charges:
             raise ApiFailure(404, f"No such charge: '{id}'", code="resource_missing", param="id", stored=False)
         return copy.deepcopy(self.charges[id])
+
+    # --- Connect ------------------------------------------------------------------
+
+    def _metadata(self, params: dict) -> dict:
+        metadata = params.get("metadata", {})
+        if not isinstance(metadata, dict) or any(not isinstance(v, str) for v in metadata.values()):
+            raise param_error("Invalid metadata", param="metadata")
+        return metadata
+
+    def _account(self, account_id: str, *, param: str = "account") -> dict:
+        account = self.accounts.get(account_id)
+        if account is None:
+            raise ApiFailure(
+                404 if param == "account" else 400,
+                f"No such {param}: '{account_id}'",
+                code="resource_missing",
+                param=param,
+                stored=False,
+            )
+        return account
+
+    def account_create(self, params: dict) -> dict:
+        self._check_params(params, "create_account")
+        account_type = params.get("type", "express")
+        if account_type not in ("express", "standard", "custom"):
+            raise param_error("Invalid type: must be one of custom, express, or standard", param="type")
+        email = params.get("email")
+        if email is not None and (not isinstance(email, str) or "@" not in email):
+            raise param_error(f"Invalid email address: {email}", param="email", code="email_invalid")
+        capabilities = params.get("capabilities", {})
+        if not isinstance(capabilities, dict) or any(
+            not isinstance(v, dict) or v.get("requested") not in ("true", "false") for v in capabilities.values()
+        ):
+            raise param_error("Invalid capabilities", param="capabilities")
+        requested = [name for name, v in capabilities.items() if v["requested"] == "true"]
+        if account_type == "express" and not requested:
+            raise param_error(
+                "Express accounts must request at least one capability (e.g. transfers).", param="capabilities"
+            )
+        account_id = f"acct_{secrets.token_hex(8)}"
+        self.accounts[account_id] = {
+            "id": account_id,
+            "object": "account",
+            "type": account_type,
+            "business_type": params.get("business_type"),
+            "capabilities": {name: "inactive" for name in requested},
+            "charges_enabled": False,
+            "payouts_enabled": False,
+            "details_submitted": False,
+            "country": params.get("country", "US"),
+            "created": int(time.time()),
+            "default_currency": "usd",
+            "email": email,
+            "metadata": self._metadata(params),
+            "requirements": {
+                "currently_due": list(ACCOUNT_REQUIREMENTS),
+                "eventually_due": list(ACCOUNT_REQUIREMENTS),
+                "past_due": list(ACCOUNT_REQUIREMENTS),
+                "disabled_reason": "requirements.past_due",
+                "errors": [],
+            },
+        }
+        return copy.deepcopy(self.accounts[account_id])
+
+    def account_retrieve(self, params: dict, id: str) -> dict:
+        self._check_params(params, "retrieve")
+        return copy.deepcopy(self._account(id))
+
+    def account_link_create(self, params: dict) -> dict:
+        self._check_params(params, "create_account_link")
+        account_id = params.get("account")
+        if not account_id:
+            raise param_error("Missing required param: account.", param="account", code="parameter_missing")
+        for name in ("refresh_url", "return_url"):
+            url = params.get(name)
+            if not isinstance(url, str) or not re.match(r"https?://[^/]+", url):
+                raise param_error(f"Not a valid URL: {name}", param=name, code="url_invalid")
+        link_type = params.get("type")
+        if link_type not in ("account_onboarding", "account_update"):
+            raise param_error(f"Invalid type: {link_type}", param="type")
+        account = self._account(account_id, param="account")
+        if link_type == "account_update" and account["type"] == "express":
+            raise state_error(
+                "You cannot create `account_update` type Account Links for Express accounts.", code="parameter_invalid"
+            )
+        created = int(time.time())
+        link = {
+            "object": "account_link",
+            "created": created,
+            "expires_at": created + 300,
+            "url": f"https://connect.stripe.com/setup/e/{account_id}/{secrets.token_urlsafe(12)}",
+        }
+        self.account_links.append(
+            {**link, "account": account_id, **{k: params[k] for k in ("refresh_url", "return_url", "type")}}
+        )
+        return link
+
+    def transfer_create(self, params: dict) -> dict:
+        self._check_params(params, "create_transfer")
+        amount = _positive_int(params, "amount", required=True)
+        currency = params.get("currency")
+        if not isinstance(currency, str) or not re.fullmatch(r"[A-Za-z]{3}", currency):
+            raise param_error(f"Invalid currency: {currency}", param="currency")
+        destination_id = params.get("destination")
+        if not destination_id:
+            raise param_error("Missing required param: destination.", param="destination", code="parameter_missing")
+        metadata = self._metadata(params)
+        destination = self._account(destination_id, param="destination")
+        if destination["capabilities"].get("transfers") != "active":
+            raise state_error(
+                "Your destination account needs to have at least one of the following capabilities enabled: "
+                "transfers, crypto_transfers, legacy_payments",
+                code="insufficient_capabilities_for_transfer",
+                param="destination",
+            )
+        currency = currency.lower()
+        if self.platform_balance is not None:
+            available = self.platform_balance.get(currency, 0)
+            if amount > available:
+                raise state_error(
+                    "You have insufficient available funds in your Stripe account.", code="balance_insufficient"
+                )
+            self.platform_balance[currency] = available - amount
+        transfer_id = _new_id("tr")
+        self.transfers[transfer_id] = {
+            "id": transfer_id,
+            "object": "transfer",
+            "amount": amount,
+            "amount_reversed": 0,
+            "created": int(time.time()),
+            "currency": currency,
+            "description": params.get("description"),
+            "destination": destination_id,
+            "destination_payment": _new_id("py"),
+            "livemode": False,
+            "metadata": metadata,
+            "reversed": False,
+            "source_transaction": params.get("source_transaction"),
+            "transfer_group": params.get("transfer_group"),
+        }
+        return copy.deepcopy(self.transfers[transfer_id])
+
+    def transfer_retrieve(self, params: dict, id: str) -> dict:
+        self._check_params(params, "retrieve")
+        if id not in self.transfers:
+            raise ApiFailure(404, f"No such transfer: '{id}'", code="resource_missing", param="id", stored=False)
+        return copy.deepcopy(self.transfers[id])
 
 
 def _json(body: dict) -> bytes:

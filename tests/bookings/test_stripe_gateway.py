@@ -272,6 +272,158 @@ def test_the_secret_key_is_sent_and_a_wrong_one_is_refused(settings, fake):
     assert fake.intents == {}
 
 
+# --- Connect: payout accounts and transfers --------------------------------------------
+
+
+def test_connect_account_is_created_once_per_key_and_reports_its_onboarding(gateway, fake):
+    created = gateway.create_account(
+        email="host@example.com", idempotency_key="host-9-payout-account", metadata={"host_id": 9}
+    )
+    again = gateway.create_account(
+        email="host@example.com", idempotency_key="host-9-payout-account", metadata={"host_id": 9}
+    )
+    assert again.account_id == created.account_id and list(fake.accounts) == [created.account_id]
+    first, retry = fake.requests_to("/v1/accounts")
+    assert (first.idempotency_key, retry.replayed) == ("host-9-payout-account", True)
+    assert first.params == {
+        "type": "express",
+        "email": "host@example.com",
+        "capabilities": {"transfers": {"requested": "true"}},
+        "metadata": {"host_id": "9"},
+    }
+    assert not (created.details_submitted or created.payouts_enabled or created.charges_enabled)
+    assert "external_account" in created.requirements_due
+    assert created.disabled_reason == "requirements.past_due"
+
+    link = gateway.create_account_link(
+        account_id=created.account_id, refresh_url="https://example.com/r", return_url="https://example.com/b"
+    )
+    request = fake.requests_to("/v1/account_links")[0]
+    assert request.params == {
+        "account": created.account_id,
+        "refresh_url": "https://example.com/r",
+        "return_url": "https://example.com/b",
+        "type": "account_onboarding",
+    }
+    assert link.url == fake.account_links[0]["url"]
+    # Asking again (an expired link) gives a new link: no key of ours, the SDK's random one.
+    second = gateway.create_account_link(
+        account_id=created.account_id, refresh_url="https://example.com/r", return_url="https://example.com/b"
+    )
+    keys = [r.idempotency_key for r in fake.requests_to("/v1/account_links")]
+    assert second.url != link.url and len(set(keys)) == 2 and "host-9-payout-account" not in keys
+    assert timezone.now() < link.expires_at <= timezone.now() + dt.timedelta(minutes=5)
+
+    fake.complete_onboarding(created.account_id)
+    enabled = gateway.retrieve_account(account_id=created.account_id)
+    assert enabled.details_submitted and enabled.payouts_enabled and enabled.requirements_due == ()
+    fake.restrict_account(created.account_id, due="individual.verification.document")
+    restricted = gateway.retrieve_account(account_id=created.account_id)
+    assert not restricted.payouts_enabled and restricted.requirements_due == ("individual.verification.document",)
+
+
+def test_unknown_connect_account_is_a_permanent_error(gateway):
+    with pytest.raises(PaymentError) as exc_info:
+        gateway.retrieve_account(account_id="acct_nope")
+    assert exc_info.value.code == "resource_missing" and not exc_info.value.transient
+
+
+def ready_account(gateway, fake) -> str:
+    account = gateway.create_account(email="h@example.com", idempotency_key="host-1-payout-account", metadata={})
+    fake.complete_onboarding(account.account_id)
+    return account.account_id
+
+
+def test_transfer_in_minor_units_with_its_key_and_a_retry_is_answered_by_the_same_transfer(gateway, fake):
+    destination = ready_account(gateway, fake)
+    args = {
+        "amount": D("242.50"),
+        "currency": "EUR",
+        "destination": destination,
+        "idempotency_key": "payout-12",
+        "transfer_group": "AB12CD34",
+        "metadata": {"payout_id": 12, "booking_id": 40},
+    }
+    transfer_id = gateway.transfer(**args)
+    assert gateway.transfer(**args) == transfer_id
+    first, retry = fake.requests_to("/v1/transfers")
+    assert first.params == {
+        "amount": "24250",
+        "currency": "eur",
+        "destination": destination,
+        "transfer_group": "AB12CD34",
+        "metadata": {"payout_id": "12", "booking_id": "40"},
+    }
+    assert first.idempotency_key == retry.idempotency_key == "payout-12"
+    assert retry.replayed and list(fake.transfers) == [transfer_id]
+    assert fake.transfers[transfer_id]["destination"] == destination
+
+    yen = gateway.transfer(**{**args, "amount": D("12000"), "currency": "JPY", "idempotency_key": "payout-13"})
+    assert fake.transfers[yen]["amount"] == 12000 and fake.transfers[yen]["currency"] == "jpy"
+
+
+def test_lost_transfer_answer_is_transient_and_the_retry_pays_once(settings, fake):
+    settings.PAYMENTS_TIMEOUT_SECONDS = 0.3
+    gateway = get_gateway()
+    destination = ready_account(gateway, fake)
+    args = {
+        "amount": D("80"),
+        "currency": "EUR",
+        "destination": destination,
+        "idempotency_key": "payout-5",
+        "transfer_group": "X",
+        "metadata": {},
+    }
+    fake.hang_next(1, seconds=5, on="/v1/transfers")
+    started = time.monotonic()
+    with pytest.raises(GatewayUnavailable):
+        gateway.transfer(**args)
+    assert time.monotonic() - started < 2
+    assert len(fake.transfers) == 1  # made, but we never heard
+    assert gateway.transfer(**args) == next(iter(fake.transfers))
+    assert len(fake.transfers) == 1 and fake.requests_to("/v1/transfers")[-1].replayed
+
+
+def test_transfer_refusals_are_permanent_and_a_500_is_transient(gateway, fake):
+    destination = ready_account(gateway, fake)
+    args = {
+        "amount": D("80"),
+        "currency": "EUR",
+        "destination": destination,
+        "transfer_group": "X",
+        "metadata": {},
+    }
+    with pytest.raises(PaymentError) as unknown:
+        gateway.transfer(**{**args, "destination": "acct_missing"}, idempotency_key="payout-1")
+    assert unknown.value.code == "resource_missing" and not unknown.value.transient
+
+    fake.restrict_account(destination)
+    with pytest.raises(PaymentError) as restricted:
+        gateway.transfer(**args, idempotency_key="payout-2")
+    assert restricted.value.code == "insufficient_capabilities_for_transfer" and not restricted.value.transient
+
+    fake.complete_onboarding(destination)
+    fake.platform_balance = {"eur": 5000}
+    with pytest.raises(PaymentError) as broke:
+        gateway.transfer(**args, idempotency_key="payout-3")
+    assert broke.value.code == "balance_insufficient" and not broke.value.transient
+
+    fake.platform_balance = None
+    fake.fail_next(1, on="/v1/transfers")
+    with pytest.raises(GatewayUnavailable):
+        gateway.transfer(**args, idempotency_key="payout-4")
+    assert fake.transfers == {}
+
+
+def test_reusing_a_transfer_key_with_another_amount_is_refused(gateway, fake):
+    destination = ready_account(gateway, fake)
+    args = {"currency": "EUR", "destination": destination, "transfer_group": "X", "metadata": {}}
+    gateway.transfer(amount=D("80"), idempotency_key="payout-7", **args)
+    with pytest.raises(PaymentError) as exc_info:
+        gateway.transfer(amount=D("81"), idempotency_key="payout-7", **args)
+    assert exc_info.value.code == "idempotency_error" and len(fake.transfers) == 1
+
+
 # --- the booking saga on Stripe ------------------------------------------------------
 
 

@@ -89,6 +89,70 @@ class BookingSerializer(serializers.ModelSerializer):
             return obj.listing.address
         return None
 
+    def to_representation(self, instance: Booking) -> dict:
+        """The same dict DRF would build from the fields above, built directly.
+
+        Every booking response (create, detail, lists, host actions) goes through
+        here, and DRF's generic path re-creates ~40 field objects per booking.
+        The declared fields stay the contract (the OpenAPI schema comes from them);
+        tests/bookings/test_serializers.py checks this against DRF's own rendering.
+        """
+        listing = instance.listing
+        host = listing.host
+        guest = instance.guest
+        try:
+            payment = instance.payment
+        except Payment.DoesNotExist:
+            payment = None
+        return {
+            "id": instance.pk,
+            "reference": instance.reference,
+            "status": instance.status,
+            "listing": {
+                "id": listing.pk,
+                "title": listing.title,
+                "city": listing.city,
+                "country_code": listing.country_code,
+                "url": listing.get_absolute_url(),
+            },
+            "guest": {"id": guest.pk, "name": guest.display_name},
+            "host": {"id": host.pk, "name": host.display_name},
+            "check_in": _DATE.to_representation(instance.check_in),
+            "check_out": _DATE.to_representation(instance.check_out),
+            "nights": instance.nights,
+            "guests": instance.guests,
+            "instant_book": instance.instant_book,
+            "currency": instance.currency,
+            "total": _MONEY.to_representation(instance.total),
+            "price_breakdown": instance.price_breakdown,
+            "refund_amount": _optional(_MONEY, instance.refund_amount),
+            "expires_at": _optional(_DATETIME, instance.expires_at),
+            "confirmed_at": _optional(_DATETIME, instance.confirmed_at),
+            "cancelled_at": _optional(_DATETIME, instance.cancelled_at),
+            "created_at": _DATETIME.to_representation(instance.created_at),
+            "payment": None
+            if payment is None
+            else {
+                "status": payment.status,
+                "amount": _MONEY.to_representation(payment.amount),
+                "amount_refunded": _MONEY.to_representation(payment.amount_refunded),
+                "currency": payment.currency,
+                "failure_code": payment.failure_code,
+                "failure_message": payment.failure_message,
+            },
+            "address": self.get_address(instance),
+        }
+
+
+# Formatters for BookingSerializer.to_representation: DRF's own fields, so values render identically.
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+_MONEY = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+def _optional(field: serializers.Field, value):
+    return None if value is None else field.to_representation(value)
+
 
 class CancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -206,11 +206,19 @@ class IdempotencyRecord(models.Model):
 
 
 class PayoutEntry(models.Model):
-    """The host's share of a booking, released 24 h after check-in (a ledger line)."""
+    """The host's share of a booking: scheduled at confirmation, due 24 h after check-in.
+
+    When due it is transferred to the host's payout account (``paid``); without an
+    enabled account it waits as ``released`` and is transferred once the host has
+    finished onboarding. A transfer the gateway refuses for good is ``failed`` with
+    the gateway's code. ``bookings.services.payouts`` moves entries along.
+    """
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
-        RELEASED = "released", "Released"
+        RELEASED = "released", "Released, awaiting transfer"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Transfer failed"
         CANCELLED = "cancelled", "Cancelled"
 
     booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="payout")
@@ -220,12 +228,72 @@ class PayoutEntry(models.Model):
     release_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     released_at = models.DateTimeField(null=True, blank=True)
+    # The transfer (db defaults too: the demo seeder inserts entries in SQL).
+    transfer_id = models.CharField(max_length=255, blank=True, default="", db_default="")
+    transfer_key = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Idempotency key of the next transfer attempt; empty means payout-<id>.",
+    )
+    attempts = models.PositiveIntegerField(default=0, db_default=0, help_text="Transfer calls made so far.")
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    failure_code = models.CharField(max_length=60, blank=True, default="", db_default="")
+    failure_message = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         indexes = [models.Index(fields=["status", "release_at"], name="payout_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="paid") | (~Q(transfer_id="") & Q(paid_at__isnull=False)),
+                name="payout_paid_has_transfer",
+            ),
+            models.UniqueConstraint(
+                fields=["transfer_id"], condition=~Q(transfer_id=""), name="payout_transfer_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Payout {self.amount} {self.currency} for booking {self.booking_id} ({self.status})"
+
+    @property
+    def idempotency_key(self) -> str:
+        """The key of the transfer: the same for every retry of one attempt, so Stripe pays it once."""
+        return self.transfer_key or f"payout-{self.pk}"
+
+
+class PayoutAccount(models.Model):
+    """A host's connected account at the payment gateway (Stripe Connect Express): where payouts go.
+
+    The flags mirror the gateway's account object as last read (at onboarding, when
+    the host comes back from the gateway's pages, or when the status is asked for).
+    """
+
+    host = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_account")
+    gateway = models.CharField(max_length=20)
+    account_id = models.CharField(max_length=255, unique=True)
+    charges_enabled = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    details_submitted = models.BooleanField(default=False)
+    requirements_due = models.JSONField(default=list, blank=True, help_text="What the gateway still needs.")
+    disabled_reason = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.account_id} ({self.status})"
+
+    @property
+    def ready(self) -> bool:
+        """Whether transfers can be sent: onboarding finished and payouts enabled."""
+        return self.details_submitted and self.payouts_enabled
+
+    @property
+    def status(self) -> str:
+        """``enabled`` or ``needs_information`` (onboarding unfinished, or the gateway wants more)."""
+        return "enabled" if self.ready else "needs_information"
 
 
 class HostCancellation(models.Model):

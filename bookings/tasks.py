@@ -9,9 +9,9 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Booking, BookingStatus, PayoutEntry
+from .models import Booking, BookingStatus
 from .payments.gateway import PaymentError
-from .services import idempotency, outbox, payments
+from .services import idempotency, outbox, payments, payouts
 from .services.booking import booking_expire, hold_minutes
 
 logger = logging.getLogger(__name__)
@@ -82,11 +82,21 @@ def bookings_complete_finished_task() -> int:
 
 @shared_task
 def payouts_release_due_task() -> int:
-    return PayoutEntry.objects.filter(
-        status=PayoutEntry.Status.SCHEDULED,
-        release_at__lte=timezone.now(),
-        booking__status__in=[S.CONFIRMED, S.COMPLETED],
-    ).update(status=PayoutEntry.Status.RELEASED, released_at=timezone.now())
+    """Release due payouts and transfer them (beat). Returns how many were released, paid or refused.
+
+    Transient transfer failures are not retried by Celery: the entry stays released
+    and the next run repeats the same request with the same idempotency key.
+    """
+    outcomes = payouts.payouts_release_due()
+    if outcomes:
+        logger.info("payouts: %s", dict(outcomes))
+    return sum(count for outcome, count in outcomes.items() if outcome != "skipped")
+
+
+@shared_task
+def payouts_transfer_for_host_task(host_id: int) -> int:
+    """Transfer a host's waiting payouts once their payout account is enabled. Returns how many were paid."""
+    return payouts.payouts_transfer_for_host(host_id=host_id)["paid"]
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=5)

@@ -306,49 +306,51 @@ def listings_overview(*, host, today: dt.date | None = None) -> list[ListingOver
 class EarningsMonth:
     month: dt.date
     currency: str
-    released: Decimal
+    paid: Decimal
     scheduled: Decimal
     cancelled: Decimal
     payouts: int
+    awaiting: Decimal = Decimal("0")
+
+
+def _earnings_sums(zero: Decimal) -> dict:
+    """Paid (transferred), upcoming (scheduled), awaiting transfer (due: released or refused), cancelled."""
+    status = PayoutEntry.Status
+    return {
+        "paid": Sum("amount", filter=Q(status=status.PAID), default=zero),
+        "scheduled": Sum("amount", filter=Q(status=status.SCHEDULED), default=zero),
+        "awaiting": Sum("amount", filter=Q(status__in=[status.RELEASED, status.FAILED]), default=zero),
+        "cancelled": Sum("amount", filter=Q(status=status.CANCELLED), default=zero),
+    }
 
 
 def earnings_by_month(*, host) -> list[EarningsMonth]:
-    """Payouts per month (of release) and currency, summed in SQL: released, still scheduled, cancelled."""
+    """Payouts per month (of release) and currency, summed in SQL: paid, upcoming, awaiting transfer, cancelled."""
     zero = Decimal("0")
     rows = (
         PayoutEntry.objects.filter(host=host)
         .annotate(month=TruncMonth("release_at"))
         .values("month", "currency")
-        .annotate(
-            released=Sum("amount", filter=Q(status=PayoutEntry.Status.RELEASED), default=zero),
-            scheduled=Sum("amount", filter=Q(status=PayoutEntry.Status.SCHEDULED), default=zero),
-            cancelled=Sum("amount", filter=Q(status=PayoutEntry.Status.CANCELLED), default=zero),
-            payouts=Count("id", filter=~Q(status=PayoutEntry.Status.CANCELLED)),
-        )
+        .annotate(**_earnings_sums(zero), payouts=Count("id", filter=~Q(status=PayoutEntry.Status.CANCELLED)))
         .order_by("-month", "currency")
     )
     return [
         EarningsMonth(
             month=row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"],
             currency=row["currency"],
-            released=row["released"],
+            paid=row["paid"],
             scheduled=row["scheduled"],
             cancelled=row["cancelled"],
             payouts=row["payouts"],
+            awaiting=row["awaiting"],
         )
         for row in rows
     ]
 
 
 def earnings_totals(*, host) -> list[dict]:
-    """All-time released and scheduled payouts per currency."""
+    """All-time paid, upcoming and awaiting-transfer payouts per currency."""
     zero = Decimal("0")
     return list(
-        PayoutEntry.objects.filter(host=host)
-        .values("currency")
-        .annotate(
-            released=Sum("amount", filter=Q(status=PayoutEntry.Status.RELEASED), default=zero),
-            scheduled=Sum("amount", filter=Q(status=PayoutEntry.Status.SCHEDULED), default=zero),
-        )
-        .order_by("currency")
+        PayoutEntry.objects.filter(host=host).values("currency").annotate(**_earnings_sums(zero)).order_by("currency")
     )

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from airbnb.api.errors import ApiError
+from bookings.services import payouts as payout_services
 from listings.models import Listing, ListingStatus
 from messaging.selectors import inbox_unread_count
 from pricing.errors import PricingSettingsInvalid
@@ -300,15 +302,85 @@ def ical_feed(request, token: str):
 # --- earnings, analytics -----------------------------------------------------------------
 
 
+PAYOUTS_PER_PAGE = 20
+
+
 @login_required
 @require_safe
 def earnings(request):
     months = earnings_by_month(host=request.user)
+    page = Paginator(payout_services.payout_list_for_host(host=request.user), PAYOUTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for entry in page:
+        entry.failure_explanation = payout_services.payout_failure_explanation(entry)
     return render(
         request,
         "hosttools/earnings.html",
-        {"months": months, "totals": earnings_totals(host=request.user), "tab": "earnings"},
+        {
+            "months": months,
+            "totals": earnings_totals(host=request.user),
+            "tab": "earnings",
+            "payout_account": payout_services.payout_account_get(host=request.user),
+            "can_set_up_payouts": payout_services.host_can_receive_payouts(request.user),
+            "payouts": page,
+        },
     )
+
+
+def _onboarding_urls(request) -> dict:
+    return {
+        "refresh_url": request.build_absolute_uri(reverse("hosttools:payouts_refresh")),
+        "return_url": request.build_absolute_uri(reverse("hosttools:payouts_return")),
+    }
+
+
+def _payouts_onboard_redirect(request):
+    """Send the host to the gateway's onboarding page (a fresh link), or back to earnings with why not."""
+    try:
+        onboarding = payout_services.payout_account_onboard(host=request.user, **_onboarding_urls(request))
+    except payout_services.NotAHost as exc:
+        raise PermissionDenied(str(exc.detail)) from None
+    except (payout_services.PayoutsUnavailable, payout_services.PayoutGatewayError) as exc:
+        messages.error(request, str(exc.detail))
+        return redirect("hosttools:earnings")
+    return redirect(onboarding.url)
+
+
+@login_required
+@require_POST
+def payouts_setup(request):
+    """The "Set up payouts" button: create the host's payout account if needed and go to the gateway's onboarding."""
+    return _payouts_onboard_redirect(request)
+
+
+@login_required
+@require_safe
+def payouts_refresh(request):
+    """Where the gateway sends a host whose onboarding link expired: a new link, straight away."""
+    if payout_services.payout_account_get(host=request.user) is None:
+        return redirect("hosttools:earnings")
+    return _payouts_onboard_redirect(request)
+
+
+@login_required
+@require_safe
+def payouts_return(request):
+    """Where the gateway sends the host back: re-read the account and say where it stands."""
+    try:
+        account = payout_services.payout_account_refresh(host=request.user, retry_failed=True)
+    except (payout_services.PayoutsUnavailable, payout_services.PayoutGatewayError) as exc:
+        messages.error(request, f"We couldn't check your payout account: {exc.detail}")
+        return redirect("hosttools:earnings")
+    if account is None:
+        messages.error(request, "You haven't set up payouts yet.")
+    elif account.ready:
+        messages.success(request, "Payouts are enabled: your earnings will be transferred to this account.")
+    else:
+        messages.warning(
+            request, "Your payout account needs more information before we can send money to it: continue the setup."
+        )
+    return redirect("hosttools:earnings")
 
 
 def _period(request) -> tuple[PeriodForm, host_analytics.Report | None]:

@@ -208,14 +208,20 @@ def test_calendar_sync_page_shows_the_export_link_and_refuses_bad_feeds(host_cli
 
 def test_earnings_per_month_summed(host_client, host, listings):
     for amount, status, when in [
-        ("100.00", "released", dt.datetime(2027, 1, 5, tzinfo=dt.UTC)),
-        ("50.50", "released", dt.datetime(2027, 1, 20, tzinfo=dt.UTC)),
+        ("100.00", "paid", dt.datetime(2027, 1, 5, tzinfo=dt.UTC)),
+        ("50.50", "paid", dt.datetime(2027, 1, 20, tzinfo=dt.UTC)),
         ("70.00", "scheduled", dt.datetime(2027, 2, 2, tzinfo=dt.UTC)),
         ("30.00", "cancelled", dt.datetime(2027, 2, 3, tzinfo=dt.UTC)),
     ]:
         booking = stay(listings[0], day(1), day(2), calendar=False)
         PayoutEntry.objects.create(
-            booking=booking, host=host, amount=D(amount), currency="EUR", release_at=when, status=status
+            booking=booking,
+            host=host,
+            amount=D(amount),
+            currency="EUR",
+            release_at=when,
+            status=status,
+            **({"transfer_id": f"tr_{amount}", "paid_at": when} if status == "paid" else {}),
         )
     page = text(host_client.get("/hosting/earnings/"))
     assert re.search(r"January 2027</th> <td>EUR</td> <td>€150.50</td> <td>€0</td> <td>€0</td> <td>2</td>", page)

@@ -1,0 +1,382 @@
+"""Host payouts: connected accounts (Stripe Connect, Express) and transfers of due payouts.
+
+A host's share of a booking is a ``PayoutEntry``, scheduled when the booking is
+confirmed (``booking._schedule_payout``) and due 24 h after check-in. This module
+moves it on:
+
+* **Onboarding**: ``payout_account_onboard`` creates the host's connected account
+  (once: the idempotency key derives from the host) and returns the gateway's
+  onboarding link; ``payout_account_refresh`` re-reads the account when the host
+  comes back and, once it is enabled, transfers what was waiting for it.
+* **Release**: ``payouts_release_due`` (Celery beat) hands every due entry to
+  ``payout_release``: ``scheduled`` -> ``released`` (due) -> ``paid`` (transferred)
+  or ``failed`` (refused for good, with the gateway's code). Without an enabled
+  account an entry waits as ``released``.
+
+Money is only sent for bookings that are confirmed or completed and whose payment
+was captured; an entry a cancellation set to ``cancelled`` (or a booking cancelled
+while its entry was still waiting) is never transferred.
+
+Every transfer carries the idempotency key ``payout-<id>``: a retry after a
+timeout, a crash before the result was recorded or a transient error repeats the
+same request, and the gateway answers it with the same transfer. Only after a
+permanent refusal (no transfer exists) does a retry get a new key
+(``payout-<id>-retry-<n>``). Stripe keeps keys for at least 24 h; the hourly task
+retries long before that.
+
+Locks: the booking row, then the entry row (the booking services lock listing,
+booking, then touch the entry: the same order). Moving an entry out of
+``scheduled`` happens under the booking lock, so a concurrent guest cancellation
+either adjusts the entry first (and the booking is then no longer payable) or
+finds it released and leaves it alone. The network call holds only the entry
+row (``skip_locked`` for other workers), never the booking or listing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from rest_framework import status
+
+from airbnb.api.errors import ApiError
+from listings.models import Listing
+
+from ..models import Booking, BookingStatus, PaymentStatus, PayoutAccount, PayoutEntry
+from ..payments.gateway import ConnectedAccount, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
+
+logger = logging.getLogger(__name__)
+S = BookingStatus
+E = PayoutEntry.Status
+
+PAYABLE_BOOKING_STATES = (S.CONFIRMED, S.COMPLETED)
+COLLECTED_PAYMENT_STATES = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
+RELEASE_BATCH = 500
+
+# Refusals the host can fix by updating their payout details; anything else is ours to look at.
+ACCOUNT_FAILURE_CODES = {
+    "resource_missing",
+    "account_invalid",
+    "account_closed",
+    "insufficient_capabilities_for_transfer",
+    "transfers_not_allowed",
+    "payouts_not_allowed",
+}
+
+
+class NotAHost(ApiError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "not_a_host"
+    default_detail = "Payouts are for hosts: publish a listing first."
+
+
+class PayoutsUnavailable(ApiError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "payouts_unavailable"
+    default_detail = "Payout setup is temporarily unavailable; please try again in a minute."
+
+
+class PayoutGatewayError(ApiError):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_code = "payout_gateway_error"
+    default_detail = "The payment provider refused the request."
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    account: PayoutAccount
+    url: str
+    expires_at: object  # datetime | None
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+def host_can_receive_payouts(user) -> bool:
+    """Whether ``user`` hosts (has a listing, or has earned payouts): only hosts get a payout account."""
+    return Listing.objects.filter(host=user).exists() or PayoutEntry.objects.filter(host=user).exists()
+
+
+def payout_account_get(*, host) -> PayoutAccount | None:
+    return PayoutAccount.objects.filter(host=host).first()
+
+
+def payout_list_for_host(*, host) -> QuerySet[PayoutEntry]:
+    """The host's payout entries, newest due date first, with the booking and listing title for display."""
+    return (
+        PayoutEntry.objects.filter(host=host)
+        .select_related("booking", "booking__listing")
+        .only(
+            *(f.name for f in PayoutEntry._meta.concrete_fields),
+            "booking__id",
+            "booking__code",
+            "booking__check_in",
+            "booking__check_out",
+            "booking__status",
+            "booking__listing__id",
+            "booking__listing__title",
+        )
+        .order_by("-release_at", "-pk")
+    )
+
+
+def payout_failure_explanation(entry: PayoutEntry) -> str:
+    """What a failed transfer means for the host, in words (the gateway's own message is for us)."""
+    if entry.status != E.FAILED:
+        return ""
+    if entry.failure_code in ACCOUNT_FAILURE_CODES:
+        return "Your payout account can't receive this transfer. Update your payout details and we'll send it again."
+    return f"The transfer was refused ({entry.failure_code or 'unknown error'}). Our team will look into it."
+
+
+# --- onboarding -------------------------------------------------------------------------
+
+
+def _account_fields(remote: ConnectedAccount) -> dict:
+    return {
+        "account_id": remote.account_id,
+        "charges_enabled": remote.charges_enabled,
+        "payouts_enabled": remote.payouts_enabled,
+        "details_submitted": remote.details_submitted,
+        "requirements_due": list(remote.requirements_due),
+        "disabled_reason": remote.disabled_reason[:100],
+    }
+
+
+def _gateway_errors(exc: PaymentError) -> ApiError:
+    if exc.transient:
+        return PayoutsUnavailable()
+    logger.error("payout gateway refused a request: %s (%s)", exc.message, exc.code)
+    return PayoutGatewayError(f"The payment provider refused the request ({exc.code}).")
+
+
+def payout_account_onboard(*, host, refresh_url: str, return_url: str) -> Onboarding:
+    """Create the host's connected account if there is none, and return a fresh onboarding link.
+
+    The account is created with the idempotency key ``host-<id>-payout-account``, so
+    two clicks (or a retry after a timeout) give the same account. An account made
+    with another gateway (dev data under a new ``PAYMENT_GATEWAY``) is replaced.
+    ``refresh_url`` is where the gateway sends an expired link, ``return_url`` where
+    it sends the host when done. No database transaction spans the network calls.
+
+    Raises ``NotAHost`` (403), ``PayoutsUnavailable`` (503, transient) or
+    ``PayoutGatewayError`` (502, the gateway refused).
+    """
+    if not host_can_receive_payouts(host):
+        raise NotAHost()
+    gateway = get_gateway()
+    account = payout_account_get(host=host)
+    try:
+        if account is None or account.gateway != gateway.name:
+            remote = gateway.create_account(
+                email=host.email,
+                idempotency_key=f"host-{host.pk}-payout-account",
+                metadata={"host_id": host.pk},
+            )
+            account, _ = PayoutAccount.objects.update_or_create(
+                host=host, defaults={"gateway": gateway.name, **_account_fields(remote)}
+            )
+        link = gateway.create_account_link(
+            account_id=account.account_id, refresh_url=refresh_url, return_url=return_url
+        )
+    except PaymentError as exc:
+        raise _gateway_errors(exc) from exc
+    return Onboarding(account=account, url=link.url, expires_at=link.expires_at)
+
+
+def payout_account_refresh(*, host, retry_failed: bool = False) -> PayoutAccount | None:
+    """Re-read the host's account from the gateway and store its flags. Returns it (None if there is none).
+
+    Once the account is enabled, payouts waiting for it (``released``) are
+    transferred, after this transaction commits. With ``retry_failed`` (the host
+    came back from updating their details), or when the account has just become
+    enabled, transfers refused for good are queued again under a new key.
+
+    Raises ``PayoutsUnavailable`` or ``PayoutGatewayError`` as ``payout_account_onboard``.
+    """
+    account = payout_account_get(host=host)
+    if account is None:
+        return None
+    gateway = get_gateway()
+    if account.gateway != gateway.name:
+        return account  # made with another gateway: onboarding again replaces it
+    try:
+        remote = gateway.retrieve_account(account_id=account.account_id)
+    except PaymentError as exc:
+        raise _gateway_errors(exc) from exc
+    was_ready = account.ready
+    for field, value in _account_fields(remote).items():
+        setattr(account, field, value)
+    account.save()
+    if account.ready:
+        if retry_failed or not was_ready:
+            payouts_requeue_failed(host_id=host.pk)
+        from ..tasks import payouts_transfer_for_host_task
+
+        transaction.on_commit(lambda: payouts_transfer_for_host_task.delay(host.pk))
+    return account
+
+
+# --- release and transfer ---------------------------------------------------------------
+
+
+def _due_entries(now) -> QuerySet[PayoutEntry]:
+    ready_account = Q(host__payout_account__payouts_enabled=True, host__payout_account__details_submitted=True)
+    return PayoutEntry.objects.filter(
+        Q(status=E.SCHEDULED, release_at__lte=now) | Q(status=E.RELEASED) & ready_account,
+        booking__status__in=PAYABLE_BOOKING_STATES,
+        booking__payment__status__in=COLLECTED_PAYMENT_STATES,
+    )
+
+
+def payouts_release_due(*, now=None, limit: int = RELEASE_BATCH) -> Counter:
+    """Release every due payout and transfer it where the host's account allows (Celery beat, hourly).
+
+    Returns how many entries ended ``paid``, ``released`` (waiting for the host's
+    account), ``retry`` (transient failure: the next run repeats the same
+    request), ``failed`` and ``skipped`` (changed under us). Stops early when the
+    gateway's circuit breaker opens: the next run picks up where this one stopped.
+    """
+    now = now or timezone.now()
+    outcomes: Counter = Counter()
+    for payout_id in list(_due_entries(now).order_by("release_at", "pk").values_list("pk", flat=True)[:limit]):
+        outcome = payout_release(payout_id=payout_id, now=now)
+        outcomes[outcome] += 1
+        if outcome == "retry" and breaker_is_open():
+            break
+    return outcomes
+
+
+def payouts_transfer_for_host(*, host_id: int) -> Counter:
+    """Transfer the host's released payouts (their account has just been enabled)."""
+    now = timezone.now()
+    outcomes: Counter = Counter()
+    ids = _due_entries(now).filter(host_id=host_id).order_by("release_at", "pk").values_list("pk", flat=True)
+    for payout_id in list(ids[:RELEASE_BATCH]):
+        outcomes[payout_release(payout_id=payout_id, now=now)] += 1
+    return outcomes
+
+
+def payouts_requeue_failed(*, host_id: int) -> int:
+    """Queue the host's refused transfers again (``failed`` -> ``released``), each under a new key.
+
+    A refusal means the gateway made no transfer, so a new key cannot pay twice.
+    An ``idempotency_error`` is the exception (the first request may have gone
+    through with other parameters): those stay failed for an operator.
+    """
+    return (
+        PayoutEntry.objects.filter(host_id=host_id, status=E.FAILED, booking__status__in=PAYABLE_BOOKING_STATES)
+        .exclude(failure_code="idempotency_error")
+        .update(
+            status=E.RELEASED,
+            transfer_key=Concat(
+                Value("payout-"), Cast("id", CharField()), Value("-retry-"), Cast("attempts", CharField())
+            ),
+            failure_code="",
+            failure_message="",
+        )
+    )
+
+
+def payout_release(*, payout_id: int, now=None) -> str:
+    """Release one payout if it is due, then transfer it to the host's account if that is enabled.
+
+    Returns ``paid``, ``released`` (no enabled account yet), ``retry`` (transient
+    gateway failure; the entry stays released and the same request is repeated
+    later), ``failed`` (the gateway refused: code and message recorded on the
+    entry) or ``skipped`` (not due, not payable, or being handled by another worker).
+    """
+    now = now or timezone.now()
+    if not _release(payout_id=payout_id, now=now):
+        return "skipped"
+    return _transfer(payout_id=payout_id, now=now)
+
+
+def _release(*, payout_id: int, now) -> bool:
+    """``scheduled`` -> ``released`` under the booking lock. Whether the entry is released (now or before)."""
+    booking_id = PayoutEntry.objects.filter(pk=payout_id).values_list("booking_id", flat=True).first()
+    if booking_id is None:
+        return False
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .only("id", "status", "payment__status")
+            .get(pk=booking_id)
+        )
+        entry = PayoutEntry.objects.select_for_update().get(pk=payout_id)
+        payable = booking.status in PAYABLE_BOOKING_STATES and (
+            getattr(booking, "payment", None) is not None and booking.payment.status in COLLECTED_PAYMENT_STATES
+        )
+        if not payable:
+            return False
+        if entry.status == E.SCHEDULED and entry.release_at <= now:
+            entry.status = E.RELEASED
+            entry.released_at = now
+            entry.save(update_fields=["status", "released_at"])
+        return entry.status == E.RELEASED
+
+
+def _transfer(*, payout_id: int, now) -> str:
+    gateway = get_gateway()
+    with transaction.atomic():
+        entry = (
+            PayoutEntry.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("booking")
+            .filter(pk=payout_id, status=E.RELEASED)
+            .first()
+        )
+        if entry is None:
+            return "skipped"  # another worker has it, or it moved on
+        account = PayoutAccount.objects.filter(host_id=entry.host_id).first()
+        if account is None or not account.ready or account.gateway != gateway.name:
+            return "released"
+        booking = entry.booking
+        entry.attempts += 1
+        entry.last_attempt_at = now
+        try:
+            transfer_id = gateway.transfer(
+                amount=entry.amount,
+                currency=entry.currency,
+                destination=account.account_id,
+                idempotency_key=entry.idempotency_key,
+                transfer_group=booking.reference,
+                metadata={
+                    "payout_id": entry.pk,
+                    "booking_id": booking.pk,
+                    "booking_reference": booking.reference,
+                    "host_id": entry.host_id,
+                },
+            )
+        except GatewayUnavailable as exc:
+            logger.warning("payout %s: transfer failed for now (%s), retried later", entry.pk, exc.code)
+            entry.save(update_fields=["attempts", "last_attempt_at"])
+            return "retry"
+        except PaymentError as exc:
+            logger.error("payout %s: transfer refused: %s (%s)", entry.pk, exc.message, exc.code)
+            entry.status = E.FAILED
+            entry.failure_code = (exc.code or "payment_error")[:60]
+            entry.failure_message = exc.message[:300]
+            entry.save(update_fields=["status", "failure_code", "failure_message", "attempts", "last_attempt_at"])
+            return "failed"
+        entry.status = E.PAID
+        entry.transfer_id = transfer_id
+        entry.paid_at = timezone.now()
+        entry.failure_code = entry.failure_message = ""
+        entry.save(
+            update_fields=[
+                "status",
+                "transfer_id",
+                "paid_at",
+                "failure_code",
+                "failure_message",
+                "attempts",
+                "last_attempt_at",
+            ]
+        )
+        return "paid"

@@ -7,6 +7,7 @@ from .models import (
     HostCancellation,
     IdempotencyRecord,
     Payment,
+    PayoutAccount,
     PayoutEntry,
     ProcessedWebhookEvent,
 )
@@ -57,9 +58,31 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(PayoutEntry)
 class PayoutEntryAdmin(admin.ModelAdmin):
-    list_display = ["booking", "host", "amount", "currency", "release_at", "status"]
+    """Read-only: payouts change through bookings.services.payouts (money sent must match the ledger)."""
+
+    list_display = ["booking", "host", "amount", "currency", "release_at", "status", "transfer_id"]
     list_filter = ["status"]
-    raw_id_fields = ["booking", "host"]
+    search_fields = ["transfer_id", "booking__id"]
+    readonly_fields = [f.name for f in PayoutEntry._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PayoutAccount)
+class PayoutAccountAdmin(admin.ModelAdmin):
+    """Read-only mirror of the host's connected account (the gateway is the source of truth)."""
+
+    list_display = ["host", "gateway", "account_id", "payouts_enabled", "details_submitted", "updated_at"]
+    list_filter = ["gateway", "payouts_enabled"]
+    search_fields = ["account_id", "host__email"]
+    readonly_fields = [f.name for f in PayoutAccount._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(BookingEvent)

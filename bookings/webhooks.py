@@ -39,20 +39,27 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         response = _error(405, "method_not_allowed", "Use POST.")
         response["Allow"] = "POST"
         return response
-    secret = settings.STRIPE_WEBHOOK_SECRET
-    if not secret:
+    # The platform's endpoint and the Connect endpoint (events of the hosts' connected
+    # accounts, e.g. account.updated) may post here, each signed with its own secret.
+    secrets = [s for s in (settings.STRIPE_WEBHOOK_SECRET, settings.STRIPE_CONNECT_WEBHOOK_SECRET) if s]
+    if not secrets:
         logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
         return _error(503, "webhooks_not_configured", "Stripe webhooks are not configured on this server.")
     signature = request.headers.get("Stripe-Signature")
     if not signature:
         return _error(400, "signature_missing", "The Stripe-Signature header is missing.")
-    try:
-        event = stripe.Webhook.construct_event(request.body, signature, secret)
-    except stripe.SignatureVerificationError:
+    event = None
+    for secret in secrets:
+        try:
+            event = stripe.Webhook.construct_event(request.body, signature, secret)
+            break
+        except stripe.SignatureVerificationError:
+            continue
+        except (ValueError, AttributeError):
+            # ValueError: not UTF-8 or not JSON; AttributeError: JSON that is not an object.
+            return _error(400, "payload_invalid", "The payload is not a Stripe event.")
+    if event is None:
         return _error(400, "signature_invalid", "The Stripe-Signature does not match this payload, or is too old.")
-    except (ValueError, AttributeError):
-        # ValueError: not UTF-8 or not JSON; AttributeError: JSON that is not an object.
-        return _error(400, "payload_invalid", "The payload is not a Stripe event.")
     try:
         result = stripe_event_handle(event=event.to_dict())
     except WebhookEventInvalid as exc:

@@ -62,6 +62,7 @@ logger = logging.getLogger(__name__)
 S = BookingStatus
 
 REQUEST_TO_BOOK_HOURS = 24
+UNPAID_PAYOUT_STATES = (PayoutEntry.Status.SCHEDULED, PayoutEntry.Status.RELEASED, PayoutEntry.Status.FAILED)
 PAYOUT_DELAY = dt.timedelta(hours=24)
 LOCK_ONLY = ("id",)
 # What validation, the calendar checks and the quote read: not the description,
@@ -508,7 +509,9 @@ def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Book
         calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
         booking.refund_amount = preview.refund
         booking.save(update_fields=["refund_amount"])
-        payout = PayoutEntry.objects.filter(booking=booking, status=PayoutEntry.Status.SCHEDULED).first()
+        # Any payout not transferred yet now carries only the host's kept share (paid at the
+        # usual release time); a payout already transferred stays as it was paid.
+        payout = PayoutEntry.objects.filter(booking=booking, status__in=UNPAID_PAYOUT_STATES).first()
         if payout:
             host_share = _host_share_kept(booking, preview)
             if host_share > 0:
@@ -544,7 +547,11 @@ def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Bookin
         booking.refund_amount = booking.total
         booking.save(update_fields=["refund_amount"])
         HostCancellation.objects.create(host_id=listing.host_id, booking=booking, reason=reason[:200])
-        PayoutEntry.objects.filter(booking=booking).update(status=PayoutEntry.Status.CANCELLED)
+        # A payout already transferred (a stay cancelled after its release) is a record of money
+        # sent and stays "paid"; reversing the transfer is not automated (docs/payments.md).
+        PayoutEntry.objects.filter(booking=booking, status__in=UNPAID_PAYOUT_STATES).update(
+            status=PayoutEntry.Status.CANCELLED
+        )
     payments.payment_settle_now_or_later(booking_id=booking.pk)
     return booking
 

@@ -54,7 +54,9 @@ logger = logging.getLogger(__name__)
 S = BookingStatus
 E = PayoutEntry.Status
 
-PAYABLE_BOOKING_STATES = (S.CONFIRMED, S.COMPLETED)
+# A guest cancellation keeps the booking's payout (reduced to the host's share by the policy,
+# or cancelled when nothing is left): the host is paid that share at the usual time.
+PAYABLE_BOOKING_STATES = (S.CONFIRMED, S.COMPLETED, S.CANCELLED_BY_GUEST)
 COLLECTED_PAYMENT_STATES = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
 RELEASE_BATCH = 500
 
@@ -220,6 +222,29 @@ def payout_account_refresh(*, host, retry_failed: bool = False) -> PayoutAccount
 
         transaction.on_commit(lambda: payouts_transfer_for_host_task.delay(host.pk))
     return account
+
+
+def payout_account_updated(*, remote: ConnectedAccount) -> bool:
+    """Apply an account's state pushed by the gateway (Stripe's ``account.updated`` webhook).
+
+    Returns False for an account that is not one of ours. When the account has just
+    become able to receive transfers, payouts refused for good are queued again and
+    the host's waiting payouts are sent after the caller's transaction commits.
+    """
+    account = PayoutAccount.objects.select_for_update().filter(account_id=remote.account_id).first()
+    if account is None:
+        return False
+    was_ready = account.ready
+    for field, value in _account_fields(remote).items():
+        setattr(account, field, value)
+    account.save()
+    if account.ready and not was_ready:
+        payouts_requeue_failed(host_id=account.host_id)
+        from ..tasks import payouts_transfer_for_host_task
+
+        host_id = account.host_id
+        transaction.on_commit(lambda: payouts_transfer_for_host_task.delay(host_id))
+    return True
 
 
 # --- release and transfer ---------------------------------------------------------------

@@ -134,7 +134,26 @@ def _payment_intent_payment_failed(intent: dict) -> None:
     )
 
 
+def _account_updated(account: dict) -> None:
+    """A host's connected account changed (Connect): store its flags; send payouts it was waiting for."""
+    from ..payments.gateway import ConnectedAccount
+    from .payouts import payout_account_updated
+
+    requirements = account.get("requirements") or {}
+    payout_account_updated(
+        remote=ConnectedAccount(
+            account_id=account["id"],
+            charges_enabled=bool(account.get("charges_enabled")),
+            payouts_enabled=bool(account.get("payouts_enabled")),
+            details_submitted=bool(account.get("details_submitted")),
+            requirements_due=tuple(str(item) for item in requirements.get("currently_due") or ()),
+            disabled_reason=str(requirements.get("disabled_reason") or ""),
+        )
+    )
+
+
 HANDLERS: dict[str, Callable[[dict], None]] = {
+    "account.updated": _account_updated,
     "payment_intent.canceled": _payment_intent_canceled,
     "payment_intent.succeeded": _payment_intent_succeeded,
     "payment_intent.payment_failed": _payment_intent_payment_failed,

@@ -358,33 +358,53 @@ def test_host_cancelled_booking_is_never_paid(guest, host, listing):
     assert entry.status == P.CANCELLED and entry.transfer_id == "" and entry.attempts == 0
 
 
-def test_guest_cancelled_booking_is_never_paid_even_with_a_kept_share(guest, host, listing):
+def test_guest_cancelled_booking_pays_the_host_only_the_kept_share(guest, host, listing):
     onboarded(host)
     full = book(guest=guest, listing=listing, start=30, nights=2)  # moderate, a month ahead: full refund
     late = book(guest=guest, listing=listing, start=2, nights=4)  # two days ahead: the host keeps a share
+    whole = D(late.price_breakdown["host_payout"])
     for booking in (full, late):
         svc.booking_cancel_by_guest(booking_id=booking.pk, guest=guest)
     PayoutEntry.objects.update(release_at=timezone.now() - dt.timedelta(hours=1))
     assert payout_of(full).status == P.CANCELLED
-    assert payout_of(late).status == P.SCHEDULED and payout_of(late).amount > 0  # the ledger keeps the share
-    assert tasks.payouts_release_due_task() == 0
-    assert set(PayoutEntry.objects.values_list("status", "transfer_id")) == {(P.CANCELLED, ""), (P.SCHEDULED, "")}
+    share = payout_of(late).amount
+    assert 0 < share < whole
+    assert tasks.payouts_release_due_task() == 1
+    entry = payout_of(late)
+    assert entry.status == P.PAID and entry.amount == share and entry.transfer_id
+    assert payout_of(full).transfer_id == ""
 
 
-def test_a_released_payout_whose_booking_is_then_cancelled_is_not_paid(
+def test_a_released_payout_whose_booking_is_then_cancelled_pays_only_the_kept_share(
     django_capture_on_commit_callbacks, host_client, guest, host, listing
 ):
     booking = due_stay(guest=guest, listing=listing, start=1, nights=4)
+    whole = D(booking.price_breakdown["host_payout"])
     kept = due_stay(guest=guest, listing=listing, start=10, nights=2)
     assert tasks.payouts_release_due_task() == 2  # released: the host has no account yet
     Booking.objects.filter(pk=booking.pk).update(check_in=days(-1))  # the guest leaves mid-stay
     svc.booking_cancel_by_guest(booking_id=booking.pk, guest=guest)
+    share = payout_of(booking).amount
+    assert 0 < share < whole  # the released, untransferred payout was cut to the host's share
     location = host_client.post("/hosting/earnings/payouts/setup/")["Location"]
     with django_capture_on_commit_callbacks(execute=True):
-        host_client.get(location)  # the account is enabled: waiting payouts go out, this one must not
+        host_client.get(location)  # the account is enabled: waiting payouts go out
     entry = payout_of(booking)
-    assert entry.status == P.RELEASED and entry.transfer_id == "" and entry.attempts == 0
+    assert entry.status == P.PAID and entry.amount == share and entry.attempts == 1
     assert payout_of(kept).status == P.PAID
+
+
+def test_a_paid_payout_stays_paid_when_the_host_cancels_mid_stay(guest, host, listing):
+    onboarded(host)
+    booking = due_stay(guest=guest, listing=listing, start=1, nights=4)
+    assert tasks.payouts_release_due_task() == 1
+    paid = payout_of(booking)
+    Booking.objects.filter(pk=booking.pk).update(check_in=days(-1))
+    svc.booking_cancel_by_host(booking_id=booking.pk, host=host)
+    entry = payout_of(booking)
+    # The ledger keeps the truth (money was sent); the guest is refunded in full regardless.
+    assert (entry.status, entry.transfer_id, entry.amount) == (P.PAID, paid.transfer_id, paid.amount)
+    assert Booking.objects.get(pk=booking.pk).refund_amount == booking.total
 
 
 def test_earnings_page_shows_each_payout_with_its_state(host_client, guest, host, listing):
@@ -585,3 +605,87 @@ def test_two_concurrent_runs_send_one_transfer(settings, guest, host, listing, o
     assert sorted(o.get("paid", 0) for o in outcomes) == [0, 1]
     assert len(fake.requests_to("/v1/transfers")) == 1 and len(fake.transfers) == 1
     assert payout_of(booking).status == P.PAID
+
+
+def test_operators_see_payouts_and_accounts_in_the_admin_but_cannot_rewrite_them(admin_client, guest, host, listing):
+    account = onboarded(host)
+    booking = due_stay(guest=guest, listing=listing)
+    entry = payout_of(booking)
+    url = f"/admin/bookings/payoutentry/{entry.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(f"/admin/bookings/payoutaccount/{account.pk}/change/").status_code == 200
+    admin_client.post(url, {"status": "paid", "transfer_id": "tr_forged", "amount": "1.00"})
+    after = payout_of(booking)
+    assert (after.status, after.transfer_id, after.amount) == (entry.status, "", entry.amount)
+    assert admin_client.get("/admin/bookings/payoutentry/add/").status_code == 403
+
+
+# --- account.updated (Connect webhook) ---------------------------------------------------
+
+
+def _account_event(account_id: str, *, enabled: bool, event_id: str | None = None) -> bytes:
+    from tests.bookings.test_webhooks import event
+
+    return event(
+        "account.updated",
+        {
+            "id": account_id,
+            "object": "account",
+            "charges_enabled": enabled,
+            "payouts_enabled": enabled,
+            "details_submitted": enabled,
+            "requirements": {"currently_due": [] if enabled else ["external_account"], "disabled_reason": None},
+        },
+        event_id=event_id,
+    )
+
+
+def test_account_updated_webhook_enables_the_account_and_sends_waiting_payouts_once(
+    settings, client, django_capture_on_commit_callbacks, guest, host, listing
+):
+    from tests.bookings.test_webhooks import sign
+
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_platform"
+    settings.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_connect"
+    account = onboarded(host)
+    PayoutAccount.objects.filter(pk=account.pk).update(payouts_enabled=False, details_submitted=False)
+    booking = due_stay(guest=guest, listing=listing)
+    assert tasks.payouts_release_due_task() == 1
+    assert payout_of(booking).status == P.RELEASED  # waiting for the account
+
+    payload = _account_event(account.account_id, enabled=True, event_id="evt_account_ready")
+    url = "/api/v1/payments/stripe/webhook/"
+    forged = client.post(url, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(payload))
+    assert forged.status_code == 400  # signed with the test module's default secret: neither of ours
+    assert payout_of(booking).status == P.RELEASED
+
+    signature = sign(payload, secret="whsec_connect")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+    assert response.json() == {"status": "processed"}
+    account.refresh_from_db()
+    assert account.payouts_enabled and account.details_submitted and account.requirements_due == []
+    entry = payout_of(booking)
+    assert entry.status == P.PAID and entry.attempts == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        replay = client.post(url, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+    assert replay.json() == {"status": "duplicate"}
+    assert payout_of(booking).attempts == 1
+
+
+def test_account_updated_for_an_unknown_account_changes_nothing(settings, client, host, listing):
+    from tests.bookings.test_webhooks import sign
+
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_platform"
+    account = onboarded(host)
+    payload = _account_event("acct_somebody_else", enabled=False)
+    response = client.post(
+        "/api/v1/payments/stripe/webhook/",
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, secret="whsec_platform"),
+    )
+    assert response.json() == {"status": "processed"}
+    account.refresh_from_db()
+    assert account.payouts_enabled and account.details_submitted

@@ -193,6 +193,30 @@ def phase_contention(host: str, port: int, tokens: list[str], listing_id: int, s
     return results
 
 
+def free_listing(candidates: list[int], seed: int) -> int:
+    """The first candidate whose nights for the contention dates are all free.
+
+    Earlier runs (and the distinct phase) book random dates on the same sampled
+    listings; contention must start from free nights, or all 64 answers are 409.
+    """
+    check_in, check_out = date_pair(random.Random(seed))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT l FROM unnest(%s::bigint[]) WITH ORDINALITY AS c(l, n)
+             WHERE NOT EXISTS (SELECT 1 FROM bookings_calendarnight
+                                WHERE listing_id = c.l AND date >= %s AND date < %s
+                                  AND status IN ('held', 'booked', 'blocked'))
+             ORDER BY n LIMIT 1
+            """,
+            [candidates, check_in, check_out],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise SystemExit("no sampled listing has the contention dates free: pass another --seed")
+    return row[0]
+
+
 def pgbench_tps(clients: int, seconds: int) -> float | None:
     db = settings.DATABASES["default"]
     env = {**os.environ, "PGPASSWORD": db["PASSWORD"]}
@@ -316,7 +340,7 @@ def main() -> None:
         distinct, wall = phase_distinct(
             "127.0.0.1", args.port, tokens[: args.clients], listing_ids[:-200], args.seconds, args.seed
         )
-        contention_listing = listing_ids[-300]
+        contention_listing = free_listing(listing_ids[-300:-200], args.seed)
         contention = phase_contention(
             "127.0.0.1", args.port, tokens[: args.contention_clients], contention_listing, args.seed
         )

@@ -59,7 +59,12 @@ def permission_denied(request, exception=None):
 
 def bad_request(request, exception=None):
     from .api.errors import error_body
+    from .uploads import UploadTooLarge, upload_too_large_page
 
+    if isinstance(exception, UploadTooLarge):  # body read outside DRF (the CSRF check, a page view)
+        if request.path.startswith("/api/"):
+            return JsonResponse(error_body("request_too_large", exception.user_message), status=413)
+        return upload_too_large_page(request, exception)
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("bad_request", "The request was malformed."), status=400)
     return render(request, "400.html", status=400)

@@ -6,6 +6,9 @@ password) until the window ends; a successful log-in resets the count. Counting
 per account *and* IP means an attacker cannot lock a victim out from everywhere
 by failing on purpose, while a password-guessing run from one address stops.
 
+The IP address is ``client_ip``: ``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT``
+reverse proxies the address they put in ``X-Forwarded-For``.
+
 The counters live in the Redis cache. When Redis is unreachable the cache ignores
 errors (``IGNORE_EXCEPTIONS``): nothing is counted and log-in keeps working.
 """
@@ -31,8 +34,24 @@ def _window() -> int:
 
 
 def client_ip(request) -> str:
-    """The peer address (the proxy in front of gunicorn rewrites REMOTE_ADDR, never trust X-Forwarded-For here)."""
-    return (request.META.get("REMOTE_ADDR") or "unknown") if request is not None else "unknown"
+    """The address of the client that sent ``request``, as far as our own proxies vouch for it.
+
+    With ``TRUSTED_PROXY_COUNT = 0`` (no proxy) it is ``REMOTE_ADDR`` and
+    ``X-Forwarded-For`` is ignored: a client can write anything there. With N
+    trusted proxies, each appended the address it received the request from, so
+    the Nth address from the right is the client; anything further left was sent
+    by the client and is never used. This is DRF's rule for ``NUM_PROXIES``
+    (wired to the same setting), so its throttles and the log-in throttle agree.
+    """
+    if request is None:
+        return "unknown"
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    addresses = forwarded.split(",")
+    return addresses[-min(proxies, len(addresses))].strip() or remote
 
 
 def _key(email: str, ip: str) -> str:

@@ -136,6 +136,15 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# File bytes one request may carry (airbnb.uploads): DATA_UPLOAD_MAX_MEMORY_SIZE does not
+# count files. The largest legitimate request is a full photo upload: 50 photos
+# (listings MAX_PHOTOS) of up to 15 MB (PHOTO_MAX_BYTES), plus 1 MB for the form.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=50 * 15 * 1024 * 1024 + 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "airbnb.uploads.RequestSizeLimitUploadHandler",  # first: refuses before the others store anything
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- REST API --------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -230,6 +239,12 @@ CONTENT_SECURITY_POLICY = (
 # Log-in brute-force protection (accounts.throttling): failures per email + IP address.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For (accounts.throttling.client_ip):
+# 0 = clients connect directly, use REMOTE_ADDR; N = the Nth address from the right is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("Environment variable TRUSTED_PROXY_COUNT must be 0 or more.")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT  # DRF's throttles resolve the client the same way
 
 # --- Logging: JSON lines, each carrying the request id ----------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

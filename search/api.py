@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime as dt
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from listings.models import PropertyType, RoomType
+
 from .gazetteer import place_suggest
+from .models import Place as PlaceModel
 from .params import BOOKING_WINDOW_DAYS, MAX_GUESTS, MAX_NIGHTS, SearchForm, earliest_allowed_date
-from .presenters import result_as_dict
+from .presenters import CARD_PHOTOS, result_as_dict
 from .selectors import availability_check, listing_search
 
 _PARAMETERS = [
@@ -57,12 +60,148 @@ _PARAMETERS = [
 ]
 
 
+# --- response shapes (``search.presenters`` builds them; these describe them) ----------------
+
+_MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class PlaceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField(help_text="The name with its region and country, for display.")
+    kind = serializers.ChoiceField(choices=PlaceModel.Kind.choices)
+    country_code = serializers.CharField()
+
+
+class SearchPlaceSerializer(PlaceSerializer):
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    bbox = serializers.ListField(
+        child=serializers.FloatField(), min_length=4, max_length=4, help_text="west, south, east, north (degrees)."
+    )
+
+
+class SearchLocationSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    approximate = serializers.BooleanField(help_text="Always true: rounded to ~1 km, then spread within that cell.")
+
+
+class SearchPhotoSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    caption = serializers.CharField(allow_blank=True)
+
+
+class SearchPriceLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    amount = serializers.DecimalField(**_MONEY)
+
+
+class SearchPriceSerializer(serializers.Serializer):
+    currency = serializers.CharField(help_text="The listing's currency.")
+    nightly = serializers.DecimalField(
+        **_MONEY, help_text="Average per night of the matched stay, else the base price."
+    )
+    total = serializers.DecimalField(**_MONEY, allow_null=True, help_text="For the matched stay (null without dates).")
+    nights = serializers.IntegerField(allow_null=True)
+    check_in = serializers.DateField(allow_null=True)
+    check_out = serializers.DateField(allow_null=True)
+    lines = SearchPriceLineSerializer(many=True)
+    search_value = serializers.DecimalField(
+        **_MONEY, help_text="Nightly or total in the search's currency: what filters and sorting used."
+    )
+
+
+class SearchRankingSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+    components = serializers.DictField(child=serializers.FloatField())
+
+
+class SearchCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    title = serializers.CharField()
+    property_type = serializers.ChoiceField(choices=PropertyType.choices)
+    room_type = serializers.ChoiceField(choices=RoomType.choices)
+    room_type_label = serializers.CharField()
+    neighbourhood = serializers.CharField(allow_blank=True)
+    city = serializers.CharField(allow_blank=True)
+    country_code = serializers.CharField(allow_blank=True)
+    location = SearchLocationSerializer()
+    max_guests = serializers.IntegerField()
+    bedrooms = serializers.IntegerField()
+    beds = serializers.IntegerField()
+    bathrooms = serializers.DecimalField(max_digits=4, decimal_places=1)
+    rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    rating_count = serializers.IntegerField()
+    instant_book = serializers.BooleanField()
+    is_superhost = serializers.BooleanField()
+    photos = SearchPhotoSerializer(many=True, help_text=f"Up to {CARD_PHOTOS}.")
+    price = SearchPriceSerializer()
+    ranking = SearchRankingSerializer(required=False, help_text="With explain=1 (staff) only.")
+
+
+class SearchTogglesSerializer(serializers.Serializer):
+    instant_book = serializers.IntegerField()
+    superhost = serializers.IntegerField()
+
+
+class SearchHistogramSerializer(serializers.Serializer):
+    min = serializers.FloatField()
+    max = serializers.FloatField()
+    counts = serializers.ListField(child=serializers.IntegerField(), help_text="Listings per price bucket.")
+
+
+class SearchFacetsSerializer(serializers.Serializer):
+    """Counts per option, each with the other filters applied (so the numbers say what choosing it gives)."""
+
+    property_types = serializers.DictField(child=serializers.IntegerField())
+    room_types = serializers.DictField(child=serializers.IntegerField())
+    amenities = serializers.DictField(child=serializers.IntegerField(), help_text="By amenity code.")
+    toggles = SearchTogglesSerializer()
+    price_histogram = SearchHistogramSerializer(allow_null=True, help_text="In the search's currency.")
+
+
+class SearchResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    count_is_estimate = serializers.BooleanField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    currency = serializers.CharField(help_text="Of price filters and search_value.")
+    place = SearchPlaceSerializer(allow_null=True, help_text="The place ``q`` resolved to.")
+    results = SearchCardSerializer(many=True)
+    facets = SearchFacetsSerializer()
+
+
+class AvailabilityAnswerSerializer(serializers.Serializer):
+    listing_id = serializers.IntegerField()
+    available = serializers.BooleanField()
+    reason = serializers.ChoiceField(
+        choices=["not_found", "dates_unavailable", "too_many_guests", "stay_too_short", "stay_too_long"],
+        allow_null=True,
+    )
+    total = serializers.DecimalField(**_MONEY, allow_null=True)
+    currency = serializers.CharField(allow_null=True)
+
+
+class AvailabilityResponseSerializer(serializers.Serializer):
+    check_in = serializers.DateField()
+    check_out = serializers.DateField()
+    results = AvailabilityAnswerSerializer(many=True)
+
+
+class PlaceSuggestionsSerializer(serializers.Serializer):
+    results = PlaceSerializer(many=True)
+
+
 class SearchView(APIView):
     """Published listings matching the filters: ``{count, results, facets}`` in one request."""
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=_PARAMETERS, responses=SearchResultSerializer)
     def get(self, request):
         form = SearchForm(request.query_params)
         if not form.is_valid():
@@ -99,7 +238,17 @@ class AvailabilityView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(request=AvailabilityRequestSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=AvailabilityRequestSerializer,
+        responses=AvailabilityResponseSerializer,
+        examples=[
+            OpenApiExample(
+                "Two listings for a weekend",
+                value={"listing_ids": [12, 34], "check_in": "2030-06-14", "check_out": "2030-06-16", "guests": 2},
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request):
         serializer = AvailabilityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -111,20 +260,22 @@ class AvailabilityView(APIView):
             guests=data["guests"],
         )
         return Response(
-            {
-                "check_in": data["check_in"].isoformat(),
-                "check_out": data["check_out"].isoformat(),
-                "results": [
-                    {
-                        "listing_id": a.listing_id,
-                        "available": a.available,
-                        "reason": a.reason or None,
-                        "total": str(a.total) if a.total is not None else None,
-                        "currency": a.currency or None,
-                    }
-                    for a in answers
-                ],
-            }
+            AvailabilityResponseSerializer(
+                {
+                    "check_in": data["check_in"],
+                    "check_out": data["check_out"],
+                    "results": [
+                        {
+                            "listing_id": a.listing_id,
+                            "available": a.available,
+                            "reason": a.reason or None,
+                            "total": a.total,
+                            "currency": a.currency or None,
+                        }
+                        for a in answers
+                    ],
+                }
+            ).data
         )
 
 
@@ -133,7 +284,7 @@ class PlaceSuggestView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR)], responses=PlaceSuggestionsSerializer)
     def get(self, request):
         prefix = request.query_params.get("q", "")
         if len(prefix) > 100:
@@ -141,11 +292,4 @@ class PlaceSuggestView(APIView):
         if "\x00" in prefix:
             # PostgreSQL text cannot hold NUL; the query would fail with a 500.
             raise ValidationError({"q": ["Null characters are not allowed."]})
-        return Response(
-            {
-                "results": [
-                    {"name": p.name, "label": p.label, "kind": p.kind, "country_code": p.country_code}
-                    for p in place_suggest(prefix)
-                ]
-            }
-        )
+        return Response(PlaceSuggestionsSerializer({"results": place_suggest(prefix)}).data)

@@ -11,6 +11,7 @@ or pages a list, ``429`` when it is throttled. Every 4xx/5xx body is the one
 from __future__ import annotations
 
 from drf_spectacular import openapi
+from drf_spectacular.drainage import get_override, has_override
 from drf_spectacular.utils import inline_serializer
 from rest_framework import permissions, serializers
 
@@ -75,7 +76,20 @@ class AutoSchema(openapi.AutoSchema):
             serializer = {"anyOf": refs}
         return super()._get_response_for_code(serializer, status_code, media_types, direction)
 
+    def _map_response_type_hint(self, method):
+        override = get_override(method, "field")
+        if isinstance(override, AnyOf):
+            return self._any_of(override, "response")
+        return super()._map_response_type_hint(method)
+
+    def _any_of(self, any_of: AnyOf, direction: str) -> dict:
+        schema = {"anyOf": [self.resolve_serializer(s, direction).ref for s in any_of.serializers]}
+        return {"type": "array", "items": schema} if any_of.many else schema
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        override = get_override(field, "field") if has_override(field, "field") else None
+        if isinstance(override, AnyOf):
+            return self._any_of(override, direction)
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
             # DRF writes "15:00:00"; JSON Schema's "time" format requires a UTC offset ("15:00:00Z").
@@ -110,6 +124,8 @@ class AnyOf:
     drf-spectacular's ``PolymorphicProxySerializer`` gives ``oneOf``, which a response
     matching both shapes (the host's view is a superset of the public one) would fail.
     ``many=True`` for a list (paged when the view has a ``pagination_class``).
+    Also a field's shape: ``@extend_schema_field(AnyOf(A, B))`` on a field or a
+    ``SerializerMethodField``'s method.
     """
 
     def __init__(self, *serializers, many: bool = False):

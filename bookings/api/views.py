@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -20,11 +20,13 @@ from ..services import booking as booking_services
 from ..services import calendar as calendar_services
 from ..services.idempotency import IdempotencyKeyInvalid, idempotent
 from .serializers import (
+    BookingBoxSerializer,
     BookingCreateInputSerializer,
     BookingSerializer,
     CalendarNightsInputSerializer,
     CalendarRangeInputSerializer,
     CancelInputSerializer,
+    ListingCalendarSerializer,
     QuoteInputSerializer,
     RefundPreviewSerializer,
 )
@@ -90,6 +92,21 @@ class BookingListCreateView(APIView):
     @extend_schema(
         request=BookingCreateInputSerializer,
         parameters=[IDEMPOTENCY_HEADER],
+        examples=[
+            OpenApiExample(
+                "Two nights for two, test card",
+                value={
+                    "listing": 12,
+                    "check_in": "2030-06-14",
+                    "check_out": "2030-06-16",
+                    "guests": 2,
+                    "payment_method": "pm_card_visa",
+                    "message": "Hi! We're visiting for a wedding.",
+                    "expected_total": "412.80",
+                },
+                request_only=True,
+            )
+        ],
         responses={
             201: BookingSerializer,
             400: OpenApiTypes.OBJECT,
@@ -206,29 +223,14 @@ class ListingQuoteView(APIView):
 
     @extend_schema(
         parameters=[QuoteInputSerializer],
-        responses={
-            200: inline_serializer(
-                "Quote",
-                {
-                    "available": serializers.BooleanField(),
-                    "reason": inline_serializer(
-                        "QuoteUnavailableReason",
-                        {"code": serializers.CharField(), "message": serializers.CharField()},
-                        allow_null=True,
-                        help_text="Why the stay can't be booked (null when available).",
-                    ),
-                    "quote": serializers.DictField(allow_null=True),
-                    "alternatives": serializers.ListField(child=serializers.DictField()),
-                },
-            )
-        },
+        responses={200: BookingBoxSerializer},
     )
     def get(self, request, pk: int):
         listing = _public_listing(pk)
         data = QuoteInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         box = booking_box(listing=listing, user=request.user, **data.validated_data)
-        return Response(box.as_dict())
+        return Response(BookingBoxSerializer(box.as_dict()).data)
 
 
 class ListingCalendarView(APIView):
@@ -236,7 +238,7 @@ class ListingCalendarView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[CalendarRangeInputSerializer], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[CalendarRangeInputSerializer], responses={200: ListingCalendarSerializer})
     def get(self, request, pk: int):
         listing = get_object_or_404(Listing.objects.exclude(status=ListingStatus.DELETED), pk=pk)
         is_host = request.user.is_authenticated and (listing.host_id == request.user.pk or request.user.is_staff)
@@ -254,9 +256,9 @@ class ListingCalendarView(APIView):
         )
         nights = []
         for row in rows:
-            night = {"date": row.date.isoformat(), "available": row.status == "available", "min_nights": row.min_nights}
+            night = {"date": row.date, "available": row.status == "available", "min_nights": row.min_nights}
             if is_host:
-                night.update({"status": row.status, "price": str(row.price) if row.price else None})
+                night.update({"status": row.status, "price": row.price})
                 if row.booking_id:
                     night["booking"] = {
                         "id": row.booking_id,
@@ -265,15 +267,25 @@ class ListingCalendarView(APIView):
                     }
             nights.append(night)
         return Response(
-            {
-                "listing": listing.pk,
-                "start": start,
-                "end": end,
-                "base_price": str(listing.base_price),
-                "min_nights": listing.min_nights,
-                "nights": nights,
-            }
+            ListingCalendarSerializer(
+                {
+                    "listing": listing.pk,
+                    "start": start,
+                    "end": end,
+                    "base_price": listing.base_price,
+                    "min_nights": listing.min_nights,
+                    "nights": nights,
+                }
+            ).data
         )
+
+
+def _count_response(name: str, key: str, help_text: str):
+    return inline_serializer(name, {key: serializers.IntegerField(help_text=help_text)})
+
+
+def _range_examples() -> list[OpenApiExample]:
+    return [OpenApiExample("Three nights", value={"start": "2030-06-14", "end": "2030-06-17"}, request_only=True)]
 
 
 class HostCalendarWriteView(APIView):
@@ -303,19 +315,43 @@ class HostCalendarWriteView(APIView):
         return Response({self.result_key: count})
 
 
-@extend_schema_view(post=extend_schema(request=CalendarRangeInputSerializer, responses={200: OpenApiTypes.OBJECT}))
+@extend_schema_view(
+    post=extend_schema(
+        request=CalendarRangeInputSerializer,
+        responses={200: _count_response("CalendarBlocked", "blocked", "Nights now blocked (taken ones are skipped).")},
+        examples=_range_examples(),
+    )
+)
 class CalendarBlockView(HostCalendarWriteView):
     service = staticmethod(calendar_services.calendar_block_range)
     result_key = "blocked"
 
 
-@extend_schema_view(post=extend_schema(request=CalendarRangeInputSerializer, responses={200: OpenApiTypes.OBJECT}))
+@extend_schema_view(
+    post=extend_schema(
+        request=CalendarRangeInputSerializer,
+        responses={200: _count_response("CalendarUnblocked", "unblocked", "Nights no longer blocked.")},
+        examples=_range_examples(),
+    )
+)
 class CalendarUnblockView(HostCalendarWriteView):
     service = staticmethod(calendar_services.calendar_unblock_range)
     result_key = "unblocked"
 
 
-@extend_schema_view(post=extend_schema(request=CalendarNightsInputSerializer, responses={200: OpenApiTypes.OBJECT}))
+@extend_schema_view(
+    post=extend_schema(
+        request=CalendarNightsInputSerializer,
+        responses={200: _count_response("CalendarNightsUpdated", "updated", "Nights whose price or minimum changed.")},
+        examples=[
+            OpenApiExample(
+                "Set a price and a minimum stay",
+                value={"start": "2030-06-14", "end": "2030-06-17", "price": "150.00", "min_nights": 2},
+                request_only=True,
+            )
+        ],
+    )
+)
 class CalendarNightsView(HostCalendarWriteView):
     input_serializer = CalendarNightsInputSerializer
     service = staticmethod(calendar_services.calendar_set_nights)

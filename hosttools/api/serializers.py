@@ -72,3 +72,58 @@ class PricingSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = ListingPricing
         fields = [*EDITABLE_FIELDS, "smart_pricing"]
+
+
+# --- response shapes of the calendar writes and analytics ---------------------------------
+
+
+class CalendarActionResultSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTIONS)
+    nights = serializers.IntegerField(help_text="Nights changed (taken nights are skipped where they must be).")
+
+
+class SuggestionsAcceptedSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField(help_text="Nights whose price is now the suggestion.")
+
+
+def _amount(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True, **kwargs)
+
+
+def _ratio(places: int, **kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=20, decimal_places=places, allow_null=True, **kwargs)
+
+
+class AnalyticsMetricsSerializer(serializers.Serializer):
+    """One set of figures; a ratio is null when its denominator is zero (nothing to divide)."""
+
+    available_nights = serializers.IntegerField()
+    nights_booked = serializers.IntegerField()
+    occupancy = _ratio(4, help_text="Nights booked / available nights.")
+    revenue = _amount(help_text="Null overall when the listings use several currencies.")
+    adr = _amount(help_text="Average daily rate: revenue / nights booked.")
+    revpar = _amount(help_text="Revenue per available night.")
+    avg_lead_time_days = _ratio(1)
+    avg_length_of_stay = _ratio(1)
+    views = serializers.IntegerField()
+    bookings_made = serializers.IntegerField()
+    view_to_booking = _ratio(4)
+    cancellation_rate = _ratio(4)
+    rating_avg = _ratio(2)
+    rating_count = serializers.IntegerField()
+
+
+class AnalyticsListingSerializer(AnalyticsMetricsSerializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    currency = serializers.CharField()
+
+
+class AnalyticsSummarySerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="Exclusive.")
+    currency = serializers.CharField(allow_null=True, help_text="Null when the listings use several currencies.")
+    revenue_by_currency = serializers.DictField(child=serializers.DecimalField(max_digits=20, decimal_places=2))
+    overall = AnalyticsMetricsSerializer()
+    listings = AnalyticsListingSerializer(many=True)
+    computed_at = serializers.DateTimeField()

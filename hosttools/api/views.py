@@ -23,10 +23,13 @@ from ..analytics import PeriodInvalid, analytics_report
 from ..selectors import DayCell, calendar_multi
 from ..services import calendar_range_apply
 from .serializers import (
+    AnalyticsSummarySerializer,
     CalendarActionInputSerializer,
+    CalendarActionResultSerializer,
     NightSerializer,
     PricingSettingsSerializer,
     RangeInputSerializer,
+    SuggestionsAcceptedSerializer,
     SuggestionSerializer,
 )
 
@@ -94,14 +97,14 @@ class HostCalendarView(APIView):
             }
         )
 
-    @extend_schema(request=CalendarActionInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=CalendarActionInputSerializer, responses={200: CalendarActionResultSerializer})
     def post(self, request, pk: int):
         """Block, unblock, set or clear price / minimum nights, or accept suggestions for ``[start, end)``."""
         listing = host_listing_or_error(request, pk)
         data = CalendarActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = calendar_range_apply(listing=listing, **data.validated_data)
-        return Response({"action": data.validated_data["action"], "nights": count})
+        return Response(CalendarActionResultSerializer({"action": data.validated_data["action"], "nights": count}).data)
 
 
 class PriceSuggestionListView(APIView):
@@ -138,13 +141,14 @@ class PriceSuggestionListView(APIView):
 class PriceSuggestionAcceptView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=RangeInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=RangeInputSerializer, responses={200: SuggestionsAcceptedSerializer})
     def post(self, request, pk: int):
         """Make the suggestions for ``[start, end)`` the host's prices (booked nights are skipped)."""
         listing = host_listing_or_error(request, pk)
         data = RangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response({"accepted": suggestions_accept(listing=listing, **data.validated_data)})
+        accepted = suggestions_accept(listing=listing, **data.validated_data)
+        return Response(SuggestionsAcceptedSerializer({"accepted": accepted}).data)
 
 
 class PricingSettingsView(APIView):
@@ -210,7 +214,7 @@ class AnalyticsSummaryView(APIView):
             OpenApiParameter("end", OpenApiTypes.DATE, required=True, description="Exclusive."),
             OpenApiParameter("listing", OpenApiTypes.INT, description="Only this listing of yours."),
         ],
-        responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses={200: AnalyticsSummarySerializer, 404: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         """Occupancy, revenue, ADR, RevPAR, lead time, stay length, views, conversion, cancellations, ratings."""
@@ -233,16 +237,18 @@ class AnalyticsSummaryView(APIView):
         if report.single_currency is None:
             overall.update(revenue=None, adr=None, revpar=None)
         return Response(
-            {
-                "start": report.start,
-                "end": report.end,
-                "currency": report.single_currency,
-                "revenue_by_currency": {code: str(amount) for code, amount in report.revenue_by_currency.items()},
-                "overall": overall,
-                "listings": [
-                    {"id": listing.pk, "title": listing.title, "currency": listing.currency, **_metrics(m)}
-                    for listing, m in report.rows()
-                ],
-                "computed_at": timezone.now(),
-            }
+            AnalyticsSummarySerializer(
+                {
+                    "start": report.start,
+                    "end": report.end,
+                    "currency": report.single_currency,
+                    "revenue_by_currency": report.revenue_by_currency,
+                    "overall": overall,
+                    "listings": [
+                        {"id": listing.pk, "title": listing.title, "currency": listing.currency, **_metrics(m)}
+                        for listing, m in report.rows()
+                    ],
+                    "computed_at": timezone.now(),
+                }
+            ).data
         )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from airbnb.api.schema import AnyOf
+from bookings.api.serializers import PriceQuoteSerializer
 
 from ..catalogue import CURRENCIES
 from ..images import PHOTO_MAX_BYTES
@@ -97,6 +101,17 @@ PUBLIC_FIELDS = [
 ]
 
 
+class LatLngSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+
+
+class ReadinessItemSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The listing field to fill in.")
+    step = serializers.CharField(help_text="The step of the listing editor that has it.")
+    message = serializers.CharField()
+
+
 class ListingPublicSerializer(serializers.ModelSerializer):
     """What anyone may see: the approximate location only (rounded to ~1 km)."""
 
@@ -109,6 +124,7 @@ class ListingPublicSerializer(serializers.ModelSerializer):
         model = Listing
         fields = PUBLIC_FIELDS
 
+    @extend_schema_field(LatLngSerializer(allow_null=True, help_text="Rounded to ~1 km, or null."))
     def get_approximate_location(self, obj: Listing) -> dict | None:
         if obj.location is None:
             return None
@@ -126,11 +142,13 @@ class ListingOwnerSerializer(ListingPublicSerializer):
         fields = [*PUBLIC_FIELDS, "status", "address", "location", "missing", "published_at", "created_at",
                   "updated_at"]  # fmt: skip
 
+    @extend_schema_field(LatLngSerializer(allow_null=True))
     def get_location(self, obj: Listing) -> dict | None:
         if obj.location is None:
             return None
         return {"lat": obj.location.y, "lng": obj.location.x}
 
+    @extend_schema_field(ReadinessItemSerializer(many=True))
     def get_missing(self, obj: Listing) -> list[dict]:
         photos = len(obj.photos.all())  # prefetched
         return [
@@ -248,24 +266,57 @@ class WishlistSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if url and request is not None else url
 
 
+class WishlistListingGoneSerializer(serializers.Serializer):
+    """A saved listing that is no longer published: only its id and title."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class WishlistEntrySerializer(serializers.Serializer):
     """A saved listing; one that is no longer published shows only its id and title."""
 
     listing = serializers.SerializerMethodField()
     saved_at = serializers.DateTimeField(source="item.created_at")
     available = serializers.BooleanField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="Why the list's dates can't be booked here (empty when they can).")
     total = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     quote = serializers.SerializerMethodField()
 
+    @extend_schema_field(AnyOf(ListingPublicSerializer, WishlistListingGoneSerializer))
     def get_listing(self, entry) -> dict:
         if entry.listing.status != "published":
             return {"id": entry.listing.pk, "title": entry.listing.title}
         return ListingPublicSerializer(entry.listing, context=self.context).data
 
+    @extend_schema_field(PriceQuoteSerializer(allow_null=True, help_text="With dates, when the stay can be priced."))
     def get_quote(self, entry) -> dict | None:
         return entry.quote.as_dict() if entry.quote is not None else None
 
 
 class WishlistItemInputSerializer(serializers.Serializer):
     listing = serializers.IntegerField(min_value=1)
+
+
+class WishlistDetailSerializer(WishlistSerializer):
+    """A wishlist with its saved listings (and, with dates, each one's price and availability)."""
+
+    items = WishlistEntrySerializer(many=True, source="entries", help_text="Saved listings, latest first.")
+
+    class Meta(WishlistSerializer.Meta):
+        fields = [*WishlistSerializer.Meta.fields, "items"]
+
+
+class SharedWishlistSerializer(WishlistDetailSerializer):
+    """A wishlist as its share link shows it: the owner's name instead of the link."""
+
+    owner = serializers.CharField(source="owner.display_name", help_text="The owner's display name.")
+
+    class Meta(WishlistSerializer.Meta):
+        fields = [*(f for f in WishlistDetailSerializer.Meta.fields if f != "share_url"), "owner"]
+
+
+class WishlistItemSavedSerializer(serializers.Serializer):
+    wishlist = serializers.IntegerField()
+    listing = serializers.IntegerField()
+    saved = serializers.BooleanField()

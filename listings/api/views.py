@@ -45,9 +45,11 @@ from .serializers import (
     PhotoSerializer,
     PhotoUpdateSerializer,
     PhotoUploadSerializer,
+    SharedWishlistSerializer,
     UnlistSerializer,
-    WishlistEntrySerializer,
+    WishlistDetailSerializer,
     WishlistItemInputSerializer,
+    WishlistItemSavedSerializer,
     WishlistSerializer,
     WishlistWriteSerializer,
 )
@@ -285,14 +287,9 @@ def _own_wishlist(request, pk: int) -> Wishlist:
 
 
 def _wishlist_body(request, wishlist: Wishlist, *, shared: bool = False) -> dict:
-    body = dict(WishlistSerializer(wishlist, context={"request": request}).data)
-    if shared:
-        body.pop("share_url")
-        body["owner"] = wishlist.owner.display_name
-    body["items"] = WishlistEntrySerializer(
-        wishlist_entries(wishlist=wishlist), many=True, context={"request": request}
-    ).data
-    return body
+    wishlist.entries = wishlist_entries(wishlist=wishlist)
+    serializer = SharedWishlistSerializer if shared else WishlistDetailSerializer
+    return serializer(wishlist, context={"request": request}).data
 
 
 class WishlistListCreateView(APIView):
@@ -315,7 +312,7 @@ class WishlistListCreateView(APIView):
 class WishlistDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: WishlistDetailSerializer})
     def get(self, request, pk: int):
         """The list with its saved listings; with dates, each has its total price and availability."""
         return Response(_wishlist_body(request, _own_wishlist(request, pk)))
@@ -337,7 +334,7 @@ class WishlistDetailView(APIView):
 class WishlistItemsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=WishlistItemInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=WishlistItemInputSerializer, responses={201: WishlistItemSavedSerializer})
     def post(self, request, pk: int):
         """Save a published listing in this list (saving twice is harmless)."""
         wishlist = _own_wishlist(request, pk)
@@ -347,7 +344,8 @@ class WishlistItemsView(APIView):
         if listing is None:
             raise serializers.ValidationError({"listing": ["No published listing with this id."]})
         wishlist_services.wishlist_add(wishlist=wishlist, actor=request.user, listing=listing)
-        return Response({"wishlist": wishlist.pk, "listing": listing.pk, "saved": True}, status=201)
+        saved = {"wishlist": wishlist.pk, "listing": listing.pk, "saved": True}
+        return Response(WishlistItemSavedSerializer(saved).data, status=201)
 
 
 class WishlistItemDetailView(APIView):
@@ -380,7 +378,7 @@ class WishlistShareView(APIView):
 class SharedWishlistView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: SharedWishlistSerializer})
     def get(self, request, token: str):
         """A shared list, read-only, for anyone with its link."""
         if "\x00" in token:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Message, Notification, NotificationCategory, Thread
@@ -11,6 +12,11 @@ from ..selectors import message_body_for
 class ParticipantSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
+
+
+class ThreadListingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -24,6 +30,7 @@ class MessageSerializer(serializers.ModelSerializer):
         model = Message
         fields = ["id", "sender", "is_system", "body", "created_at"]
 
+    @extend_schema_field(ParticipantSerializer(allow_null=True, help_text="Null for system messages."))
     def get_sender(self, message: Message) -> dict | None:
         if message.sender_id is None:
             return None
@@ -64,9 +71,11 @@ class ThreadSerializer(serializers.ModelSerializer):
     def _viewer(self):
         return self.context["request"].user
 
+    @extend_schema_field(ThreadListingSerializer)
     def get_listing(self, thread: Thread) -> dict:
         return {"id": thread.listing_id, "title": thread.listing.title}
 
+    @extend_schema_field(serializers.ChoiceField(choices=["guest", "host"], allow_null=True))
     def get_role(self, thread: Thread) -> str | None:
         return thread.role_of(self._viewer())
 
@@ -74,6 +83,7 @@ class ThreadSerializer(serializers.ModelSerializer):
         role = thread.role_of(self._viewer())
         return getattr(thread, f"{role}_unread") if role else 0
 
+    @extend_schema_field(MessageSerializer(allow_null=True))
     def get_last_message(self, thread: Thread) -> dict | None:
         if thread.last_message_id is None:
             return None
@@ -125,3 +135,7 @@ class PreferencesSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError({name: ["Unknown category."] for name in sorted(unknown)})
         return attrs
+
+
+class NotificationsMarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="Notifications newly marked read.")

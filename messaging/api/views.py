@@ -30,6 +30,7 @@ from .serializers import (
     MessageSerializer,
     NotificationReadInputSerializer,
     NotificationSerializer,
+    NotificationsMarkedSerializer,
     PreferencesSerializer,
     ReadInputSerializer,
     ReadOutputSerializer,
@@ -146,12 +147,12 @@ class NotificationListView(APIView):
 class NotificationReadView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=NotificationReadInputSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=NotificationReadInputSerializer, responses={200: NotificationsMarkedSerializer})
     def post(self, request):
         data = NotificationReadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         marked = notification_services.notifications_mark_read(user=request.user, ids=data.validated_data.get("ids"))
-        return Response({"marked": marked})
+        return Response(NotificationsMarkedSerializer({"marked": marked}).data)
 
 
 class NotificationPreferencesView(APIView):

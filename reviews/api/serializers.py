@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import STAY_CATEGORIES, Review, ReviewReport
@@ -63,6 +64,11 @@ class ReviewSerializer(serializers.ModelSerializer):
         return None
 
 
+class ReviewListingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class ReviewToWriteSerializer(serializers.Serializer):
     booking = serializers.IntegerField(source="booking.pk")
     listing = serializers.SerializerMethodField()
@@ -73,9 +79,11 @@ class ReviewToWriteSerializer(serializers.Serializer):
     closes_at = serializers.DateTimeField()
     other_party_reviewed = serializers.BooleanField()
 
+    @extend_schema_field(ReviewListingSerializer)
     def get_listing(self, item) -> dict:
         return {"id": item.booking.listing_id, "title": item.booking.listing.title}
 
+    @extend_schema_field(serializers.ChoiceField(choices=["guest", "host"], help_text="Your role in the stay."))
     def get_role(self, item) -> str:
         return "host" if item.as_host else "guest"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -85,7 +85,30 @@ class ReviewListCreateView(APIView):
         page = paginator.paginate_queryset(reviews, request, view=self)
         return paginator.get_paginated_response(ReviewSerializer(page, many=True, context={"request": request}).data)
 
-    @extend_schema(request=ReviewSubmitInputSerializer, responses={201: ReviewSerializer, **ERRORS})
+    @extend_schema(
+        request=ReviewSubmitInputSerializer,
+        responses={201: ReviewSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "A guest's review of their stay",
+                value={
+                    "booking": 42,
+                    "overall": 5,
+                    "categories": {
+                        "cleanliness": 5,
+                        "accuracy": 5,
+                        "check_in": 4,
+                        "communication": 5,
+                        "location": 4,
+                        "value": 5,
+                    },
+                    "comment": "Bright flat, quiet street, and Ana's tips for dinner were spot on.",
+                    "private_note": "The shower drain was slow.",
+                },
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request):
         data = ReviewSubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -40,6 +40,7 @@ class FuzzWorld:
     """Ids the fuzzer plugs into path parameters, and the tokens it sends."""
 
     token: str
+    email: str = ""
     ids: dict[str, int] = field(default_factory=dict)
     share_token: str = ""
 
@@ -107,6 +108,7 @@ def build_world() -> FuzzWorld:
     _, token = AuthToken.objects.create(me)
     return FuzzWorld(
         token=token,
+        email=me.email,
         share_token=wishlist.share_token,
         ids={
             "listing": home.pk,

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
-from .models import User
+from .models import User, no_control_characters
 from .services import user_register
 from .throttling import client_ip, login_blocked_for, login_blocked_message, login_failure_record, login_failures_clear
 
@@ -11,10 +11,17 @@ MAX_AVATAR_BYTES = 5 * 1024 * 1024
 
 class SignUpForm(forms.Form):
     first_name = forms.CharField(
-        max_length=150, label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        max_length=150,
+        label="First name",
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        max_length=150, required=False, label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        max_length=150,
+        required=False,
+        label="Last name",
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(

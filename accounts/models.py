@@ -7,6 +7,7 @@ the apps that compute them write them through their own services.
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -47,9 +48,18 @@ def avatar_upload_to(instance: "User", filename: str) -> str:
     return f"avatars/{uuid.uuid4().hex}{suffix}"
 
 
+# Names are shown to other people and go into email subjects: no line breaks or other
+# control characters (a "\r" in a name would make the notification email unsendable).
+no_control_characters = RegexValidator(
+    r"^[^\x00-\x1f\x7f]*$", "Use letters, spaces and punctuation only (no line breaks).", code="control_characters"
+)
+
+
 class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
+    first_name = models.CharField("first name", max_length=150, blank=True, validators=[no_control_characters])
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=[no_control_characters])
     about = models.TextField(blank=True, max_length=2000)
     languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)

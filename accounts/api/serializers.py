@@ -2,15 +2,15 @@ from django.contrib.auth import authenticate
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled
 
-from ..models import User
+from ..models import User, no_control_characters
 from ..throttling import client_ip, login_blocked_for, login_blocked_message, login_failure_record, login_failures_clear
 
 
 class RegisterInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
-    first_name = serializers.CharField(max_length=150, required=False, default="")
-    last_name = serializers.CharField(max_length=150, required=False, default="")
+    first_name = serializers.CharField(max_length=150, required=False, default="", validators=[no_control_characters])
+    last_name = serializers.CharField(max_length=150, required=False, default="", validators=[no_control_characters])
 
 
 class TokenInputSerializer(serializers.Serializer):

@@ -203,7 +203,9 @@ def notification_email_send(*, email_id: int, now: dt.datetime | None = None) ->
                 "category_label": NotificationCategory(email.category).label.lower(),
             },
         )
-        EmailMessage(email.subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+        # A subject is one header line: whatever the names in it contain, never a line break.
+        subject = " ".join(email.subject.split())
+        EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
         email.status, email.sent_at = E.SENT, now
         email.save(update_fields=["status", "sent_at"])
     return True

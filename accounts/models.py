@@ -51,7 +51,7 @@ def avatar_upload_to(instance: "User", filename: str) -> str:
 # Names are shown to other people and go into email subjects: no line breaks or other
 # control characters (a "\r" in a name would make the notification email unsendable).
 no_control_characters = RegexValidator(
-    r"^[^\x00-\x1f\x7f]*$", "Use letters, spaces and punctuation only (no line breaks).", code="control_characters"
+    r"^[^\x00-\x1f\x7f]+$", "Use letters, spaces and punctuation only (no line breaks).", code="control_characters"
 )
 
 

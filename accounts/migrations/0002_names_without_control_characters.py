@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 max_length=150,
                 validators=[
                     django.core.validators.RegexValidator(
-                        "^[^\\x00-\\x1f\\x7f]*$",
+                        "^[^\\x00-\\x1f\\x7f]+$",
                         "Use letters, spaces and punctuation only (no line breaks).",
                         code="control_characters",
                     )
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 max_length=150,
                 validators=[
                     django.core.validators.RegexValidator(
-                        "^[^\\x00-\\x1f\\x7f]*$",
+                        "^[^\\x00-\\x1f\\x7f]+$",
                         "Use letters, spaces and punctuation only (no line breaks).",
                         code="control_characters",
                     )

@@ -98,7 +98,11 @@ def test_host_lists_a_place_blocks_nights_and_accepts_a_request(open_tab):
     tab.click(page.get_by_role("button", name="Upload photos"))
     assert "Added 2 photos." in tab.flash()
     expect(page.locator(".photo-item img")).to_have_count(2)
-    assert page.locator(".photo-item img").evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)")
+    # Wait for the thumbnails to load (a broken image completes with naturalWidth 0 and times this out).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.photo-item img')].every(i => i.complete && i.naturalWidth > 0)",
+        timeout=15_000,
+    )
     photos = list(listing.photos.order_by("position"))
     assert [(p.width, p.height) for p in photos] == [(800, 600), (800, 600)]
     assert all(p.image_thumb for p in photos), "the variants task ran after the upload"

@@ -139,14 +139,16 @@ def _account_updated(account: dict) -> None:
     from ..payments.gateway import ConnectedAccount
     from .payouts import payout_account_updated
 
-    requirements = account.get("requirements") or {}
+    requirements = account.get("requirements")
+    requirements = requirements if isinstance(requirements, dict) else {}
+    due = requirements.get("currently_due")
     payout_account_updated(
         remote=ConnectedAccount(
             account_id=account["id"],
             charges_enabled=bool(account.get("charges_enabled")),
             payouts_enabled=bool(account.get("payouts_enabled")),
             details_submitted=bool(account.get("details_submitted")),
-            requirements_due=tuple(str(item) for item in requirements.get("currently_due") or ()),
+            requirements_due=tuple(str(item) for item in due) if isinstance(due, list) else (),
             disabled_reason=str(requirements.get("disabled_reason") or ""),
         )
     )

@@ -689,3 +689,29 @@ def test_account_updated_for_an_unknown_account_changes_nothing(settings, client
     assert response.json() == {"status": "processed"}
     account.refresh_from_db()
     assert account.payouts_enabled and account.details_submitted
+
+
+def test_account_updated_with_odd_requirements_is_applied_not_a_500(settings, client, host, listing):
+    from tests.bookings.test_webhooks import event, sign
+
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_platform"
+    account = onboarded(host)
+    payload = event(
+        "account.updated",
+        {
+            "id": account.account_id,
+            "object": "account",
+            "payouts_enabled": False,
+            "details_submitted": True,
+            "requirements": ["not", "an", "object"],
+        },
+    )
+    response = client.post(
+        "/api/v1/payments/stripe/webhook/",
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, secret="whsec_platform"),
+    )
+    assert response.json() == {"status": "processed"}
+    account.refresh_from_db()
+    assert not account.payouts_enabled and account.requirements_due == []

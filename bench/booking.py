@@ -266,7 +266,7 @@ def invariants() -> dict[str, int]:
     }
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, extra: list[str] | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "airbnb.settings.dev",
@@ -288,6 +288,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
             str(workers),
             "--log-level",
             "warning",
+            *(extra or []),
         ],
         cwd=ROOT,
         env=env,
@@ -324,6 +325,7 @@ def main() -> None:
     parser.add_argument("--contention-clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--gunicorn-args", default="", help="extra gunicorn arguments (e.g. a worker class)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="print only; do not update docs/benchmarks.md")
     args = parser.parse_args()
@@ -333,7 +335,7 @@ def main() -> None:
     listing_ids = sample_listings(5000, args.seed)
     if len(listing_ids) < args.contention_clients:
         raise SystemExit("not enough published instant-book listings: seed the demo world first")
-    server = start_server(args.port, args.workers)
+    server = start_server(args.port, args.workers, args.gunicorn_args.split())
     try:
         # Warm up each worker's connections and code paths.
         phase_distinct("127.0.0.1", args.port, tokens[: args.clients], listing_ids[-200:], 2, args.seed + 1)

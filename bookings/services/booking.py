@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -36,27 +37,27 @@ from pricing.selectors import money, price_quote, pricing_rules_for_listings
 
 from ..models import (
     Booking,
-    BookingEvent,
     BookingStatus,
     HostCancellation,
+    NightStatus,
     Payment,
     PaymentStatus,
     PayoutEntry,
 )
 from ..payments.gateway import CardDeclined, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
 from ..policies import RefundQuote, refund_quote
-from ..selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, calendar_nights
+from ..selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, date_range
 from ..state import booking_transition
+from . import booking_statements as statements
 from . import payments
 from .calendar import (
     NightsBooked,
-    calendar_hold_nights,
+    calendar_announce_after_commit,
     calendar_mark_booked,
     calendar_refresh_unavailable,
     calendar_release_booking,
     listing_lock,
 )
-from .idempotency import idempotency_link_booking
 
 logger = logging.getLogger(__name__)
 S = BookingStatus
@@ -65,31 +66,6 @@ REQUEST_TO_BOOK_HOURS = 24
 UNPAID_PAYOUT_STATES = (PayoutEntry.Status.SCHEDULED, PayoutEntry.Status.RELEASED, PayoutEntry.Status.FAILED)
 PAYOUT_DELAY = dt.timedelta(hours=24)
 LOCK_ONLY = ("id",)
-# What validation, the calendar checks and the quote read: not the description,
-# the geometry or the multirange, which cost parsing on every booking.
-HOLD_FIELDS = (
-    "id",
-    "host_id",
-    "status",
-    "title",
-    "max_guests",
-    "min_nights",
-    "max_nights",
-    "base_price",
-    "cleaning_fee",
-    "weekly_discount_pct",
-    "monthly_discount_pct",
-    "currency",
-    "instant_book",
-    "check_in_time",
-    # and what the booking response shows
-    "slug",
-    "city",
-    "country_code",
-    "address",
-)
-# The host, loaded with the hold's listing lock (FOR UPDATE OF the listing row only), for the response.
-HOST_FIELDS = ("host__id", "host__first_name")
 
 
 def hold_minutes() -> int:
@@ -194,21 +170,13 @@ def _hold(
     rules = pricing_rules_for_listings(listing_ids=[listing_id], start=check_in, end=check_out).get(listing_id)
     try:
         with transaction.atomic():
-            try:
-                listing = (
-                    Listing.objects.select_for_update(of=("self",))
-                    .select_related("host")
-                    .only(*HOLD_FIELDS, *HOST_FIELDS)
-                    .get(pk=listing_id)
-                )
-            except Listing.DoesNotExist:
-                raise ListingNotBookable() from None
-            if listing.status != ListingStatus.PUBLISHED:
+            listing = statements.hold_lock_listing(listing_id)
+            if listing is None or listing.status != ListingStatus.PUBLISHED:
                 raise ListingNotBookable()
             booking_validate_request(
                 listing=listing, guest=guest, check_in=check_in, check_out=check_out, guests=guests, today=today
             )
-            rows = calendar_nights(listing_id=listing.pk, start=check_in, end=check_out)
+            rows = statements.hold_read_nights(listing_id=listing.pk, start=check_in, end=check_out)
             arrival = rows.get(check_in)
             min_nights = arrival.min_nights if arrival and arrival.min_nights else listing.min_nights
             if (check_out - check_in).days < min_nights:
@@ -216,7 +184,7 @@ def _hold(
                     f"Stays starting {check_in:%b} {check_in.day} need at least {min_nights} nights.",
                     code="stay_too_short",
                 )
-            if any(row.status != "available" for row in rows.values()):
+            if any(row.status != NightStatus.AVAILABLE for row in rows.values()):
                 raise _dates_unavailable(listing, check_in, check_out, today)
 
             quote = price_quote(
@@ -235,29 +203,29 @@ def _hold(
                     code="price_changed",
                     extra={"total": str(quote.total), "currency": quote.currency},
                 )
-            booking = Booking.objects.create(
+            now = timezone.now()
+            nights = list(date_range(check_in, check_out))
+            held = statements.hold_insert(
                 listing=listing,
                 guest=guest,
                 check_in=check_in,
                 check_out=check_out,
                 guests=guests,
-                status=S.PENDING_PAYMENT,
-                instant_book=listing.instant_book,
+                nights=nights,
                 currency=quote.currency,
                 total=quote.total,
-                price_breakdown=quote.as_dict(),
-                message_to_host=message,
-                expires_at=timezone.now() + dt.timedelta(minutes=hold_minutes()),
+                breakdown=quote.as_dict(),
+                message=message,
+                expires_at=now + dt.timedelta(minutes=hold_minutes()),
+                now=now,
+                gateway=gateway_name,
+                idempotency_record_id=idempotency_record_id,
             )
-            BookingEvent.objects.create(booking=booking, to_status=S.PENDING_PAYMENT, actor=guest, reason="requested")
-            booking.payment = Payment.objects.create(
-                booking=booking, gateway=gateway_name, amount=quote.total, currency=quote.currency
-            )
-            if idempotency_record_id is not None:
-                idempotency_link_booking(record_id=idempotency_record_id, booking_id=booking.pk)
-            calendar_hold_nights(listing_id=listing.pk, booking_id=booking.pk, start=check_in, end=check_out)
-            calendar_refresh_unavailable(listing_id=listing.pk, start=check_in, end=check_out)
-            return booking
+            if held.nights_held != len(nights):
+                raise NightsBooked("Some of these nights were just booked.")
+            if held.listing_saved:
+                calendar_announce_after_commit(listing_id=listing.pk, start=check_in, end=check_out)
+            return held.booking
     except (NightsBooked, IntegrityError) as exc:
         # Only reachable by a writer that skipped the listing lock: the constraint held.
         if isinstance(exc, IntegrityError) and "calendar_night_unique" not in str(exc):
@@ -314,7 +282,9 @@ def booking_create(
             idempotency_key=f"booking-{booking.pk}-intent",
             metadata={"booking": booking.pk, "listing": listing_id, "guest": guest.pk},
         )
-        Payment.objects.filter(booking=booking).update(intent_id=intent_id, payment_method=payment_method[:255])
+        statements.payment_record_intent(
+            booking_id=booking.pk, intent_id=intent_id, payment_method=payment_method[:255]
+        )
         booking.payment.intent_id, booking.payment.payment_method = intent_id, payment_method[:255]
         authorization = gateway.authorize(
             intent_id=intent_id, payment_method=payment_method, idempotency_key=f"booking-{booking.pk}-authorize"
@@ -372,27 +342,33 @@ def _after_authorization(*, booking: Booking, capture_before) -> Booking:
     the response shows).
     """
     booking_id = booking.pk
+    if booking.instant_book:
+        # The hot path: one statement (bookings/services/booking_statements.py).
+        now = timezone.now()
+        if statements.confirm_instant(
+            booking=booking,
+            capture_before=capture_before,
+            payout=Decimal(booking.price_breakdown["host_payout"]),
+            release_at=_payout_release_at(booking, booking.listing),
+            reason="instant book: payment authorised",
+            now=now,
+        ):
+            booking.status, booking.confirmed_at, booking.updated_at = S.CONFIRMED, now, now
+            booking.payment.status = PaymentStatus.AUTHORIZED
+            booking.payment.capture_before = capture_before
+            return booking
+        _hold_expired_during_authorization(booking_id)
     with transaction.atomic():
         booking.status = (
             Booking.objects.select_for_update().filter(pk=booking_id).values_list("status", flat=True).get()
         )
-        Payment.objects.filter(booking_id=booking_id).update(
+        # Unless the sweeper released the payment meanwhile: "created" is the only way to "authorized".
+        Payment.objects.filter(booking_id=booking_id, status=PaymentStatus.CREATED).update(
             status=PaymentStatus.AUTHORIZED, capture_before=capture_before
         )
         booking.payment.status = PaymentStatus.AUTHORIZED
         booking.payment.capture_before = capture_before
-        if booking.status != S.PENDING_PAYMENT:
-            # The sweeper expired the hold while the card was being authorised.
-            transaction.on_commit(lambda: payments.payment_release_now_or_later(booking_id=booking_id))
-            raise DatesUnavailable(
-                "Your payment took too long and the dates were released. Nothing was charged; please try again.",
-                code="hold_expired",
-            )
-        if booking.instant_book:
-            booking_transition(booking, S.CONFIRMED, reason="instant book: payment authorised")
-            calendar_mark_booked(booking_id=booking_id)
-            _schedule_payout(booking, booking.listing)
-        else:
+        if booking.status == S.PENDING_PAYMENT:
             booking_transition(booking, S.AWAITING_HOST, reason="payment authorised; waiting for the host")
             deadline = timezone.now() + dt.timedelta(hours=REQUEST_TO_BOOK_HOURS)
             if capture_before:
@@ -400,17 +376,31 @@ def _after_authorization(*, booking: Booking, capture_before) -> Booking:
                 deadline = min(deadline, capture_before - dt.timedelta(days=1))
             booking.expires_at = deadline
             booking.save(update_fields=["expires_at"])
-        return booking
+            return booking
+    # Committed: the payment row says "authorized", so the release voids that authorisation.
+    _hold_expired_during_authorization(booking_id)
+
+
+def _hold_expired_during_authorization(booking_id: int) -> NoReturn:
+    """The sweeper expired the hold while the card was being authorised: void it, tell the guest."""
+    payments.payment_release_now_or_later(booking_id=booking_id)
+    raise DatesUnavailable(
+        "Your payment took too long and the dates were released. Nothing was charged; please try again.",
+        code="hold_expired",
+    )
+
+
+def _payout_release_at(booking: Booking, listing: Listing) -> dt.datetime:
+    return dt.datetime.combine(booking.check_in, listing.check_in_time, tzinfo=dt.UTC) + PAYOUT_DELAY
 
 
 def _schedule_payout(booking: Booking, listing: Listing) -> None:
-    check_in_at = dt.datetime.combine(booking.check_in, listing.check_in_time, tzinfo=dt.UTC)
     PayoutEntry.objects.create(
         booking=booking,
         host_id=listing.host_id,
         amount=Decimal(booking.price_breakdown["host_payout"]),
         currency=booking.currency,
-        release_at=check_in_at + PAYOUT_DELAY,
+        release_at=_payout_release_at(booking, listing),
     )
 
 

@@ -69,7 +69,12 @@ def calendar_refresh_unavailable(*, listing_id: int, start: dt.date | None = Non
         )
         row = cursor.fetchone()
     if row and row[0]:
-        transaction.on_commit(lambda: _announce_availability_change(listing_id, start, end))
+        calendar_announce_after_commit(listing_id=listing_id, start=start, end=end)
+
+
+def calendar_announce_after_commit(*, listing_id: int, start: dt.date | None, end: dt.date | None) -> None:
+    """After commit, tell guests who saved the listing that its availability changed."""
+    transaction.on_commit(lambda: _announce_availability_change(listing_id, start, end))
 
 
 def _announce_availability_change(listing_id: int, start: dt.date | None, end: dt.date | None) -> None:
@@ -81,31 +86,6 @@ def _announce_availability_change(listing_id: int, start: dt.date | None, end: d
         )
     except Exception:  # noqa: BLE001 - broker down: a wishlist alert is not worth failing a booking
         logger.warning("could not enqueue the wishlist alert for listing %s", listing_id, exc_info=True)
-
-
-def calendar_hold_nights(*, listing_id: int, booking_id: int, start: dt.date, end: dt.date) -> None:
-    """Mark ``[start, end)`` held for a booking; raises ``NightsBooked`` if any night is taken.
-
-    An existing override-only row (status ``available``) becomes held; any other
-    existing row is a conflict. The caller holds the listing lock; the UNIQUE
-    (listing, date) constraint still guards writers that do not.
-    """
-    nights = list(date_range(start, end))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO bookings_calendarnight (listing_id, date, status, booking_id)
-            SELECT %s, d::date, 'held', %s FROM unnest(%s::date[]) AS d
-            ON CONFLICT (listing_id, date) DO UPDATE
-               SET status = 'held', booking_id = EXCLUDED.booking_id
-             WHERE bookings_calendarnight.status = 'available'
-            RETURNING date
-            """,
-            [listing_id, booking_id, nights],
-        )
-        written = cursor.rowcount
-    if written != len(nights):
-        raise NightsBooked("Some of these nights were just booked.")
 
 
 def calendar_mark_booked(*, booking_id: int) -> None:

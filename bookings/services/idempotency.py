@@ -34,7 +34,7 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework import status
 
@@ -89,39 +89,61 @@ def idempotent(
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise IdempotencyKeyInvalid()
     fingerprint = request_fingerprint(payload)
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(user=user, scope=scope, key=key, request_hash=fingerprint)
-    except IntegrityError:
-        existing = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
-        if existing.request_hash != fingerprint:
-            raise IdempotencyKeyReused() from None
-        if existing.completed_at is not None:
-            return existing.response_status, existing.response_body, True
-        if existing.created_at > timezone.now() - STALE_AFTER:
-            raise IdempotencyInProgress() from None
-        outcome = _settle_abandoned(existing.pk, recover)
-        if outcome is None:
-            raise IdempotencyInProgress() from None
-        if outcome != "run":
-            return (*outcome, True)
-        record = existing
+    record_id = _claim(user.pk, scope, key, fingerprint)
+    if record_id is None:
+        try:
+            existing = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
+        except IdempotencyRecord.DoesNotExist:
+            # The first request failed transiently and deleted its row a moment ago: this one runs.
+            record_id = _claim(user.pk, scope, key, fingerprint)
+            if record_id is None:
+                raise IdempotencyInProgress() from None
+            existing = None
+        if existing is not None:
+            if existing.request_hash != fingerprint:
+                raise IdempotencyKeyReused() from None
+            if existing.completed_at is not None:
+                return existing.response_status, existing.response_body, True
+            if existing.created_at > timezone.now() - STALE_AFTER:
+                raise IdempotencyInProgress() from None
+            outcome = _settle_abandoned(existing.pk, recover)
+            if outcome is None:
+                raise IdempotencyInProgress() from None
+            if outcome != "run":
+                return (*outcome, True)
+            record_id = existing.pk
 
     try:
-        status_code, body, booking_id = work(record.pk)
+        status_code, body, booking_id = work(record_id)
     except ApiError as exc:
         if retryable(exc):
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            IdempotencyRecord.objects.filter(pk=record_id).delete()
             raise
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         body = error_body(str(getattr(exc.detail, "code", None) or exc.default_code), detail, **exc.extra)
-        _finish(record.pk, exc.status_code, body, None)
+        _finish(record_id, exc.status_code, body, None)
         raise
     except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        IdempotencyRecord.objects.filter(pk=record_id).delete()
         raise
-    _finish(record.pk, status_code, body, booking_id)
+    _finish(record_id, status_code, body, booking_id)
     return status_code, body, False
+
+
+def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> int | None:
+    """Insert the key "in progress" (committed at once); None if it exists.
+
+    A concurrent first request that has not committed yet makes this wait for it
+    (the unique index), then find its row.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bookings_idempotencyrecord (user_id, scope, key, request_hash, created_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, scope, key) DO NOTHING RETURNING id",
+            [user_id, scope, key, fingerprint, timezone.now()],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _settle_abandoned(record_id: int, recover) -> tuple[int, dict] | str | None:
@@ -159,9 +181,12 @@ def _settle_abandoned(record_id: int, recover) -> tuple[int, dict] | str | None:
 
 
 def _finish(record_id: int, status_code: int, body: dict, booking_id: int | None) -> None:
-    IdempotencyRecord.objects.filter(pk=record_id).update(
-        response_status=status_code, response_body=body, booking_id=booking_id, completed_at=timezone.now()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE bookings_idempotencyrecord SET response_status = %s, response_body = %s::jsonb, "
+            "booking_id = %s, completed_at = %s WHERE id = %s",
+            [status_code, json.dumps(body), booking_id, timezone.now(), record_id],
+        )
 
 
 def idempotency_records_purge(*, keep: dt.timedelta | None = None) -> int:
@@ -174,8 +199,3 @@ def idempotency_records_purge(*, keep: dt.timedelta | None = None) -> int:
         keep = dt.timedelta(hours=int(getattr(settings, "IDEMPOTENCY_KEEP_HOURS", 72)))
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - keep).delete()
     return deleted
-
-
-def idempotency_link_booking(*, record_id: int, booking_id: int) -> None:
-    """Tie the key to the booking it created (inside the hold's transaction: a crash later still finds it)."""
-    IdempotencyRecord.objects.filter(pk=record_id).update(booking_id=booking_id)

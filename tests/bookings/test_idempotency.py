@@ -150,3 +150,30 @@ def test_old_keys_are_purged_recent_ones_kept(user, user_api, listing):
     assert idempotency_records_purge_task() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == [recent]
     assert Booking.objects.count() == 2  # purging a key never touches its booking
+
+
+def test_key_whose_first_request_gave_up_between_our_insert_and_read_runs_once(user, monkeypatch):
+    """The first request failed transiently and deleted its row just after ours met it."""
+    claim = idempotency._claim
+    calls = []
+
+    def claim_meeting_a_row_that_vanishes(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            record_id = claim(*args)  # the first request's row...
+            IdempotencyRecord.objects.filter(pk=record_id).delete()  # ...deleted by its "please try again"
+            return None
+        return claim(*args)
+
+    monkeypatch.setattr(idempotency, "_claim", claim_meeting_a_row_that_vanishes)
+    ran = []
+    result = idempotency.idempotent(
+        user=user,
+        scope="test",
+        key="k1",
+        payload={"a": 1},
+        work=lambda record_id: ran.append(record_id) or (201, {"ok": True}, None),
+    )
+    assert result == (201, {"ok": True}, False) and len(ran) == 1 and len(calls) == 2
+    record = IdempotencyRecord.objects.get(user=user, scope="test", key="k1")
+    assert (record.pk, record.response_status, record.response_body) == (ran[0], 201, {"ok": True})

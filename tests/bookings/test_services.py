@@ -442,3 +442,84 @@ def test_price_changed_since_the_quote_is_refused_before_holding(guest, instant)
         expected_total=D("481.60"),
     )
     assert booking.total == D("481.60")
+
+
+# --- the hot path's statements (bookings/services/booking_statements.py) ------------
+
+
+def test_hold_adds_the_stay_to_unavailable_exactly_as_a_full_rewrite_would(guest, instant):
+    cal.calendar_block_range(listing=instant, start=days(3), end=days(5))
+    cal.calendar_set_nights(listing=instant, start=days(10), end=days(11), price=D("130"))
+    # A value written on an earlier day still carries a night that is now long past.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE listings_listing SET unavailable = unavailable + datemultirange(daterange(%s, %s)) WHERE id = %s",
+            [days(-9), days(-8), instant.pk],
+        )
+    booking = book(guest=guest, listing=instant, start=10, nights=2)
+    written = unavailable_ranges(instant)
+    assert written == [(days(3), days(5)), (days(10), days(12))]
+    cal.calendar_refresh_unavailable(listing_id=instant.pk)
+    assert unavailable_ranges(instant) == written
+    # The override-only night became the booking's, and kept the host's price.
+    night = CalendarNight.objects.get(listing=instant, date=days(10))
+    assert (night.status, night.booking_id, night.price) == ("booked", booking.pk, D("130.00"))
+    assert booking.price_breakdown["nights"][0]["price"] == "130.00"
+
+
+def test_hold_of_a_taken_night_writes_nothing(guest, instant):
+    cal.calendar_block_range(listing=instant, start=days(11), end=days(12))
+    before = (Booking.objects.count(), Payment.objects.count(), BookingEvent.objects.count())
+    with pytest.raises(svc.DatesUnavailable):
+        book(guest=guest, listing=instant, start=10, nights=3)
+    assert (Booking.objects.count(), Payment.objects.count(), BookingEvent.objects.count()) == before
+    assert taken(instant) == [days(11)] and unavailable_ranges(instant) == [(days(11), days(12))]
+
+
+def test_the_hold_returns_the_booking_as_stored(guest, instant):
+    booking = book(guest=guest, listing=instant, start=10, nights=2)
+    stored = Booking.objects.select_related("payment").get(pk=booking.pk)
+    for field in (
+        "code",
+        "check_in",
+        "check_out",
+        "guests",
+        "status",
+        "currency",
+        "total",
+        "price_breakdown",
+        "instant_book",
+        "confirmed_at",
+        "created_at",
+        "expires_at",
+    ):
+        assert getattr(booking, field) == getattr(stored, field), field
+    assert (booking.payment.pk, booking.payment.status) == (stored.payment.pk, stored.payment.status)
+    assert booking.payment.intent_id == stored.payment.intent_id
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("instant_book", [True, False], ids=["instant", "request"])
+def test_hold_expired_while_the_card_was_authorised_voids_the_authorisation(guest, instant_book, monkeypatch):
+    from bookings.payments.local import LocalGateway
+
+    listing = ListingFactory(instant_book=instant_book, base_price=D("100"))
+    authorize = LocalGateway.authorize
+
+    def authorize_slowly(self, **kwargs):
+        result = authorize(self, **kwargs)
+        # Meanwhile the sweeper found the hold older than its ten minutes.
+        booking_id = int(kwargs["idempotency_key"].split("-")[1])
+        assert svc.booking_expire(booking_id=booking_id, reason="hold expired")
+        return result
+
+    monkeypatch.setattr(LocalGateway, "authorize", authorize_slowly)
+    with pytest.raises(svc.DatesUnavailable) as raised:
+        book(guest=guest, listing=listing, start=10, nights=2)
+    assert raised.value.detail.code == "hold_expired"
+    booking = Booking.objects.get(guest=guest)
+    assert booking.status == S.EXPIRED
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.RELEASED
+    assert taken(listing) == [] and unavailable_ranges(listing) == []
+    assert not PayoutEntry.objects.filter(booking=booking).exists()
+    assert [e.to_status for e in booking.events.order_by("pk")] == ["pending_payment", "expired"]

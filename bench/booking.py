@@ -320,10 +320,10 @@ def write_report(table: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--contention-clients", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--gunicorn-args", default="", help="extra gunicorn arguments (e.g. a worker class)")
     parser.add_argument("--seed", type=int, default=7)
@@ -332,7 +332,8 @@ def main() -> None:
 
     listings_total = Listing.objects.filter(status="published").count()
     tokens = bench_users(max(args.clients, args.contention_clients))
-    listing_ids = sample_listings(5000, args.seed)
+    # Enough that the clients never run out within --seconds (each listing is booked once).
+    listing_ids = sample_listings(max(5000, int(args.seconds * 400)), args.seed)
     if len(listing_ids) < args.contention_clients:
         raise SystemExit("not enough published instant-book listings: seed the demo world first")
     server = start_server(args.port, args.workers, args.gunicorn_args.split())

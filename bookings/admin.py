@@ -60,7 +60,7 @@ class PaymentAdmin(admin.ModelAdmin):
 class PayoutEntryAdmin(admin.ModelAdmin):
     """Read-only: payouts change through bookings.services.payouts (money sent must match the ledger)."""
 
-    list_display = ["booking", "host", "amount", "currency", "release_at", "status", "transfer_id"]
+    list_display = ["booking", "host", "amount", "amount_reversed", "currency", "release_at", "status", "transfer_id"]
     list_filter = ["status"]
     search_fields = ["transfer_id", "booking__id"]
     readonly_fields = [f.name for f in PayoutEntry._meta.fields]

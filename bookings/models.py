@@ -205,13 +205,21 @@ class IdempotencyRecord(models.Model):
         return f"{self.scope} {self.key} ({'done' if self.completed_at else 'in progress'})"
 
 
+# Entries whose money went to the host (a transfer exists), whatever was taken back since.
+TRANSFERRED_PAYOUT_STATES = ("paid", "reversing", "reversed", "reversal_failed")
+
+
 class PayoutEntry(models.Model):
     """The host's share of a booking: scheduled at confirmation, due 24 h after check-in.
 
     When due it is transferred to the host's payout account (``paid``); without an
     enabled account it waits as ``released`` and is transferred once the host has
     finished onboarding. A transfer the gateway refuses for good is ``failed`` with
-    the gateway's code. ``bookings.services.payouts`` moves entries along.
+    the gateway's code. A stay cancelled after its payout was transferred takes back
+    what the host no longer keeps: ``reversing`` (``reversal_due`` to go back), then
+    ``paid`` with ``amount_reversed`` (the host keeps a share) or ``reversed`` (all of
+    it); a reversal the gateway refuses is ``reversal_failed``, for an operator.
+    ``bookings.services.payouts`` moves entries along.
     """
 
     class Status(models.TextChoices):
@@ -220,13 +228,16 @@ class PayoutEntry(models.Model):
         PAID = "paid", "Paid"
         FAILED = "failed", "Transfer failed"
         CANCELLED = "cancelled", "Cancelled"
+        REVERSING = "reversing", "Paid, being taken back after a cancellation"
+        REVERSED = "reversed", "Taken back after a cancellation"
+        REVERSAL_FAILED = "reversal_failed", "Taking back failed"
 
     booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="payout")
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts")
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3)
     release_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     released_at = models.DateTimeField(null=True, blank=True)
     # The transfer (db defaults too: the demo seeder inserts entries in SQL).
     transfer_id = models.CharField(max_length=255, blank=True, default="", db_default="")
@@ -242,13 +253,27 @@ class PayoutEntry(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     failure_code = models.CharField(max_length=60, blank=True, default="", db_default="")
     failure_message = models.CharField(max_length=300, blank=True, default="", db_default="")
+    # Taking money back from a transfer already made (a cancellation after the payout).
+    reversal_due = models.DecimalField(
+        **MONEY, default=0, db_default=Value(0), help_text="To take back from the transfer (while reversing)."
+    )
+    amount_reversed = models.DecimalField(
+        **MONEY, default=0, db_default=Value(0), help_text="Taken back from the transfer so far."
+    )
+    reversal_id = models.CharField(max_length=255, blank=True, default="", db_default="")
 
     class Meta:
         indexes = [models.Index(fields=["status", "release_at"], name="payout_due")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="paid") | (~Q(transfer_id="") & Q(paid_at__isnull=False)),
+                condition=~Q(status__in=TRANSFERRED_PAYOUT_STATES) | (~Q(transfer_id="") & Q(paid_at__isnull=False)),
                 name="payout_paid_has_transfer",
+            ),
+            models.CheckConstraint(
+                condition=Q(reversal_due__gte=0, amount_reversed__gte=0)
+                & Q(amount_reversed__lte=F("amount") - F("reversal_due"))
+                & (Q(status__in=["reversing", "reversal_failed"]) | Q(reversal_due=0)),
+                name="payout_reversal_within_amount",
             ),
             models.UniqueConstraint(
                 fields=["transfer_id"], condition=~Q(transfer_id=""), name="payout_transfer_unique"
@@ -257,6 +282,11 @@ class PayoutEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Payout {self.amount} {self.currency} for booking {self.booking_id} ({self.status})"
+
+    @property
+    def amount_kept(self):
+        """What the host has been paid net of reversals."""
+        return self.amount - self.amount_reversed
 
     @property
     def idempotency_key(self) -> str:

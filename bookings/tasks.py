@@ -82,15 +82,25 @@ def bookings_complete_finished_task() -> int:
 
 @shared_task
 def payouts_release_due_task() -> int:
-    """Release due payouts and transfer them (beat). Returns how many were released, paid or refused.
+    """Release due payouts and transfer them, and send pending reversals (beat).
+
+    Returns how many entries were released, paid, reversed or refused.
 
     Transient transfer failures are not retried by Celery: the entry stays released
     and the next run repeats the same request with the same idempotency key.
     """
     outcomes = payouts.payouts_release_due()
+    # Reversals normally go out right after their cancellation; this sends what is left.
+    outcomes.update({f"reversal {k}": v for k, v in payouts.payouts_reverse_due().items()})
     if outcomes:
         logger.info("payouts: %s", dict(outcomes))
-    return sum(count for outcome, count in outcomes.items() if outcome != "skipped")
+    return sum(count for outcome, count in outcomes.items() if not outcome.endswith("skipped"))
+
+
+@shared_task
+def payout_reverse_task(payout_id: int) -> str:
+    """Take back what a cancellation owes from a payout already transferred (retried hourly if it fails)."""
+    return payouts.payout_reverse(payout_id=payout_id)
 
 
 @shared_task

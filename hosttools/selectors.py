@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, CalendarNight, NightStatus, PayoutEntry
+from bookings.models import TRANSFERRED_PAYOUT_STATES, Booking, BookingStatus, CalendarNight, NightStatus, PayoutEntry
 from listings.models import Listing, ListingStatus
 from pricing.models import ListingCompetitiveness, ListingPricing
 from pricing.rules import night_price
@@ -314,10 +314,11 @@ class EarningsMonth:
 
 
 def _earnings_sums(zero: Decimal) -> dict:
-    """Paid (transferred), upcoming (scheduled), awaiting transfer (due: released or refused), cancelled."""
+    """Paid (transferred, net of what cancellations took back), upcoming (scheduled),
+    awaiting transfer (due: released or refused), cancelled."""
     status = PayoutEntry.Status
     return {
-        "paid": Sum("amount", filter=Q(status=status.PAID), default=zero),
+        "paid": Sum(F("amount") - F("amount_reversed"), filter=Q(status__in=TRANSFERRED_PAYOUT_STATES), default=zero),
         "scheduled": Sum("amount", filter=Q(status=status.SCHEDULED), default=zero),
         "awaiting": Sum("amount", filter=Q(status__in=[status.RELEASED, status.FAILED]), default=zero),
         "cancelled": Sum("amount", filter=Q(status=status.CANCELLED), default=zero),

@@ -81,6 +81,8 @@ class PayoutSerializer(serializers.ModelSerializer):
             "released_at",
             "paid_at",
             "transfer_id",
+            "amount_reversed",
+            "reversal_due",
             "failure_code",
             "failure_explanation",
         ]

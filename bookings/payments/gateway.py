@@ -125,6 +125,10 @@ class PaymentGateway(Protocol):
         metadata: dict,
     ) -> str: ...
 
+    def reverse_transfer(
+        self, *, transfer_id: str, amount: Decimal, currency: str, idempotency_key: str, metadata: dict
+    ) -> str: ...
+
 
 # One breaker per process: after repeated transient failures calls fail fast for
 # ``reset_timeout`` seconds, then one probe call is let through (half-open).
@@ -181,6 +185,9 @@ class BreakerGateway:
 
     def transfer(self, **kwargs) -> str:
         return self._call("transfer", **kwargs)
+
+    def reverse_transfer(self, **kwargs) -> str:
+        return self._call("reverse_transfer", **kwargs)
 
 
 def breaker_is_open() -> bool:

@@ -18,7 +18,8 @@ not yet enabled; onboarding is instant, as in Stripe's test mode: the "link" is
 the return URL itself and ``retrieve_account`` reports any well-formed local
 account as enabled. ``transfer`` answers ``tr_local_<hex>`` derived from its key;
 a destination that is not a local account id is refused as Stripe refuses an
-unknown one (``resource_missing``, a permanent failure).
+unknown one (``resource_missing``, a permanent failure). ``reverse_transfer``
+answers ``trr_local_<hex>`` from its key for any local transfer id.
 
 Fault injection for the soak test: setting ``PAYMENTS_LOCAL_FAULT`` (or the cache key
 ``payments:local:fault``) to ``error`` or ``timeout`` makes every call fail that way.
@@ -59,6 +60,7 @@ SUCCESS_METHODS = {"pm_card_visa", "pm_card_visa_debit", "pm_card_mastercard"}
 FAULT_CACHE_KEY = "payments:local:fault"
 NAMESPACE = uuid.UUID("0f4c8a52-4a7e-4c2b-9a57-2f0c3b1d6e11")
 LOCAL_ACCOUNT = re.compile(r"acct_local_[0-9a-f]{32}")
+LOCAL_TRANSFER = re.compile(r"tr_local_[0-9a-f]{32}")
 
 
 # The injected fault as last read from the cache, per process: (read at, value).
@@ -181,6 +183,16 @@ class LocalGateway:
             raise PaymentError("Amount must be positive.", code="amount_invalid")
         self._known_account(destination, what="destination")
         return f"tr_local_{uuid.uuid5(NAMESPACE, idempotency_key).hex}"
+
+    def reverse_transfer(
+        self, *, transfer_id: str, amount: Decimal, currency: str, idempotency_key: str, metadata: dict
+    ) -> str:
+        self._fault()
+        if amount <= 0:
+            raise PaymentError("Amount must be positive.", code="amount_invalid")
+        if not LOCAL_TRANSFER.fullmatch(transfer_id or ""):
+            raise PaymentError(f"No such transfer: '{transfer_id}'", code="resource_missing")
+        return f"trr_local_{uuid.uuid5(NAMESPACE, idempotency_key).hex}"
 
     @staticmethod
     def _known_account(account_id: str, *, what: str = "account") -> None:

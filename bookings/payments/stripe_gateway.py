@@ -200,6 +200,17 @@ class StripeGateway:
         )
         return transfer.id
 
+    def reverse_transfer(
+        self, *, transfer_id: str, amount: Decimal, currency: str, idempotency_key: str, metadata: dict
+    ) -> str:
+        reversal = self._call(
+            self.client.v1.transfers.reversals.create,
+            transfer_id,
+            params={"amount": minor_units(amount, currency), "metadata": {k: str(v) for k, v in metadata.items()}},
+            options={"idempotency_key": idempotency_key},
+        )
+        return reversal.id
+
 
 def _connected_account(account) -> ConnectedAccount:
     """Our view of a Stripe ``account``: the flags, and what Stripe still needs from the host."""

@@ -58,6 +58,7 @@ from .calendar import (
     calendar_release_booking,
     listing_lock,
 )
+from .payouts import payout_take_back
 
 logger = logging.getLogger(__name__)
 S = BookingStatus
@@ -502,14 +503,17 @@ def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Book
         # Any payout not transferred yet now carries only the host's kept share (paid at the
         # usual release time); a payout already transferred stays as it was paid.
         payout = PayoutEntry.objects.filter(booking=booking, status__in=UNPAID_PAYOUT_STATES).first()
+        host_share = _host_share_kept(booking, preview)
         if payout:
-            host_share = _host_share_kept(booking, preview)
             if host_share > 0:
                 payout.amount = host_share
                 payout.save(update_fields=["amount"])
             else:
                 payout.status = PayoutEntry.Status.CANCELLED
                 payout.save(update_fields=["status"])
+        else:
+            # Already transferred (a stay cut short after its payout): take back the rest.
+            payout_take_back(booking=booking, keep=host_share)
     payments.payment_settle_now_or_later(booking_id=booking.pk)
     return booking
 
@@ -537,11 +541,11 @@ def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Bookin
         booking.refund_amount = booking.total
         booking.save(update_fields=["refund_amount"])
         HostCancellation.objects.create(host_id=listing.host_id, booking=booking, reason=reason[:200])
-        # A payout already transferred (a stay cancelled after its release) is a record of money
-        # sent and stays "paid"; reversing the transfer is not automated (docs/payments.md).
         PayoutEntry.objects.filter(booking=booking, status__in=UNPAID_PAYOUT_STATES).update(
             status=PayoutEntry.Status.CANCELLED
         )
+        # A payout already transferred (a stay cancelled after its release) is taken back in full.
+        payout_take_back(booking=booking, keep=Decimal("0"))
     payments.payment_settle_now_or_later(booking_id=booking.pk)
     return booking
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
@@ -405,3 +406,107 @@ def _transfer(*, payout_id: int, now) -> str:
             ]
         )
         return "paid"
+
+
+# --- taking back a transfer already made --------------------------------------------------
+
+
+def payout_take_back(*, booking: Booking, keep: Decimal) -> PayoutEntry | None:
+    """A cancellation of a stay whose payout was already transferred: the host now keeps ``keep``.
+
+    Runs inside the cancellation's transaction (booking locked). If the host was paid
+    more than ``keep``, the entry becomes ``reversing`` with the difference due back,
+    and the reversal is sent after commit (Celery; the hourly run retries). Returns
+    the entry when something is to be taken back.
+    """
+    entry = PayoutEntry.objects.select_for_update().filter(booking=booking, status=E.PAID).first()
+    if entry is None:
+        return None
+    due = entry.amount - entry.amount_reversed - max(keep, Decimal("0"))
+    if due <= 0:
+        return None
+    entry.status = E.REVERSING
+    entry.reversal_due = due
+    entry.failure_code = entry.failure_message = ""
+    entry.save(update_fields=["status", "reversal_due", "failure_code", "failure_message"])
+    payout_id = entry.pk
+    transaction.on_commit(lambda: _enqueue_reversal(payout_id))
+    return entry
+
+
+def _enqueue_reversal(payout_id: int) -> None:
+    from .. import tasks
+
+    try:
+        tasks.payout_reverse_task.delay(payout_id)
+    except Exception:  # noqa: BLE001 - broker down: the hourly payouts run sends it
+        logger.warning("could not enqueue the reversal of payout %s; the hourly run sends it", payout_id, exc_info=True)
+
+
+def payouts_reverse_due(*, limit: int = RELEASE_BATCH) -> Counter:
+    """Send every pending reversal (the hourly run; normally they went out right after the cancellation)."""
+    outcomes: Counter = Counter()
+    pending = PayoutEntry.objects.filter(status=E.REVERSING).order_by("pk").values_list("pk", flat=True)
+    for payout_id in list(pending[:limit]):
+        outcome = payout_reverse(payout_id=payout_id)
+        outcomes[outcome] += 1
+        if outcome == "retry" and breaker_is_open():
+            break
+    return outcomes
+
+
+def payout_reverse(*, payout_id: int) -> str:
+    """Take ``reversal_due`` back from the entry's transfer. Returns what happened.
+
+    ``reversed`` (done: the entry is ``paid`` with ``amount_reversed`` if the host keeps
+    a share, else ``reversed``), ``retry`` (transient failure: stays ``reversing``; the
+    same request, same key, is repeated later), ``failed`` (refused for good:
+    ``reversal_failed`` with the gateway's code, for an operator) or ``skipped``.
+
+    The key ``payout-<id>-reversal-<amount reversed so far>`` is the same for every
+    retry of one reversal, so the gateway takes the money back once.
+    """
+    gateway = get_gateway()
+    with transaction.atomic():
+        entry = (
+            PayoutEntry.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("booking")
+            .filter(pk=payout_id, status=E.REVERSING)
+            .first()
+        )
+        if entry is None:
+            return "skipped"
+        entry.attempts += 1
+        entry.last_attempt_at = timezone.now()
+        try:
+            reversal_id = gateway.reverse_transfer(
+                transfer_id=entry.transfer_id,
+                amount=entry.reversal_due,
+                currency=entry.currency,
+                idempotency_key=f"payout-{entry.pk}-reversal-{entry.amount_reversed}",
+                metadata={
+                    "payout_id": entry.pk,
+                    "booking_id": entry.booking_id,
+                    "booking_reference": entry.booking.reference,
+                    "reason": f"booking {entry.booking.status}",
+                },
+            )
+        except GatewayUnavailable as exc:
+            logger.warning("payout %s: reversal failed for now (%s), retried later", entry.pk, exc.code)
+            entry.save(update_fields=["attempts", "last_attempt_at"])
+            return "retry"
+        except PaymentError as exc:
+            logger.error("payout %s: reversal refused: %s (%s)", entry.pk, exc.message, exc.code)
+            entry.status = E.REVERSAL_FAILED
+            entry.failure_code = (exc.code or "payment_error")[:60]
+            entry.failure_message = exc.message[:300]
+            entry.save(update_fields=["status", "failure_code", "failure_message", "attempts", "last_attempt_at"])
+            return "failed"
+        entry.amount_reversed += entry.reversal_due
+        entry.reversal_due = Decimal("0")
+        entry.reversal_id = reversal_id
+        entry.status = E.REVERSED if entry.amount_reversed >= entry.amount else E.PAID
+        entry.save(
+            update_fields=["status", "amount_reversed", "reversal_due", "reversal_id", "attempts", "last_attempt_at"]
+        )
+        return "reversed"

@@ -106,6 +106,7 @@ PARAMS = {
         "source_transaction",
         "expand",
     },
+    "create_transfer_reversal": {"amount", "description", "metadata", "refund_application_fee", "expand"},
 }
 ACCOUNT_REQUIREMENTS = ["business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"]
 
@@ -360,6 +361,7 @@ class FakeStripe:
             ("POST", r"/v1/account_links", self.account_link_create),
             ("POST", r"/v1/transfers", self.transfer_create),
             ("GET", r"/v1/transfers/(?P<id>[^/]+)", self.transfer_retrieve),
+            ("POST", r"/v1/transfers/(?P<id>[^/]+)/reversals", self.transfer_reversal_create),
         ]
         for route_method, pattern, view in routes:
             match = re.fullmatch(pattern, path)
@@ -755,6 +757,41 @@ class FakeStripe:
         if id not in self.transfers:
             raise ApiFailure(404, f"No such transfer: '{id}'", code="resource_missing", param="id", stored=False)
         return copy.deepcopy(self.transfers[id])
+
+    def transfer_reversal_create(self, params: dict, id: str) -> dict:
+        """Take money back from a transfer: all that is left by default, never more than that."""
+        self._check_params(params, "create_transfer_reversal")
+        if id not in self.transfers:
+            raise ApiFailure(404, f"No such transfer: '{id}'", code="resource_missing", param="id")
+        transfer = self.transfers[id]
+        left = transfer["amount"] - transfer["amount_reversed"]
+        if left == 0:
+            raise state_error(f"Transfer {id} has already been fully reversed.", code="transfer_already_reversed")
+        amount = _positive_int(params, "amount", required=False) or left
+        if amount > left:
+            raise param_error(
+                f"Amount ({amount}) is greater than unreversed amount on transfer ({left})", param="amount"
+            )
+        reversal_id = _new_id("trr")
+        reversal = {
+            "id": reversal_id,
+            "object": "transfer_reversal",
+            "amount": amount,
+            "balance_transaction": _new_id("txn"),
+            "created": int(time.time()),
+            "currency": transfer["currency"],
+            "destination_payment_refund": _new_id("pyr"),
+            "metadata": self._metadata(params),
+            "source_refund": None,
+            "transfer": id,
+        }
+        transfer["amount_reversed"] += amount
+        transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
+        listing = {"object": "list", "data": [], "has_more": False, "url": f"/v1/transfers/{id}/reversals"}
+        transfer.setdefault("reversals", listing)["data"].append(reversal)
+        if self.platform_balance is not None:
+            self.platform_balance[transfer["currency"]] = self.platform_balance.get(transfer["currency"], 0) + amount
+        return copy.deepcopy(reversal)
 
 
 def _json(body: dict) -> bytes:

@@ -14,7 +14,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bookings import tasks
@@ -394,17 +394,92 @@ def test_a_released_payout_whose_booking_is_then_cancelled_pays_only_the_kept_sh
     assert payout_of(kept).status == P.PAID
 
 
-def test_a_paid_payout_stays_paid_when_the_host_cancels_mid_stay(guest, host, listing):
+def paid_stay_cut_short(*, guest, host, listing) -> tuple[Booking, PayoutEntry]:
+    """A four-night stay whose payout was transferred, the guest now on their second night."""
     onboarded(host)
     booking = due_stay(guest=guest, listing=listing, start=1, nights=4)
     assert tasks.payouts_release_due_task() == 1
+    Booking.objects.filter(pk=booking.pk).update(check_in=days(-1), check_out=days(3))
     paid = payout_of(booking)
-    Booking.objects.filter(pk=booking.pk).update(check_in=days(-1))
-    svc.booking_cancel_by_host(booking_id=booking.pk, host=host)
+    assert paid.status == P.PAID
+    return Booking.objects.get(pk=booking.pk), paid
+
+
+def local_reversal_id(key: str) -> str:
+    return f"trr_local_{uuid.uuid5(NAMESPACE, key).hex}"
+
+
+def test_host_cancelling_after_the_payout_takes_it_back_in_full(
+    django_capture_on_commit_callbacks, host_client, guest, host, listing
+):
+    booking, paid = paid_stay_cut_short(guest=guest, host=host, listing=listing)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.booking_cancel_by_host(booking_id=booking.pk, host=host)
     entry = payout_of(booking)
-    # The ledger keeps the truth (money was sent); the guest is refunded in full regardless.
-    assert (entry.status, entry.transfer_id, entry.amount) == (P.PAID, paid.transfer_id, paid.amount)
+    assert (entry.status, entry.amount_reversed, entry.reversal_due) == (P.REVERSED, paid.amount, 0)
+    assert entry.transfer_id == paid.transfer_id  # the ledger still shows the money that was sent...
+    assert entry.reversal_id == local_reversal_id(f"payout-{entry.pk}-reversal-0.00")  # ...and taken back
     assert Booking.objects.get(pk=booking.pk).refund_amount == booking.total
+    assert payouts_totals(host)["paid"] == 0
+    page = text(host_client.get("/hosting/earnings/"))
+    assert f'data-payout="{entry.pk}" data-status="reversed"' in page
+    assert "then taken back in full after the cancellation" in page
+    assert tasks.payouts_release_due_task() == 0  # nothing left to send
+
+
+def test_guest_cancelling_after_the_payout_takes_back_only_what_the_host_no_longer_keeps(
+    django_capture_on_commit_callbacks, host_client, guest, host, listing
+):
+    booking, paid = paid_stay_cut_short(guest=guest, host=host, listing=listing)
+    preview = svc.booking_cancellation_preview(booking=booking, user=guest)
+    kept = svc._host_share_kept(booking, preview)
+    assert 0 < kept < paid.amount  # moderate policy, mid-stay: the nights not yet stayed go back
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.booking_cancel_by_guest(booking_id=booking.pk, guest=guest)
+    entry = payout_of(booking)
+    assert (entry.status, entry.amount_reversed, entry.amount_kept) == (P.PAID, paid.amount - kept, kept)
+    assert payouts_totals(host)["paid"] == kept
+    response = bearer_client(host).get("/api/v1/payouts/")
+    row = next(r for r in response.json()["results"] if r["id"] == entry.pk)
+    assert (row["status"], row["amount_reversed"], row["reversal_due"]) == ("paid", str(paid.amount - kept), "0.00")
+    page = text(host_client.get("/hosting/earnings/"))
+    assert f"{euros(paid.amount - kept)} taken back after the guest cancelled, you keep {euros(kept)}" in page
+
+
+def test_a_reversal_that_fails_for_now_is_sent_by_the_hourly_run_under_the_same_key(
+    django_capture_on_commit_callbacks, settings, guest, host, listing
+):
+    booking, paid = paid_stay_cut_short(guest=guest, host=host, listing=listing)
+    settings.PAYMENTS_LOCAL_FAULT = "error"
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.booking_cancel_by_host(booking_id=booking.pk, host=host)
+    entry = payout_of(booking)
+    assert (entry.status, entry.reversal_due, entry.attempts) == (P.REVERSING, paid.amount, paid.attempts + 1)
+    assert payouts_totals(host)["paid"] == paid.amount  # still with the host until it is taken back
+
+    settings.PAYMENTS_LOCAL_FAULT = ""
+    assert tasks.payouts_release_due_task() == 1
+    entry.refresh_from_db()
+    assert (entry.status, entry.amount_reversed, entry.attempts) == (P.REVERSED, paid.amount, paid.attempts + 2)
+    assert entry.reversal_id == local_reversal_id(f"payout-{entry.pk}-reversal-0.00")
+    assert tasks.payouts_release_due_task() == 0
+
+
+def test_reversal_amounts_are_bounded_by_the_database(guest, host, listing):
+    booking, paid = paid_stay_cut_short(guest=guest, host=host, listing=listing)
+    with pytest.raises(IntegrityError, match="payout_reversal_within_amount"), transaction.atomic():
+        PayoutEntry.objects.filter(pk=paid.pk).update(amount_reversed=paid.amount + 1)
+    with pytest.raises(IntegrityError, match="payout_reversal_within_amount"), transaction.atomic():
+        PayoutEntry.objects.filter(pk=paid.pk).update(reversal_due=D("1"))  # due only while reversing
+    with pytest.raises(IntegrityError, match="payout_paid_has_transfer"), transaction.atomic():
+        PayoutEntry.objects.filter(pk=paid.pk).update(status=P.REVERSED, transfer_id="")
+
+
+def payouts_totals(host) -> dict:
+    from hosttools.selectors import earnings_totals
+
+    (totals,) = earnings_totals(host=host)
+    return totals
 
 
 def test_earnings_page_shows_each_payout_with_its_state(host_client, guest, host, listing):
@@ -525,6 +600,70 @@ def test_stripe_lost_transfer_answer_is_retried_with_the_same_key_and_pays_once(
     assert first.idempotency_key == retry.idempotency_key == f"payout-{entry.pk}"
     assert retry.replayed and len(fake.transfers) == 1
     assert (entry.status, entry.transfer_id, entry.attempts) == (P.PAID, next(iter(fake.transfers)), 2)
+
+
+def test_stripe_reversal_in_minor_units_is_taken_once_when_its_answer_is_lost(
+    django_capture_on_commit_callbacks, settings, guest, host, listing, on_stripe
+):
+    fake = on_stripe
+    account = onboarded(host)
+    fake.complete_onboarding(account.account_id)
+    payouts.payout_account_refresh(host=host)
+    booking = due_stay(guest=guest, listing=listing, start=1, nights=4)
+    tasks.payouts_release_due_task()
+    paid = payout_of(booking)
+    transfer = fake.transfers[paid.transfer_id]
+    Booking.objects.filter(pk=booking.pk).update(check_in=days(-1), check_out=days(3))
+    settings.PAYMENTS_TIMEOUT_SECONDS = 0.3
+    fake.hang_next(1, seconds=3, on="/reversals")
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.booking_cancel_by_host(booking_id=booking.pk, host=host)
+    assert payout_of(booking).status == P.REVERSING
+    assert transfer["amount_reversed"] == transfer["amount"]  # Stripe took it back; we never heard
+
+    tasks.payouts_release_due_task()
+    entry = payout_of(booking)
+    first, retry = fake.requests_to(f"/v1/transfers/{paid.transfer_id}/reversals")
+    assert first.idempotency_key == retry.idempotency_key == f"payout-{entry.pk}-reversal-0.00"
+    assert retry.replayed and len(transfer["reversals"]["data"]) == 1
+    assert first.params == {
+        "amount": str(int(paid.amount * 100)),
+        "metadata": {
+            "payout_id": str(entry.pk),
+            "booking_id": str(booking.pk),
+            "booking_reference": booking.reference,
+            "reason": "booking cancelled_by_host",
+        },
+    }
+    assert (entry.status, entry.amount_reversed) == (P.REVERSED, paid.amount)
+    assert entry.reversal_id == transfer["reversals"]["data"][0]["id"]
+
+
+def test_stripe_refused_reversal_is_recorded_for_an_operator(
+    django_capture_on_commit_callbacks, host_client, guest, host, listing, on_stripe
+):
+    fake = on_stripe
+    account = onboarded(host)
+    fake.complete_onboarding(account.account_id)
+    payouts.payout_account_refresh(host=host)
+    booking = due_stay(guest=guest, listing=listing, start=1, nights=4)
+    tasks.payouts_release_due_task()
+    paid = payout_of(booking)
+    # Someone already reversed the whole transfer in Stripe's dashboard.
+    fake.transfers[paid.transfer_id]["amount_reversed"] = fake.transfers[paid.transfer_id]["amount"]
+    Booking.objects.filter(pk=booking.pk).update(check_in=days(-1), check_out=days(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.booking_cancel_by_host(booking_id=booking.pk, host=host)
+    entry = payout_of(booking)
+    assert (entry.status, entry.failure_code, entry.reversal_due) == (
+        P.REVERSAL_FAILED,
+        "transfer_already_reversed",
+        paid.amount,
+    )
+    assert tasks.payouts_release_due_task() == 0  # not retried blindly
+    page = text(host_client.get("/hosting/earnings/"))
+    assert f'data-payout="{entry.pk}" data-status="reversal_failed"' in page
+    assert f"{euros(paid.amount)} is still owed" in page
 
 
 def test_stripe_500_in_front_of_the_api_then_retry_creates_one_transfer(guest, host, listing, on_stripe):

@@ -523,3 +523,14 @@ def test_hold_expired_while_the_card_was_authorised_voids_the_authorisation(gues
     assert taken(listing) == [] and unavailable_ranges(listing) == []
     assert not PayoutEntry.objects.filter(booking=booking).exists()
     assert [e.to_status for e in booking.events.order_by("pk")] == ["pending_payment", "expired"]
+
+
+def test_outbox_task_drains_a_backlog_larger_than_one_batch(guest, instant):
+    from bookings.services import outbox
+
+    for start in (10, 20, 30):
+        book(guest=guest, listing=instant, start=start, nights=2)
+    assert outbox.outbox_dispatch(batch=2) == 2  # one batch, as one beat tick used to do
+    assert outbox.outbox_drain(batch=2) == 4  # the rest, in the same run
+    assert not BookingEvent.objects.filter(processed_at__isnull=True).exists()
+    assert outbox.outbox_drain(batch=2) == 0

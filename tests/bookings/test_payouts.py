@@ -602,16 +602,23 @@ def test_stripe_lost_transfer_answer_is_retried_with_the_same_key_and_pays_once(
     assert (entry.status, entry.transfer_id, entry.attempts) == (P.PAID, next(iter(fake.transfers)), 2)
 
 
-def test_stripe_reversal_in_minor_units_is_taken_once_when_its_answer_is_lost(
-    django_capture_on_commit_callbacks, settings, guest, host, listing, on_stripe
-):
-    fake = on_stripe
+def stripe_paid_stay(fake, *, guest, host, listing) -> tuple[Booking, PayoutEntry]:
+    """A four-night stay starting tomorrow whose payout went to the host's Stripe account."""
     account = onboarded(host)
     fake.complete_onboarding(account.account_id)
     payouts.payout_account_refresh(host=host)
     booking = due_stay(guest=guest, listing=listing, start=1, nights=4)
     tasks.payouts_release_due_task()
     paid = payout_of(booking)
+    assert paid.status == P.PAID
+    return booking, paid
+
+
+def test_stripe_reversal_in_minor_units_is_taken_once_when_its_answer_is_lost(
+    django_capture_on_commit_callbacks, settings, guest, host, listing, on_stripe
+):
+    fake = on_stripe
+    booking, paid = stripe_paid_stay(fake, guest=guest, host=host, listing=listing)
     transfer = fake.transfers[paid.transfer_id]
     Booking.objects.filter(pk=booking.pk).update(check_in=days(-1), check_out=days(3))
     settings.PAYMENTS_TIMEOUT_SECONDS = 0.3
@@ -643,12 +650,7 @@ def test_stripe_refused_reversal_is_recorded_for_an_operator(
     django_capture_on_commit_callbacks, host_client, guest, host, listing, on_stripe
 ):
     fake = on_stripe
-    account = onboarded(host)
-    fake.complete_onboarding(account.account_id)
-    payouts.payout_account_refresh(host=host)
-    booking = due_stay(guest=guest, listing=listing, start=1, nights=4)
-    tasks.payouts_release_due_task()
-    paid = payout_of(booking)
+    booking, paid = stripe_paid_stay(fake, guest=guest, host=host, listing=listing)
     # Someone already reversed the whole transfer in Stripe's dashboard.
     fake.transfers[paid.transfer_id]["amount_reversed"] = fake.transfers[paid.transfer_id]["amount"]
     Booking.objects.filter(pk=booking.pk).update(check_in=days(-1), check_out=days(3))

@@ -64,6 +64,19 @@ class PayoutEntryAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["transfer_id", "booking__id"]
     readonly_fields = [f.name for f in PayoutEntry._meta.fields]
+    actions = ["retry_reversals"]
+
+    @admin.action(description="Send refused reversals again (new idempotency key)")
+    def retry_reversals(self, request, queryset):
+        from .services.payouts import payouts_retry_failed_reversals
+
+        queued = payouts_retry_failed_reversals(payout_ids=queryset.values_list("pk", flat=True))
+        skipped = queryset.count() - queued
+        self.message_user(
+            request,
+            f"{queued} reversal(s) queued again."
+            + (f" {skipped} selected payout(s) were not refused reversals and were left alone." if skipped else ""),
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

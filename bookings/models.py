@@ -261,6 +261,13 @@ class PayoutEntry(models.Model):
         **MONEY, default=0, db_default=Value(0), help_text="Taken back from the transfer so far."
     )
     reversal_id = models.CharField(max_length=255, blank=True, default="", db_default="")
+    reversal_key = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Idempotency key of the next reversal attempt; empty means payout-<id>-reversal-<amount reversed>.",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["status", "release_at"], name="payout_due")]

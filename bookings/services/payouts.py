@@ -464,7 +464,8 @@ def payout_reverse(*, payout_id: int) -> str:
     ``reversal_failed`` with the gateway's code, for an operator) or ``skipped``.
 
     The key ``payout-<id>-reversal-<amount reversed so far>`` is the same for every
-    retry of one reversal, so the gateway takes the money back once.
+    retry of one reversal, so the gateway takes the money back once (an operator's
+    retry after a refusal uses ``reversal_key``, a new one).
     """
     gateway = get_gateway()
     with transaction.atomic():
@@ -483,7 +484,7 @@ def payout_reverse(*, payout_id: int) -> str:
                 transfer_id=entry.transfer_id,
                 amount=entry.reversal_due,
                 currency=entry.currency,
-                idempotency_key=f"payout-{entry.pk}-reversal-{entry.amount_reversed}",
+                idempotency_key=entry.reversal_key or f"payout-{entry.pk}-reversal-{entry.amount_reversed}",
                 metadata={
                     "payout_id": entry.pk,
                     "booking_id": entry.booking_id,
@@ -505,8 +506,39 @@ def payout_reverse(*, payout_id: int) -> str:
         entry.amount_reversed += entry.reversal_due
         entry.reversal_due = Decimal("0")
         entry.reversal_id = reversal_id
+        entry.reversal_key = ""
         entry.status = E.REVERSED if entry.amount_reversed >= entry.amount else E.PAID
         entry.save(
-            update_fields=["status", "amount_reversed", "reversal_due", "reversal_id", "attempts", "last_attempt_at"]
+            update_fields=[
+                "status",
+                "amount_reversed",
+                "reversal_due",
+                "reversal_id",
+                "reversal_key",
+                "attempts",
+                "last_attempt_at",
+            ]
         )
         return "reversed"
+
+
+def payouts_retry_failed_reversals(*, payout_ids) -> int:
+    """An operator sends refused reversals again (``reversal_failed`` -> ``reversing``), each under a new key.
+
+    A refusal took nothing back, so a new key cannot take twice; the gateway stored
+    the refusal under the old key, which would only replay it. For the operator,
+    after fixing the cause (e.g. the host's balance). Returns how many were queued.
+    """
+    queued = 0
+    for entry in PayoutEntry.objects.filter(pk__in=list(payout_ids), status=E.REVERSAL_FAILED):
+        with transaction.atomic():
+            updated = PayoutEntry.objects.filter(pk=entry.pk, status=E.REVERSAL_FAILED).update(
+                status=E.REVERSING,
+                reversal_key=f"payout-{entry.pk}-reversal-{entry.amount_reversed}-retry-{entry.attempts}",
+                failure_code="",
+                failure_message="",
+            )
+            if updated:
+                queued += 1
+                transaction.on_commit(lambda payout_id=entry.pk: _enqueue_reversal(payout_id))
+    return queued

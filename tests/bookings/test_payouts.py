@@ -856,3 +856,34 @@ def test_account_updated_with_odd_requirements_is_applied_not_a_500(settings, cl
     assert response.json() == {"status": "processed"}
     account.refresh_from_db()
     assert not account.payouts_enabled and account.requirements_due == []
+
+
+def test_operator_sends_a_refused_reversal_again_under_a_new_key(
+    django_capture_on_commit_callbacks, admin_client, guest, host, listing, on_stripe
+):
+    fake = on_stripe
+    booking, paid = stripe_paid_stay(fake, guest=guest, host=host, listing=listing)
+    Booking.objects.filter(pk=booking.pk).update(check_in=days(-1), check_out=days(3))
+    fake.fail_next(1, status=400, on="/reversals")  # refused, and stored under the key as Stripe does
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.booking_cancel_by_host(booking_id=booking.pk, host=host)
+    entry = payout_of(booking)
+    assert entry.status == P.REVERSAL_FAILED
+    assert tasks.payouts_release_due_task() == 0  # the hourly run leaves it to the operator
+
+    upcoming = payout_of(book(guest=guest, listing=listing, start=20, nights=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/bookings/payoutentry/",
+            {"action": "retry_reversals", "_selected_action": [entry.pk, upcoming.pk]},
+            follow=True,
+        )
+    assert "1 reversal(s) queued again. 1 selected payout(s) were not refused reversals" in text(response)
+    assert payout_of(upcoming.booking).status == P.SCHEDULED
+    entry.refresh_from_db()
+    assert (entry.status, entry.amount_reversed, entry.reversal_key) == (P.REVERSED, paid.amount, "")
+    refused, sent = fake.requests_to(f"/v1/transfers/{paid.transfer_id}/reversals")
+    assert refused.idempotency_key == f"payout-{entry.pk}-reversal-0.00"
+    assert sent.idempotency_key == f"payout-{entry.pk}-reversal-0.00-retry-2" and not sent.replayed
+    transfer = fake.transfers[paid.transfer_id]
+    assert transfer["amount_reversed"] == transfer["amount"] and len(transfer["reversals"]["data"]) == 1

@@ -59,6 +59,9 @@ class SearchListing(models.Model):
     # True once any calendar night of the listing carries a host price or a
     # minimum-nights override; only those listings pay for a calendar lookup.
     has_overrides = models.BooleanField(db_default=False)
+    # True while the host has pricing settings (pricing_listingpricing: weekend percentage,
+    # extra-guest fee, minimum and maximum price); only those listings pay for reading them.
+    has_pricing_settings = models.BooleanField(db_default=False)
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True)
     rating_count = models.IntegerField()
     published_at = models.DateTimeField(null=True)

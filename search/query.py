@@ -37,7 +37,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .params import SearchParams
-from .pricing_sql import FeeRates, night_price_by_date_sql, rule_accommodation_sql, stay_total_sql
+from .pricing_sql import (
+    FeeRates,
+    extra_guests_per_night_sql,
+    night_price_by_date_sql,
+    rule_accommodation_sql,
+    stay_total_sql,
+)
 
 TIERS = (None, 10, 1)  # full set, then the best 10%, then the best 1% (percent of listings)
 COMPONENTS = (
@@ -169,9 +175,17 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         stay_columns = "NULL::date AS check_in, NULL::date AS check_out, NULL::int AS nights"
 
     if params.stays:
+        # The host's pricing settings (weekend percentage, extra-guest fee, minimum and maximum
+        # price): NULL columns when the host set none. Read only for flagged listings (the flag is
+        # a constant filter of the subquery, so the others cost no lookup).
+        joins.append(
+            "LEFT JOIN LATERAL (SELECT x.weekend_premium_pct, x.min_price, x.max_price, x.extra_guest_fee, "
+            "x.guests_included FROM pricing_listingpricing x "
+            "WHERE s.has_pricing_settings AND x.listing_id = s.listing_id) lp ON true"
+        )
         if params.flexible:
             automatic = (
-                f"(SELECT sum({night_price_by_date_sql(base='s.base_price', day='d::date')}) "
+                f"(SELECT sum({night_price_by_date_sql(base='s.base_price', day='d::date', host='lp')}) "
                 f"FROM generate_series({ci}, {co} - 1, interval '1 day') d)"
             )
         else:
@@ -180,10 +194,11 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
             while day < check_out:
                 counts[day.weekday()] = counts.get(day.weekday(), 0) + 1
                 day += dt.timedelta(days=1)
-            automatic = rule_accommodation_sql(base="s.base_price", weekday_counts=counts)
+            automatic = rule_accommodation_sql(base="s.base_price", weekday_counts=counts, host="lp")
+        extra = extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")
         accommodation = (
-            f"({automatic} + CASE WHEN s.has_overrides THEN COALESCE((SELECT sum(c.price - "
-            f"{night_price_by_date_sql(base='s.base_price', day='c.date')}) "
+            f"({automatic} + {nights} * {extra} + CASE WHEN s.has_overrides THEN COALESCE((SELECT sum(c.price - "
+            f"{night_price_by_date_sql(base='s.base_price', day='c.date', host='lp')}) "
             f"FROM bookings_calendarnight c WHERE c.listing_id = s.listing_id AND c.date >= {ci} AND c.date < {co} "
             "AND c.price IS NOT NULL), 0) ELSE 0 END)"
         )

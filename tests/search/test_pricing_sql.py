@@ -2,7 +2,8 @@
 
 Search filters and sorts by totals computed in SQL (``search.pricing_sql``); cards show
 ``price_quote``'s. These must agree for every stay length (weekly and monthly discounts),
-weekday premiums, host per-night prices, cleaning fees, service fee and taxes.
+weekday premiums, host per-night prices, the host's pricing settings (weekend percentage,
+extra-guest fee, minimum and maximum price), cleaning fees, service fee and taxes.
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from django.contrib.gis.geos import Point
 from django.http import QueryDict
 
 from bookings.services.calendar import calendar_set_nights
+from pricing.models import PRICE_CEILING, PRICE_FLOOR, ListingPricing
 from search.params import SearchForm
 from search.selectors import listing_search
 from tests.listings.factories import ListingFactory
@@ -36,6 +38,8 @@ def _listings(rng: random.Random, count: int = 12):
             max_nights=60,
             max_guests=6,
         )
+        if n % 2 == 1:  # the host's own pricing settings on others (and on some with night prices too)
+            _pricing_settings(rng, listing)
         if n % 3 == 0:  # host prices on some nights
             start = dt.date.today() + dt.timedelta(days=rng.randint(3, 20))
             calendar_set_nights(
@@ -44,6 +48,25 @@ def _listings(rng: random.Random, count: int = 12):
             )  # fmt: skip
         listings.append(listing)
     return listings
+
+
+def _pricing_settings(rng: random.Random, listing) -> ListingPricing:
+    """Random host settings: weekend percentage (some above the automatic cap), extra-guest fee, bounds."""
+
+    def bound(factor: str) -> Decimal:
+        return min(max((listing.base_price * Decimal(factor)).quantize(Decimal("0.01")), PRICE_FLOOR), PRICE_CEILING)
+
+    min_price, max_price = rng.choice(
+        [(None, None), (bound("1.3"), None), (None, bound("0.9")), (bound("0.95"), bound("1.1"))]
+    )
+    return ListingPricing.objects.create(
+        listing=listing,
+        guests_included=rng.choice([1, 2, 3]),
+        extra_guest_fee=Decimal(rng.choice(["0", "7.50", "15.25"])),
+        weekend_premium_pct=rng.choice([None, -10, 0, 35, 80]),
+        min_price=min_price,
+        max_price=max_price,
+    )
 
 
 @pytest.mark.parametrize("tax_rate", ["0", "0.075"])
@@ -84,3 +107,26 @@ def test_nightly_filter_uses_the_nightly_average_and_weekends_cost_more(settings
     assert card.listing.pk == listing.pk
     assert card.quote.nightly_average == Decimal("120.00")  # Friday and Saturday nights: +20% by default
     assert card.price_value == Decimal("120.00")
+
+
+def test_price_filter_and_sort_follow_the_hosts_pricing_settings():
+    """A host minimum above the base price and an extra-guest fee move a listing in price search."""
+    plain = ListingFactory(location=SPOT, base_price=Decimal("100.00"), cleaning_fee=Decimal("0"), max_guests=4)
+    bounded = ListingFactory(
+        location=Point(-140.49, -50.5, srid=4326), base_price=Decimal("80.00"), cleaning_fee=Decimal("0"), max_guests=4
+    )
+    ListingPricing.objects.create(
+        listing=bounded, min_price=Decimal("140.00"), extra_guest_fee=Decimal("10.00"), guests_included=2
+    )
+    monday = dt.date.today() + dt.timedelta(days=(0 - dt.date.today().weekday()) % 7 + 7)
+    stay = f"checkin={monday}&checkout={monday + dt.timedelta(days=2)}&currency=EUR&bbox={BBOX}"
+
+    def search(extra: str) -> list[tuple[int, Decimal]]:
+        form = SearchForm(QueryDict(f"{stay}&{extra}"))
+        assert form.is_valid(), form.errors
+        return [(card.listing.pk, card.price_value) for card in listing_search(form.params()).cards]
+
+    # Two weekday nights for three guests: 140 (the host's minimum) + 10 for the third guest.
+    assert search("guests=3&sort=price_asc") == [(plain.pk, Decimal("100.00")), (bounded.pk, Decimal("150.00"))]
+    assert search("guests=3&price_max=120") == [(plain.pk, Decimal("100.00"))]
+    assert search("guests=2&price_min=130") == [(bounded.pk, Decimal("140.00"))]

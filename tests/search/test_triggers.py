@@ -105,3 +105,21 @@ def test_committed_block_is_seen_by_another_connection_and_flush_empties_search_
         cursor.execute("TRUNCATE listings_listing CASCADE")
         cursor.execute("SELECT count(*) FROM search_listing WHERE listing_id = %s", [listing.pk])
         assert cursor.fetchone()[0] == 0
+
+
+def test_host_pricing_settings_flag_the_row_and_survive_unpublishing():
+    from pricing.models import ListingPricing
+
+    listing = in_paris()
+    assert not row(listing).has_pricing_settings
+    settings_row = ListingPricing.objects.create(listing=listing, min_price=Decimal("150.00"))
+    assert row(listing).has_pricing_settings
+    # Unpublished (row deleted) and published again (row inserted): the flag comes back from the settings.
+    Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.UNLISTED)
+    Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.PUBLISHED)
+    assert row(listing).has_pricing_settings
+    settings_row.delete()
+    assert not row(listing).has_pricing_settings
+    other = in_paris()
+    ListingPricing.objects.bulk_create([ListingPricing(listing=listing), ListingPricing(listing=other)])
+    assert row(listing).has_pricing_settings and row(other).has_pricing_settings

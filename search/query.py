@@ -176,31 +176,35 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
 
     if params.stays:
         # The host's pricing settings (weekend percentage, extra-guest fee, minimum and maximum
-        # price): NULL columns when the host set none. Read only for flagged listings (the flag is
-        # a constant filter of the subquery, so the others cost no lookup).
-        joins.append(
-            "LEFT JOIN LATERAL (SELECT x.weekend_premium_pct, x.min_price, x.max_price, x.extra_guest_fee, "
-            "x.guests_included FROM pricing_listingpricing x "
-            "WHERE s.has_pricing_settings AND x.listing_id = s.listing_id) lp ON true"
-        )
-        if params.flexible:
-            automatic = (
-                f"(SELECT sum({night_price_by_date_sql(base='s.base_price', day='d::date', host='lp')}) "
-                f"FROM generate_series({ci}, {co} - 1, interval '1 day') d)"
+        # price), joined only for flagged listings; the others keep the plain price expression.
+        joins.append("LEFT JOIN pricing_listingpricing lp ON s.has_pricing_settings AND lp.listing_id = s.listing_id")
+
+        def accommodation_sql(host: str | None) -> str:
+            if params.flexible:
+                automatic = (
+                    f"(SELECT sum({night_price_by_date_sql(base='s.base_price', day='d::date', host=host)}) "
+                    f"FROM generate_series({ci}, {co} - 1, interval '1 day') d)"
+                )
+            else:
+                counts: dict[int, int] = {}
+                day = check_in
+                while day < check_out:
+                    counts[day.weekday()] = counts.get(day.weekday(), 0) + 1
+                    day += dt.timedelta(days=1)
+                automatic = rule_accommodation_sql(base="s.base_price", weekday_counts=counts, host=host)
+            extra = ""
+            if host:
+                extra = f" + {nights} * {extra_guests_per_night_sql(guests=str(int(params.guests)), host=host)}"
+            return (
+                f"({automatic}{extra} + CASE WHEN s.has_overrides THEN COALESCE((SELECT sum(c.price - "
+                f"{night_price_by_date_sql(base='s.base_price', day='c.date', host=host)}) "
+                f"FROM bookings_calendarnight c WHERE c.listing_id = s.listing_id AND c.date >= {ci} "
+                f"AND c.date < {co} AND c.price IS NOT NULL), 0) ELSE 0 END)"
             )
-        else:
-            counts: dict[int, int] = {}
-            day = check_in
-            while day < check_out:
-                counts[day.weekday()] = counts.get(day.weekday(), 0) + 1
-                day += dt.timedelta(days=1)
-            automatic = rule_accommodation_sql(base="s.base_price", weekday_counts=counts, host="lp")
-        extra = extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")
+
+        # Most listings have no host settings: they keep the plain (cheaper) expression.
         accommodation = (
-            f"({automatic} + {nights} * {extra} + CASE WHEN s.has_overrides THEN COALESCE((SELECT sum(c.price - "
-            f"{night_price_by_date_sql(base='s.base_price', day='c.date', host='lp')}) "
-            f"FROM bookings_calendarnight c WHERE c.listing_id = s.listing_id AND c.date >= {ci} AND c.date < {co} "
-            "AND c.price IS NOT NULL), 0) ELSE 0 END)"
+            f"(CASE WHEN s.has_pricing_settings THEN {accommodation_sql('lp')} ELSE {accommodation_sql(None)} END)"
         )
         total = stay_total_sql(
             accommodation="b.accommodation", nights="b.nights", weekly="b.weekly_discount_pct",

@@ -298,6 +298,7 @@ def start_server(port: int, workers: int, extra: list[str] | None = None) -> sub
         "LOG_LEVEL": "WARNING",
         "API_THROTTLE_USER": "1000000/min",
         "API_THROTTLE_ANON": "1000000/min",
+        "API_THROTTLE_SEARCH": "1000000/min",
         "PAYMENT_GATEWAY": "local",
     }
     proc = subprocess.Popen(

@@ -152,7 +152,8 @@ def large_area_mix(count: int, seed: int) -> list[str]:
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "airbnb.settings.dev", "DEBUG": "false",
-           "LOG_LEVEL": "WARNING", "API_THROTTLE_ANON": "1000000/min", "API_THROTTLE_USER": "1000000/min"}  # fmt: skip
+           "LOG_LEVEL": "WARNING", "API_THROTTLE_ANON": "1000000/min", "API_THROTTLE_USER": "1000000/min",
+           "API_THROTTLE_SEARCH": "1000000/min"}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "airbnb.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning"],

@@ -86,6 +86,7 @@ SOAK_ENV = {
     # The load must meet the faults, not the API throttles (messages keep their own limit).
     "API_THROTTLE_USER": "1000000/min",
     "API_THROTTLE_ANON": "1000000/min",
+    "API_THROTTLE_SEARCH": "1000000/min",
 }
 if ARGS is not None:
     SOAK_ENV.update(

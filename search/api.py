@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from listings.models import PropertyType, RoomType
@@ -196,10 +197,30 @@ class PlaceSuggestionsSerializer(serializers.Serializer):
     results = PlaceSerializer(many=True)
 
 
+class SearchRateThrottle(SimpleRateThrottle):
+    """Search's own budget, per user or (anonymous) per client address: ``API_THROTTLE_SEARCH``.
+
+    The results page updates itself through these endpoints on every filter, map move
+    and page, and many guests can share one address (offices, mobile carriers): the
+    general anonymous budget (``API_THROTTLE_ANON``) would stop a browsing guest.
+    """
+
+    scope = "search"
+    default_rate = "600/min"
+
+    def get_rate(self) -> str:
+        return self.THROTTLE_RATES.get(self.scope) or self.default_rate
+
+    def get_cache_key(self, request, view):
+        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
 class SearchView(APIView):
     """Published listings matching the filters: ``{count, results, facets}`` in one request."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [SearchRateThrottle]
 
     @extend_schema(parameters=_PARAMETERS, responses=SearchResultSerializer)
     def get(self, request):
@@ -237,6 +258,7 @@ class AvailabilityView(APIView):
     """
 
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [SearchRateThrottle]
 
     @extend_schema(
         request=AvailabilityRequestSerializer,
@@ -283,6 +305,7 @@ class PlaceSuggestView(APIView):
     """Places starting with ``q`` (the search box's suggestions), most populous first."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [SearchRateThrottle]
 
     @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR)], responses=PlaceSuggestionsSerializer)
     def get(self, request):

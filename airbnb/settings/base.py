@@ -164,6 +164,7 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "120/min"),
         "user": env_str("API_THROTTLE_USER", "600/min"),
         "auth": env_str("API_THROTTLE_AUTH", "10/min"),
+        "search": env_str("API_THROTTLE_SEARCH", "600/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "airbnb.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "airbnb.api.errors.exception_handler",

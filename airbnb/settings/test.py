@@ -26,5 +26,5 @@ STORAGES = {
 # Throttles are exercised by their own tests with explicit rates.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min", "auth": "10000/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min", "auth": "10000/min", "search": "10000/min"},
 }

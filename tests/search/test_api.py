@@ -192,3 +192,22 @@ def test_place_suggestions(api_client):
     response = api_client.get("/api/v1/search/places/", {"q": "Lis\x00b"})
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"q": ["Null characters are not allowed."]}
+
+
+def test_search_has_its_own_budget_apart_from_the_anonymous_one(api_client, monkeypatch):
+    """A guest browsing results (filters, map moves, pages) is not stopped by the general anonymous budget."""
+    from django.core.cache import cache
+    from rest_framework.throttling import AnonRateThrottle
+
+    from search.api import SearchRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {**AnonRateThrottle.THROTTLE_RATES, "anon": "2/min"})
+    monkeypatch.setattr(SearchRateThrottle, "THROTTLE_RATES", {**SearchRateThrottle.THROTTLE_RATES, "search": "4/min"})
+    answers = [api_client.get("/api/v1/search/", {"q": "Paris"}).status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 200, 429]  # past the anonymous 2, stopped at search's own 4
+    assert api_client.get("/api/v1/search/places/", {"q": "Par"}).status_code == 429  # the same budget
+    other = [api_client.get("/api/v1/amenities/").status_code for _ in range(3)]
+    assert other == [200, 200, 429]  # everything else keeps the anonymous budget
+    body = api_client.get("/api/v1/search/", {"q": "Paris"}).json()
+    assert body["error"]["code"] == "throttled"

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -348,6 +349,31 @@ def _release(*, payout_id: int, now) -> bool:
         return entry.status == E.RELEASED
 
 
+def _attempt(entry: PayoutEntry, *, what: str, refused: str, now, call: Callable[[], str]) -> tuple[str, str | None]:
+    """One gateway call for ``entry`` (its row locked), counted in ``attempts``.
+
+    Returns ``(answer, None)``, or ``(None, "retry")`` after a transient failure (the
+    entry stays as it is: the same request, same key, is made again later), or
+    ``(None, "failed")`` after a refusal (the entry becomes ``refused`` with the
+    gateway's code and message).
+    """
+    entry.attempts += 1
+    entry.last_attempt_at = now
+    try:
+        return call(), None
+    except GatewayUnavailable as exc:
+        logger.warning("payout %s: %s failed for now (%s), retried later", entry.pk, what, exc.code)
+        entry.save(update_fields=["attempts", "last_attempt_at"])
+        return None, "retry"
+    except PaymentError as exc:
+        logger.error("payout %s: %s refused: %s (%s)", entry.pk, what, exc.message, exc.code)
+        entry.status = refused
+        entry.failure_code = (exc.code or "payment_error")[:60]
+        entry.failure_message = exc.message[:300]
+        entry.save(update_fields=["status", "failure_code", "failure_message", "attempts", "last_attempt_at"])
+        return None, "failed"
+
+
 def _transfer(*, payout_id: int, now) -> str:
     gateway = get_gateway()
     with transaction.atomic():
@@ -363,10 +389,12 @@ def _transfer(*, payout_id: int, now) -> str:
         if account is None or not account.ready or account.gateway != gateway.name:
             return "released"
         booking = entry.booking
-        entry.attempts += 1
-        entry.last_attempt_at = now
-        try:
-            transfer_id = gateway.transfer(
+        transfer_id, failed = _attempt(
+            entry,
+            what="transfer",
+            refused=E.FAILED,
+            now=now,
+            call=lambda: gateway.transfer(
                 amount=entry.amount,
                 currency=entry.currency,
                 destination=account.account_id,
@@ -378,18 +406,10 @@ def _transfer(*, payout_id: int, now) -> str:
                     "booking_reference": booking.reference,
                     "host_id": entry.host_id,
                 },
-            )
-        except GatewayUnavailable as exc:
-            logger.warning("payout %s: transfer failed for now (%s), retried later", entry.pk, exc.code)
-            entry.save(update_fields=["attempts", "last_attempt_at"])
-            return "retry"
-        except PaymentError as exc:
-            logger.error("payout %s: transfer refused: %s (%s)", entry.pk, exc.message, exc.code)
-            entry.status = E.FAILED
-            entry.failure_code = (exc.code or "payment_error")[:60]
-            entry.failure_message = exc.message[:300]
-            entry.save(update_fields=["status", "failure_code", "failure_message", "attempts", "last_attempt_at"])
-            return "failed"
+            ),
+        )
+        if failed:
+            return failed
         entry.status = E.PAID
         entry.transfer_id = transfer_id
         entry.paid_at = timezone.now()
@@ -477,10 +497,12 @@ def payout_reverse(*, payout_id: int) -> str:
         )
         if entry is None:
             return "skipped"
-        entry.attempts += 1
-        entry.last_attempt_at = timezone.now()
-        try:
-            reversal_id = gateway.reverse_transfer(
+        reversal_id, failed = _attempt(
+            entry,
+            what="reversal",
+            refused=E.REVERSAL_FAILED,
+            now=timezone.now(),
+            call=lambda: gateway.reverse_transfer(
                 transfer_id=entry.transfer_id,
                 amount=entry.reversal_due,
                 currency=entry.currency,
@@ -491,18 +513,10 @@ def payout_reverse(*, payout_id: int) -> str:
                     "booking_reference": entry.booking.reference,
                     "reason": f"booking {entry.booking.status}",
                 },
-            )
-        except GatewayUnavailable as exc:
-            logger.warning("payout %s: reversal failed for now (%s), retried later", entry.pk, exc.code)
-            entry.save(update_fields=["attempts", "last_attempt_at"])
-            return "retry"
-        except PaymentError as exc:
-            logger.error("payout %s: reversal refused: %s (%s)", entry.pk, exc.message, exc.code)
-            entry.status = E.REVERSAL_FAILED
-            entry.failure_code = (exc.code or "payment_error")[:60]
-            entry.failure_message = exc.message[:300]
-            entry.save(update_fields=["status", "failure_code", "failure_message", "attempts", "last_attempt_at"])
-            return "failed"
+            ),
+        )
+        if failed:
+            return failed
         entry.amount_reversed += entry.reversal_due
         entry.reversal_due = Decimal("0")
         entry.reversal_id = reversal_id

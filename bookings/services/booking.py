@@ -502,7 +502,11 @@ def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Book
         booking.save(update_fields=["refund_amount"])
         # Any payout not transferred yet now carries only the host's kept share (paid at the
         # usual release time); a payout already transferred stays as it was paid.
-        payout = PayoutEntry.objects.filter(booking=booking, status__in=UNPAID_PAYOUT_STATES).first()
+        # Locked: a transfer in flight holds the entry's row; once it commits the entry
+        # is paid, no longer matches, and what it overpaid is taken back below.
+        payout = (
+            PayoutEntry.objects.select_for_update().filter(booking=booking, status__in=UNPAID_PAYOUT_STATES).first()
+        )
         host_share = _host_share_kept(booking, preview)
         if payout:
             if host_share > 0:

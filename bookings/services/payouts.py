@@ -25,11 +25,12 @@ permanent refusal (no transfer exists) does a retry get a new key
 retries long before that.
 
 Locks: the booking row, then the entry row (the booking services lock listing,
-booking, then touch the entry: the same order). Moving an entry out of
-``scheduled`` happens under the booking lock, so a concurrent guest cancellation
-either adjusts the entry first (and the booking is then no longer payable) or
-finds it released and leaves it alone. The network call holds only the entry
-row (``skip_locked`` for other workers), never the booking or listing.
+booking, then the entry: the same order). Moving an entry out of ``scheduled``
+happens under the booking lock. The network call holds only the entry row
+(``skip_locked`` for other workers), never the booking or listing; a cancellation
+meanwhile waits for that row lock, then finds the entry either still unpaid
+(and cuts or cancels it) or paid (and takes back what the host no longer keeps:
+``payout_take_back``).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ that a retried transfer is answered by the same transfer.
 import datetime as dt
 import re
 import threading
+import time
 import uuid
 from decimal import Decimal
 
@@ -887,3 +888,46 @@ def test_operator_sends_a_refused_reversal_again_under_a_new_key(
     assert sent.idempotency_key == f"payout-{entry.pk}-reversal-0.00-retry-2" and not sent.replayed
     transfer = fake.transfers[paid.transfer_id]
     assert transfer["amount_reversed"] == transfer["amount"] and len(transfer["reversals"]["data"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guest_cancelling_while_the_transfer_is_on_the_wire_takes_back_the_difference(
+    guest, host, listing, monkeypatch
+):
+    """The cancellation waits for the in-flight transfer and then treats the payout as paid.
+
+    Before, it overwrote the amount of the entry the transfer had just marked paid:
+    the ledger said the host got their share while the whole payout had been sent.
+    """
+    from bookings.payments.local import LocalGateway
+
+    onboarded(host)
+    booking = due_stay(guest=guest, listing=listing, start=1, nights=4)
+    Booking.objects.filter(pk=booking.pk).update(check_in=days(-1), check_out=days(3))
+    booking = Booking.objects.get(pk=booking.pk)
+    whole = payout_of(booking).amount
+    kept = svc._host_share_kept(booking, svc.booking_cancellation_preview(booking=booking, user=guest))
+    on_the_wire = threading.Event()
+    transfer = LocalGateway.transfer
+
+    def slow_transfer(self, **kwargs):
+        on_the_wire.set()
+        time.sleep(0.5)  # the guest cancels meanwhile
+        return transfer(self, **kwargs)
+
+    monkeypatch.setattr(LocalGateway, "transfer", slow_transfer)
+
+    def release():
+        try:
+            payouts.payouts_release_due()
+        finally:
+            connection.close()
+
+    releasing = threading.Thread(target=release)
+    releasing.start()
+    assert on_the_wire.wait(timeout=10)
+    svc.booking_cancel_by_guest(booking_id=booking.pk, guest=guest)  # on_commit: the reversal task (eager)
+    releasing.join(timeout=10)
+    entry = payout_of(booking)
+    assert (entry.amount, entry.amount_reversed, entry.status) == (whole, whole - kept, P.PAID)
+    assert entry.transfer_id == local_transfer_id(f"payout-{entry.pk}")

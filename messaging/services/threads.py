@@ -98,13 +98,12 @@ def _rate_limit(*, sender, now: dt.datetime) -> None:
         )
 
 
-def _thread_locked(thread_id: int) -> Thread | None:
-    return (
-        Thread.objects.select_for_update(of=("self",))
-        .select_related("listing", "guest", "host")
-        .filter(pk=thread_id)
-        .first()
-    )
+def _thread_locked(thread_id: int, *, related: bool = True) -> Thread | None:
+    """The thread, its row locked; with ``related`` also its listing, guest and host (for notifying them)."""
+    threads = Thread.objects.select_for_update(of=("self",)).filter(pk=thread_id)
+    if related:
+        threads = threads.select_related("listing", "guest", "host")
+    return threads.first()
 
 
 def _append(*, thread: Thread, sender_id: int | None, body: str, exclude_unread: set[int]) -> Message:
@@ -214,7 +213,9 @@ def message_system_post(
     and the sender. No rate limit and no notification: the caller notifies.
     """
     with transaction.atomic():
-        locked = _thread_locked(thread.pk)
+        # Only the row and its participant ids: loading the listing (geometry, calendar
+        # multirange) cost most of a booking event's publishing.
+        locked = _thread_locked(thread.pk, related=False)
         return _append(
             thread=locked, sender_id=sender_id, body=body[:MESSAGE_MAX_LENGTH], exclude_unread={actor_id, sender_id}
         )

@@ -11,6 +11,7 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -287,6 +288,40 @@ def _can_guest_cancel(booking: Booking, today) -> bool:
     return booking.status == S.CONFIRMED and booking.check_out > today
 
 
+SECTION_PAGE_SIZE = 20
+
+
+def _paged_sections(request, sections, *, prefix: str) -> list[dict]:
+    """Each ``(key, title, queryset)`` section as one page of ``SECTION_PAGE_SIZE``, chosen by ``?<key>=N``.
+
+    A guest or host with years of history must not get every booking on one page;
+    each section pages on its own, and its links keep the other sections' pages.
+    A page number out of range or not a number shows the nearest page.
+    """
+    paged = []
+    for key, title, queryset in sections:
+        paginator = Paginator(queryset, SECTION_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get(key))
+
+        def link(number: int, key=key) -> str:
+            params = request.GET.copy()
+            params[key] = str(number)
+            return f"?{params.urlencode()}#{prefix}-{key}"
+
+        paged.append(
+            {
+                "key": key,
+                "title": title,
+                "bookings": list(page.object_list),
+                "count": paginator.count,
+                "page": page,
+                "previous_url": link(page.previous_page_number()) if page.has_previous() else "",
+                "next_url": link(page.next_page_number()) if page.has_next() else "",
+            }
+        )
+    return paged
+
+
 @login_required
 def trips(request):
     """The guest's trips: upcoming (soonest first), past and cancelled (latest first)."""
@@ -302,7 +337,7 @@ def trips(request):
         ("past", "Past", mine.filter(~cancelled).filter(Q(status=S.COMPLETED) | Q(check_out__lte=today))),
         ("cancelled", "Cancelled", mine.filter(cancelled)),
     ]
-    return render(request, "bookings/trips.html", {"sections": [(key, title, list(qs)) for key, title, qs in sections]})
+    return render(request, "bookings/trips.html", {"sections": _paged_sections(request, sections, prefix="trips")})
 
 
 @login_required
@@ -403,7 +438,7 @@ def host_reservations(request):
     return render(
         request,
         "bookings/host_reservations.html",
-        {"pending": pending, "sections": [(key, title, list(qs)) for key, title, qs in sections]},
+        {"pending": pending, "sections": _paged_sections(request, sections, prefix="reservations")},
     )
 
 

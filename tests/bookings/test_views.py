@@ -738,3 +738,38 @@ def test_checkout_refuses_a_changed_price_and_shows_the_new_one(client):
     )
     assert done.status_code == 302
     assert Booking.objects.get().total == Decimal("336.00")
+
+
+def test_trips_sections_page_twenty_at_a_time_and_keep_each_others_page(guest_client, guest, listing):
+    stays = [book(guest=guest, listing=listing, start=10 + 3 * n, nights=2) for n in range(23)]
+    # All in the past now, the latest first; one more upcoming trip on another listing.
+    for n, booking in enumerate(stays):
+        Booking.objects.filter(pk=booking.pk).update(
+            check_in=days(-100 + 3 * n), check_out=days(-98 + 3 * n), status=BookingStatus.COMPLETED
+        )
+    upcoming = book(guest=guest, listing=ListingFactory(title="Next summer"), start=40, nights=2)
+    page = text(guest_client.get("/trips/"))
+    past = section(page, "trips-past")
+    assert "(23)" in past and past.count('href="/trips/') == 20
+    assert f'href="/trips/{stays[-1].pk}/"' in past and f'href="/trips/{stays[2].pk}/"' not in past
+    assert "Page 1 of 2" in past and 'href="?past=2#trips-past"' in past and 'rel="prev"' not in past
+    assert "Next summer" in section(page, "trips-upcoming") and "Page 1 of" not in section(page, "trips-upcoming")
+
+    second = text(guest_client.get("/trips/?past=2&upcoming=1"))
+    past = section(second, "trips-past")
+    assert past.count('href="/trips/') == 3 and f'href="/trips/{stays[0].pk}/"' in past
+    assert 'href="?past=1&upcoming=1#trips-past"' in past  # the other section's page is kept
+    assert f'href="/trips/{upcoming.pk}/"' in section(second, "trips-upcoming")
+    for odd in ("?past=99", "?past=abc", "?past=-1"):
+        assert guest_client.get(f"/trips/{odd}").status_code == 200  # the nearest page, never an error
+
+
+def test_host_reservations_page_by_section(client, guest, listing):
+    stays = [book(guest=guest, listing=listing, start=10 + 3 * n, nights=2) for n in range(21)]
+    client.force_login(listing.host)
+    page = text(client.get("/hosting/reservations/"))
+    upcoming = section(page, "reservations-upcoming")
+    assert "(21)" in upcoming and upcoming.count('href="/hosting/reservations/') == 20
+    assert f'href="/hosting/reservations/{stays[0].pk}/"' in upcoming  # soonest first
+    last = section(text(client.get("/hosting/reservations/?upcoming=2")), "reservations-upcoming")
+    assert last.count('href="/hosting/reservations/') == 1 and f"/hosting/reservations/{stays[-1].pk}/" in last

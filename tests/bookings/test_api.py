@@ -325,3 +325,27 @@ def test_expected_total_mismatch_is_409_price_changed(user_api, listing):
     assert (error["code"], error["total"]) == ("price_changed", "246.40")
     assert not Booking.objects.exists()
     assert post(user_api, body(listing, expected_total="246.40")).status_code == 201
+
+
+def test_booking_lists_cost_the_same_queries_for_two_bookings_or_eight(listing):
+    """No query per booking: the listing, its host, the guest and the payment come with the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    guest = UserFactory()
+    guest_api, host_api = bearer_client(guest), bearer_client(listing.host)
+
+    def queries(client, url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    for n in range(2):
+        book(guest=guest, listing=listing, start=10 + 3 * n, nights=2)
+    few = queries(guest_api, "/api/v1/bookings/"), queries(host_api, "/api/v1/bookings/?role=host")
+    for n in range(2, 8):
+        book(guest=guest, listing=listing, start=10 + 3 * n, nights=2)
+    many = queries(guest_api, "/api/v1/bookings/"), queries(host_api, "/api/v1/bookings/?role=host")
+    assert few == many
+    assert len(guest_api.get("/api/v1/bookings/").json()["results"]) == 8

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from airbnb.api.pagination import PageNumberPagination
+from airbnb.api.pagination import PageNumberPagination, cached_count_pagination
 from airbnb.api.schema import AnyOf
 
 from ..models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist
@@ -53,6 +53,8 @@ from .serializers import (
     WishlistSerializer,
     WishlistWriteSerializer,
 )
+
+PUBLISHED_COUNT_CACHE_KEY = "listings:published:count"
 
 
 class AmenityListView(generics.ListAPIView):
@@ -109,7 +111,8 @@ class ListingListCreateView(APIView):
             ),
         ],
         responses={200: AnyOf(ListingPublicSerializer, ListingOwnerSerializer, many=True)},
-        description="Published listings, newest first (search with filters is /api/v1/search/); "
+        description="Published listings, newest first (search with filters is /api/v1/search/; "
+        "the total `count` is refreshed once a minute); "
         "with ?mine=1, the signed-in host's own listings in any status, deleted ones only with status=deleted.",
     )
     def get(self, request):
@@ -123,6 +126,8 @@ class ListingListCreateView(APIView):
             page = paginator.paginate_queryset(listing_list_for_host(host=request.user, status=wanted), request, self)
             data = ListingOwnerSerializer(page, many=True, context={"request": request}).data
         else:
+            # All published listings: the total is counted at most once a minute (a million-row count).
+            paginator = cached_count_pagination(PUBLISHED_COUNT_CACHE_KEY)
             page = paginator.paginate_queryset(listing_public_queryset().order_by("-pk"), request, self)
             data = ListingPublicSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)

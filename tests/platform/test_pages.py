@@ -335,3 +335,22 @@ def test_every_icon_exists_and_is_a_24px_stroke_svg():
         assert root.get("id") == "i", name  # templates reference icons as <use href="...svg#i">
         assert root.get("stroke") == "currentColor", name
     assert finders.find("favicon.svg") and finders.find("css/app.css") and finders.find("js/app.js")
+
+
+def test_home_featured_choice_is_cached_but_an_unpublished_listing_leaves_at_once(client):
+    from django.core.cache import cache
+
+    from listings.models import Listing, ListingStatus
+
+    first = ListingFactory(title="Harbour flat", rating_count=9, rating_avg=Decimal("4.9"))
+    second = ListingFactory(title="Forest cabin", rating_count=5, rating_avg=Decimal("4.5"))
+    page = client.get("/").content.decode()
+    assert page.index("Harbour flat") < page.index("Forest cabin")
+    ListingFactory(title="Brand new loft", rating_count=4, rating_avg=Decimal("5.0"))
+    Listing.objects.filter(pk=second.pk).update(status=ListingStatus.UNLISTED)
+    page = client.get("/").content.decode()
+    assert "Harbour flat" in page and "Forest cabin" not in page  # read fresh: gone at once
+    assert "Brand new loft" not in page  # the choice is kept for five minutes
+    cache.clear()  # five minutes later
+    page = client.get("/").content.decode()
+    assert page.index("Brand new loft") < page.index("Harbour flat") and first.title in page

@@ -91,24 +91,22 @@ def idempotent(
     fingerprint = request_fingerprint(payload)
     record_id = _claim(user.pk, scope, key, fingerprint)
     if record_id is None:
-        try:
-            existing = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
-        except IdempotencyRecord.DoesNotExist:
+        existing = IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).first()
+        if existing is None:
             # The first request failed transiently and deleted its row a moment ago: this one runs.
             record_id = _claim(user.pk, scope, key, fingerprint)
             if record_id is None:
-                raise IdempotencyInProgress() from None
-            existing = None
-        if existing is not None:
+                raise IdempotencyInProgress()
+        else:
             if existing.request_hash != fingerprint:
-                raise IdempotencyKeyReused() from None
+                raise IdempotencyKeyReused()
             if existing.completed_at is not None:
                 return existing.response_status, existing.response_body, True
             if existing.created_at > timezone.now() - STALE_AFTER:
-                raise IdempotencyInProgress() from None
+                raise IdempotencyInProgress()
             outcome = _settle_abandoned(existing.pk, recover)
             if outcome is None:
-                raise IdempotencyInProgress() from None
+                raise IdempotencyInProgress()
             if outcome != "run":
                 return (*outcome, True)
             record_id = existing.pk

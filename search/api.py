@@ -14,9 +14,9 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from airbnb.api.throttling import ScopedUserRateThrottle
 from listings.models import PropertyType, RoomType
 
 from .gazetteer import place_suggest
@@ -197,7 +197,7 @@ class PlaceSuggestionsSerializer(serializers.Serializer):
     results = PlaceSerializer(many=True)
 
 
-class SearchRateThrottle(SimpleRateThrottle):
+class SearchRateThrottle(ScopedUserRateThrottle):
     """Search's own budget, per user or (anonymous) per client address: ``API_THROTTLE_SEARCH``.
 
     The results page updates itself through these endpoints on every filter, map move
@@ -207,13 +207,6 @@ class SearchRateThrottle(SimpleRateThrottle):
 
     scope = "search"
     default_rate = "600/min"
-
-    def get_rate(self) -> str:
-        return self.THROTTLE_RATES.get(self.scope) or self.default_rate
-
-    def get_cache_key(self, request, view):
-        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class SearchView(APIView):

@@ -16,11 +16,11 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from airbnb.api.pagination import PageNumberPagination, cached_count_pagination
 from airbnb.api.schema import AnyOf
+from airbnb.api.throttling import ScopedUserRateThrottle
 
 from ..models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist
 from ..selectors import (
@@ -66,17 +66,11 @@ class AmenityListView(generics.ListAPIView):
     pagination_class = None
 
 
-class PhotoUploadThrottle(UserRateThrottle):
-    """Uploads are heavy (decode, re-encode, store): a separate, lower budget per user.
-
-    The rate is ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["photo_upload"]`` when set.
-    """
+class PhotoUploadThrottle(ScopedUserRateThrottle):
+    """Uploads are heavy (decode, re-encode, store): a separate, lower budget per user."""
 
     scope = "photo_upload"
     default_rate = "300/hour"
-
-    def get_rate(self) -> str:
-        return self.THROTTLE_RATES.get(self.scope) or self.default_rate
 
 
 def _visible_listing(request, pk: int) -> Listing:

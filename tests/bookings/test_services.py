@@ -467,13 +467,20 @@ def test_hold_adds_the_stay_to_unavailable_exactly_as_a_full_rewrite_would(guest
     assert booking.price_breakdown["nights"][0]["price"] == "130.00"
 
 
-def test_hold_of_a_taken_night_writes_nothing(guest, instant):
+@pytest.mark.parametrize("read_misses_the_block", [False, True], ids=["seen-when-read", "met-by-the-insert"])
+def test_hold_of_a_taken_night_writes_nothing(guest, instant, monkeypatch, read_misses_the_block):
+    """Refused when the read sees the taken night, and (the backstop) when only the insert meets it."""
+    from bookings.services import booking_statements
+
     cal.calendar_block_range(listing=instant, start=days(11), end=days(12))
+    if read_misses_the_block:
+        monkeypatch.setattr(booking_statements, "hold_read_nights", lambda **kwargs: {})
     before = (Booking.objects.count(), Payment.objects.count(), BookingEvent.objects.count())
     with pytest.raises(svc.DatesUnavailable):
         book(guest=guest, listing=instant, start=10, nights=3)
     assert (Booking.objects.count(), Payment.objects.count(), BookingEvent.objects.count()) == before
     assert taken(instant) == [days(11)] and unavailable_ranges(instant) == [(days(11), days(12))]
+    assert not CalendarNight.objects.filter(listing=instant, status="held").exists()
 
 
 def test_the_hold_returns_the_booking_as_stored(guest, instant):

@@ -99,9 +99,9 @@ def booking_visible_to(user) -> QuerySet[Booking]:
     return Booking.objects.filter(Q(guest=user) | Q(listing__host=user))
 
 
-# Lists show the listing's name and place, not its text, map point or calendar multirange
-# (parsing those for every row cost more than the query).
-LIST_DEFERRED = ("listing__description", "listing__house_rules", "listing__location", "listing__unavailable")
+# A booking shown in a list or an API answer needs the listing's name and place, not its
+# text, map point or calendar multirange (parsing those for every row cost more than the query).
+BOOKING_LISTING_DEFERRED = ("listing__description", "listing__house_rules", "listing__location", "listing__unavailable")
 
 
 def booking_list_for_guest(*, guest) -> QuerySet[Booking]:
@@ -109,7 +109,7 @@ def booking_list_for_guest(*, guest) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(guest=guest)
         .select_related("listing", "listing__host", "guest", "payment")
-        .defer(*LIST_DEFERRED)
+        .defer(*BOOKING_LISTING_DEFERRED)
         .order_by("-check_in", "-pk")
     )
 
@@ -119,6 +119,6 @@ def booking_list_for_host(*, host) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(listing__host=host)
         .select_related("listing", "listing__host", "guest", "payment")
-        .defer(*LIST_DEFERRED)
+        .defer(*BOOKING_LISTING_DEFERRED)
         .order_by("check_in", "pk")
     )

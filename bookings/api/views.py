@@ -15,7 +15,12 @@ from listings.models import Listing, ListingStatus
 
 from ..models import Booking, BookingStatus, CalendarNight
 from ..quotes import booking_box
-from ..selectors import booking_list_for_guest, booking_list_for_host, booking_visible_to
+from ..selectors import (
+    BOOKING_LISTING_DEFERRED,
+    booking_list_for_guest,
+    booking_list_for_host,
+    booking_visible_to,
+)
 from ..services import booking as booking_services
 from ..services import calendar as calendar_services
 from ..services.idempotency import IdempotencyKeyInvalid, idempotent
@@ -46,7 +51,7 @@ def _booking_for(user, pk: int) -> Booking:
         return (
             booking_visible_to(user)
             .select_related("listing", "listing__host", "guest", "payment")
-            .defer("listing__description", "listing__house_rules", "listing__location", "listing__unavailable")
+            .defer(*BOOKING_LISTING_DEFERRED)
             .get(pk=pk)
         )
     except Booking.DoesNotExist:

@@ -14,11 +14,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from airbnb.api.pagination import PageNumberPagination, cached_count_pagination
+from airbnb.api.parsers import StrictJSONParser
 from airbnb.api.schema import AnyOf
 from airbnb.api.throttling import ScopedUserRateThrottle
 
@@ -229,7 +230,7 @@ class ListingPhotoListView(APIView):
 
 class ListingPhotoReorderView(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [StrictJSONParser, FormParser]
 
     @extend_schema(request=PhotoReorderSerializer, responses={200: PhotoSerializer(many=True)})
     def post(self, request, pk: int):
@@ -243,7 +244,7 @@ class ListingPhotoReorderView(APIView):
 
 class ListingPhotoDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [StrictJSONParser, FormParser]
 
     def _photo(self, request, pk: int, photo_id: int) -> ListingPhoto:
         listing = _editable_listing(request, pk)

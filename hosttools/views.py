@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from airbnb.api.errors import ApiError
 from bookings.services import payouts as payout_services
 from listings.models import Listing, ListingStatus
-from messaging.selectors import inbox_unread_count
+from messaging.selectors import host_inbox_unread_count
 from pricing.errors import PricingSettingsInvalid
 from pricing.services.host import listing_pricing_get, listing_pricing_update
 from pricing.services.smart import smart_pricing_set
@@ -91,7 +91,7 @@ def today(request):
         {
             "overview": overview,
             "has_listings": host_listings(host=request.user).exists(),
-            "unread_messages": inbox_unread_count(user=request.user),
+            "unread_messages": host_inbox_unread_count(user=request.user),
             "tab": "today",
         },
     )

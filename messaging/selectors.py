@@ -129,6 +129,11 @@ def inbox_unread_count(*, user) -> int:
     return int(as_guest) + int(as_host)
 
 
+def host_inbox_unread_count(*, user) -> int:
+    """Unread messages in the conversations where ``user`` is the host (hosting mode's Inbox badge)."""
+    return int(Thread.objects.filter(host=user).aggregate(n=Coalesce(Sum("host_unread"), 0))["n"])
+
+
 def unread_badge_counts(*, user) -> tuple[int, int]:
     """(unread messages, unread notifications) for the header, in one query over indexed rows."""
     with connection.cursor() as cursor:

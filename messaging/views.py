@@ -51,10 +51,9 @@ def _int_param(request, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-@login_required
-def inbox(request):
-    """The user's conversations, latest first, with unread counts and a preview of the last message."""
-    page = Paginator(thread_list_for(user=request.user), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+def _inbox_rows(request, threads) -> tuple:
+    """One page of ``threads`` and a row per thread: the other person, the side the user is on, a preview."""
+    page = Paginator(threads, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for thread in page.object_list:
         preview = ""
@@ -69,7 +68,26 @@ def inbox(request):
                 "preview_mine": thread.last_message is not None and thread.last_message.sender_id == request.user.pk,
             }
         )
+    return page, rows
+
+
+@login_required
+def inbox(request):
+    """The user's conversations, latest first, with unread counts and a preview of the last message."""
+    page, rows = _inbox_rows(request, thread_list_for(user=request.user))
     return render(request, "messaging/inbox.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_GET
+def host_inbox(request):
+    """Hosting mode's inbox (/hosting/inbox/): only the conversations with guests about the user's listings.
+
+    The user's own threads, narrowed to those where they are the host, so another
+    user's conversations can never appear; each opens the ordinary conversation page.
+    """
+    page, rows = _inbox_rows(request, thread_list_for(user=request.user).filter(host=request.user))
+    return render(request, "messaging/host_inbox.html", {"page": page, "rows": rows})
 
 
 @login_required

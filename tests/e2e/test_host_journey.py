@@ -119,7 +119,7 @@ def test_host_lists_a_place_blocks_nights_and_accepts_a_request(open_tab):
 
     # Block three nights in the host calendar, choosing them by clicking the month grid.
     tab.open_account_menu_item("Hosting dashboard")
-    tab.click(page.locator(".hosting-tabs").get_by_role("link", name="Calendar"))
+    tab.click(page.locator(".host-nav").get_by_role("link", name="Calendar"))
     tab.click(page.get_by_role("link", name=listing.title))
     for _ in range(3):  # the stay's month is one to three months ahead
         if page.locator(".month-nav__title").inner_text() == f"{stay_month:%B %Y}":
@@ -166,13 +166,13 @@ def test_host_lists_a_place_blocks_nights_and_accepts_a_request(open_tab):
     demand_signals_flush()
 
     # The host sees the request; analytics before accepting it.
-    tab.click(page.locator(".hosting-tabs").get_by_role("link", name="Analytics"))
+    tab.click(page.locator(".host-nav").get_by_role("link", name="Analytics"))
     before = analytics_figures(tab, day(0), month_end)
     assert before["Nights booked"].split()[0] == "0"
     assert money_value(before["Revenue"]) == 0
     assert int(before["Listing views"]) >= 2  # the guest's two looks at the listing page
 
-    tab.click(page.locator(".hosting-tabs").get_by_role("link", name="Reservations"))
+    tab.click(page.locator(".host-nav").get_by_role("link", name="Reservations"))
     requests = page.locator("section", has=page.get_by_role("heading", name=re.compile(r"^Requests \(1\)")))
     expect(requests.locator(".booking-row")).to_contain_text("Gina")
     tab.click(requests.get_by_role("button", name=re.compile("^Accept")))
@@ -199,7 +199,7 @@ def test_host_lists_a_place_blocks_nights_and_accepts_a_request(open_tab):
 
     # Analytics moved: three nights booked, their room revenue, from the booking's frozen quote.
     tab.open_account_menu_item("Hosting dashboard")
-    tab.click(page.locator(".hosting-tabs").get_by_role("link", name="Analytics"))
+    tab.click(page.locator(".host-nav").get_by_role("link", name="Analytics"))
     after = analytics_figures(tab, day(0), month_end)
     room_revenue = sum(
         Decimal(line["amount"])

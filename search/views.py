@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 from listings.models import Amenity, CancellationPolicy, PropertyType, RoomType
 from pricing.services.demand import search_demand_record
 
-from .params import FLEX_KINDS, SORTS, SearchForm
+from .params import FLEX_KINDS, SORTS, SearchForm, SearchParams
 from .presenters import facets_for_page, map_config, search_page_payload
 from .selectors import listing_search
 
@@ -67,6 +67,7 @@ def results(request: HttpRequest, place: str | None = None) -> HttpResponse:
             result=result,
             params=params,
             facets=facets_for_page(result, context["amenities"]),
+            active_filters=active_filter_count(params),
             payload_json=json.dumps(search_page_payload(result, request=request), cls=DjangoJSONEncoder),
         )
     elif form.is_bound and form.place is None and (data.get("q") or "").strip() and _only_place_missing(form):
@@ -75,6 +76,25 @@ def results(request: HttpRequest, place: str | None = None) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         response.status_code = 200  # the page itself is fine: it shows what to correct
     return response
+
+
+def active_filter_count(params: SearchParams) -> int:
+    """How many filters of the Filters panel are set (the number on its button); place, dates and guests are not."""
+    return sum(
+        [
+            params.price_min is not None or params.price_max is not None,
+            len(params.room_types),
+            len(params.property_types),
+            len(params.cancellation_policies),
+            params.min_bedrooms > 0,
+            params.min_beds > 0,
+            params.min_bathrooms > 0,
+            len(params.amenities),
+            params.instant_book,
+            params.superhost,
+            bool(params.text),
+        ]
+    )
 
 
 def _only_place_missing(form: SearchForm) -> bool:

@@ -5,7 +5,9 @@ see ``airbnb/settings/env.py`` for the variables and their defaults, and the
 README for the ones people usually set.
 """
 
+import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -365,10 +367,24 @@ SEARCH_CURRENCY_PER_USD = {
     "CNY": 7.2, "MYR": 4.7, "PHP": 56,
 }  # fmt: skip
 SEARCH_DEFAULT_CURRENCY = "USD"
-# Map tiles for the results map, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-# (then the tile host must be added to img-src in CONTENT_SECURITY_POLICY). Empty: no tiles.
-SEARCH_MAP_TILE_URL = env_str("SEARCH_MAP_TILE_URL", "")
-SEARCH_MAP_TILE_ATTRIBUTION = env_str("SEARCH_MAP_TILE_ATTRIBUTION", "")
+# Map tiles behind the search and listing maps: OpenStreetMap's standard tiles by default (their usage
+# policy asks for the attribution below and a valid Referer, which browsers send). "off" or empty: no tile
+# is ever requested and the maps show their offline drawing (test settings do this). The tile host is added
+# to img-src in CONTENT_SECURITY_POLICY below.
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+SEARCH_MAP_TILE_URL = env_str("SEARCH_MAP_TILE_URL", OSM_TILE_URL).strip()
+if SEARCH_MAP_TILE_URL.lower() in {"off", "none", "false", "0"}:
+    SEARCH_MAP_TILE_URL = ""
+SEARCH_MAP_TILE_ATTRIBUTION = env_str(
+    "SEARCH_MAP_TILE_ATTRIBUTION", OSM_TILE_ATTRIBUTION if SEARCH_MAP_TILE_URL == OSM_TILE_URL else ""
+)
+_tile_origin = urlparse(SEARCH_MAP_TILE_URL)
+if _tile_origin.scheme in {"http", "https"} and _tile_origin.netloc:
+    _tile_host = re.sub(r"^\{[a-z]+\}\.", "*.", _tile_origin.netloc)  # {s}.tile.example.org -> *.tile.example.org
+    CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data: blob:", f"img-src 'self' data: blob: {_tile_origin.scheme}://{_tile_host}"
+    )
 CELERY_BEAT_SCHEDULE["search-features-refresh"] = {
     "task": "search.tasks.search_features_refresh_task",
     "schedule": 6 * 3600.0,

@@ -28,3 +28,5 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min", "auth": "10000/min", "search": "10000/min"},
 }
+# No map tiles: the suite never touches the network (the maps show their offline drawing).
+SEARCH_MAP_TILE_URL = ""

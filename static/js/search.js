@@ -4,8 +4,15 @@
  *   - changing a filter, the sort or the page fetches /api/v1/search/ with the same query
  *     string and updates results, counts, histogram and map pins in place; the address bar
  *     follows (history.pushState), so every state stays shareable and the back button works;
- *   - the map (Leaflet, served from /static/vendor/leaflet/) shows a price pin per result;
- *     "Search as I move the map" searches the visible area after each move;
+ *   - the map (Leaflet and Leaflet.markercluster, served from /static/vendor/) shows a price pin per
+ *     result, clustered into numbered bubbles where they crowd; hovering or focusing a card highlights
+ *     its pin (or the cluster holding it) and hovering a pin highlights its card; "Search as I move
+ *     the map" searches the visible area after each move. The background is the configured tile
+ *     layer (OpenStreetMap by default) over an offline drawing (a light grid) that shows when tiles
+ *     are off or cannot load: after a first failed tile with none loaded, the tile layer is removed,
+ *     so an offline browser makes a handful of failed requests, not one per tile per move;
+ *   - filters open in a modal sheet (a <details> without the script) and apply as they change;
+ *   - on phones a floating button switches between the list and the map;
  *   - shown cards are re-checked against /api/v1/search/availability/ (a stay booked since
  *     the page was rendered is marked, and a changed total is updated).
  * No inline scripts (CSP script-src 'self'): initial data comes from a data-json attribute.
@@ -31,14 +38,19 @@
   // --- helpers ------------------------------------------------------------------------
   var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
 
+  // Whole currency units, as Airbnb shows prices on cards and pins: rounded half up (half away
+  // from zero), like the server's _money.html with whole=True; the quote keeps the cents.
   function money(amount, currency) {
     var value = Number(amount);
-    var whole = Math.round(value * 100) % 100 === 0;
-    var text = value.toLocaleString("en-US", {
-      minimumFractionDigits: whole ? 0 : 2,
-      maximumFractionDigits: 2,
-    });
+    var whole = Math.sign(value) * Math.round(Math.abs(value));
+    var text = whole.toLocaleString("en-US", { maximumFractionDigits: 0 });
     return SYMBOLS[currency] ? SYMBOLS[currency] + text : text + " " + currency;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
   }
 
   function el(tag, attrs, children) {
@@ -106,11 +118,11 @@
       ]),
       el("h3", { class: "card__title" }, [el("a", { class: "card__link", href: link, text: item.title })]),
       el("p", { class: "card__meta", text: meta }),
-      priceLine,
       price.check_in
         ? el("p", { class: "card__stay", "data-stay": "", text: shortDate(price.check_in) + " – " + shortDate(price.check_out) +
             " · " + price.nights + " night" + (price.nights === 1 ? "" : "s") + ", fees included" })
         : null,
+      priceLine,
     ]);
     if (item.ranking) {
       var list = el("dl");
@@ -221,6 +233,7 @@
         state = reply.body;
         renderResults(state);
         renderFacets(state.facets);
+        renderFilterButton(state);
         renderPins(state, false);
         if (push !== false) history.pushState({ qs: qs }, "", "?" + qs);
         recheck();
@@ -246,6 +259,10 @@
   form.addEventListener("submit", function (event) {
     if (!state) return; // the first search of the page renders on the server
     event.preventDefault();
+    if (filters && filters.open) {
+      filters.open = false; // "Show N stays": the results are already there (filters apply as they change)
+      return;
+    }
     search({ page: null });
   });
   results.addEventListener("click", function (event) {
@@ -260,13 +277,74 @@
   });
 
   // --- the map ----------------------------------------------------------------------------
+  var markers = {}; // listing id -> its price pin
+
+  function mapBox() {
+    return document.getElementById("search-map");
+  }
+
+  // The offline drawing: a light grid that pans and zooms with the map, made in the page (no request).
+  function offlineLayer() {
+    var Grid = window.L.GridLayer.extend({
+      createTile: function () {
+        var tile = document.createElement("div");
+        tile.className = "map-grid-tile";
+        return tile;
+      },
+    });
+    return new Grid({ tileSize: 256, zIndex: 0 });
+  }
+
+  function addBackground(box) {
+    offlineLayer().addTo(map);
+    var url = box.getAttribute("data-tile-url");
+    if (!url) {
+      box.classList.add("is-offline");
+      return;
+    }
+    var loaded = 0;
+    var tiles = window.L.tileLayer(url, {
+      attribution: box.getAttribute("data-attribution") || "",
+      maxZoom: 19,
+      zIndex: 1,
+      crossOrigin: false,
+    });
+    tiles.on("tileload", function () { loaded += 1; });
+    tiles.on("tileerror", function () {
+      // One tile failing among loaded ones is a hole (the grid shows through); the first failure
+      // before any tile loaded means the tile server is out of reach: stop asking it.
+      if (loaded || box.classList.contains("is-offline")) return;
+      box.classList.add("is-offline");
+      setTimeout(function () { map.removeLayer(tiles); }, 0);
+    });
+    tiles.addTo(map);
+  }
+
+  function clusterIcon(cluster) {
+    var count = cluster.getChildCount();
+    return window.L.divIcon({
+      className: "price-cluster-icon",
+      html: '<span class="price-cluster" aria-hidden="true">' + count + '</span><span class="visually-hidden">' +
+        count + " homes here: zoom in</span>",
+      iconSize: window.L.point(40, 40),
+    });
+  }
+
   function initMap() {
-    var box = document.getElementById("search-map");
+    var box = mapBox();
     if (map || !box || typeof window.L === "undefined" || !state) return;
+    if (!box.offsetWidth || !box.offsetHeight) return; // a phone's list view: drawn when first shown
     map = window.L.map(box, { zoomControl: true, keyboard: true, attributionControl: true });
-    var tiles = box.getAttribute("data-tile-url");
-    if (tiles) window.L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution") || "", maxZoom: 19 }).addTo(map);
-    pinLayer = window.L.layerGroup().addTo(map);
+    addBackground(box);
+    pinLayer = window.L.markerClusterGroup
+      ? window.L.markerClusterGroup({
+          showCoverageOnHover: false,
+          maxClusterRadius: 44,
+          spiderfyOnMaxZoom: true,
+          iconCreateFunction: clusterIcon,
+        })
+      : window.L.layerGroup();
+    pinLayer.addTo(map);
     renderPins(state, true);
     var follow = document.querySelector("[data-follow-label]");
     if (follow) follow.hidden = false;
@@ -285,24 +363,40 @@
     });
   }
 
+  // The map's box changed size (shown again on a phone, the window resized): redraw without searching.
+  function refreshMap() {
+    if (!map) { initMap(); return; }
+    var before = map.getSize();
+    movingProgrammatically = true;
+    map.invalidateSize();
+    if (before.equals(map.getSize())) movingProgrammatically = false;
+  }
+
   function renderPins(data, fit) {
     if (!map) return;
     pinLayer.clearLayers();
+    markers = {};
     var points = [];
-    data.results.forEach(function (item) {
+    var pins = data.results.map(function (item) {
       var label = money(item.price.total || item.price.nightly, item.price.currency);
       var icon = window.L.divIcon({
         className: "price-pin-icon",
-        html: '<span class="price-pin">' + label.replace(/[<>&"]/g, "") + "</span>",
+        html: '<span class="visually-hidden">' + escapeHtml(item.title) + ", </span>" +
+          '<span class="price-pin">' + escapeHtml(label) + "</span>",
         iconSize: null,
       });
       var marker = window.L.marker([item.location.lat, item.location.lng], {
-        icon: icon, keyboard: true, title: item.title + ", " + label, alt: item.title + ", " + label,
+        icon: icon, keyboard: true, title: item.title + ", " + label,
       });
       marker.on("click", function () { highlight(item.id); });
-      marker.addTo(pinLayer);
+      marker.on("mouseover", function () { markCard(item.id, true); });
+      marker.on("mouseout", function () { markCard(item.id, false); });
+      markers[item.id] = marker;
       points.push([item.location.lat, item.location.lng]);
+      return marker;
     });
+    if (pinLayer.addLayers) pinLayer.addLayers(pins);
+    else pins.forEach(function (marker) { marker.addTo(pinLayer); });
     if (!fit) return;
     movingProgrammatically = true;
     var bbox = form.querySelector("[data-bbox]").value;
@@ -318,14 +412,150 @@
     }
   }
 
+  function cardItem(id) {
+    return document.querySelector('.search-cards li[data-listing-id="' + id + '"]');
+  }
+
+  // A pin hovered: its card stands out (without scrolling the list under the pointer).
+  function markCard(id, on) {
+    var li = cardItem(id);
+    if (li) li.classList.toggle("is-highlighted", on);
+  }
+
+  // A card hovered or focused: its pin (or the cluster it is in) turns dark and comes to the front.
+  var activePin = null;
+  function markPin(id) {
+    if (activePin) activePin.classList.remove("is-active");
+    activePin = null;
+    var marker = id && markers[id];
+    if (!marker || !map) return;
+    var shown = pinLayer.getVisibleParent ? pinLayer.getVisibleParent(marker) : marker;
+    var element = shown && shown.getElement && shown.getElement();
+    if (!element) return;
+    element.classList.add("is-active");
+    activePin = element;
+  }
+
+  function cardIdOf(node) {
+    var li = node && node.closest && node.closest(".search-cards > li");
+    return li ? li.getAttribute("data-listing-id") : null;
+  }
+  results.addEventListener("mouseover", function (event) {
+    var id = cardIdOf(event.target);
+    if (id) markPin(id);
+  });
+  results.addEventListener("mouseout", function (event) {
+    if (cardIdOf(event.target) !== cardIdOf(event.relatedTarget)) markPin(cardIdOf(event.relatedTarget));
+  });
+  results.addEventListener("focusin", function (event) { markPin(cardIdOf(event.target)); });
+  results.addEventListener("focusout", function (event) { markPin(cardIdOf(event.relatedTarget)); });
+
   function highlight(id) {
     document.querySelectorAll(".search-cards li.is-highlighted").forEach(function (li) { li.classList.remove("is-highlighted"); });
-    var li = document.querySelector('.search-cards li[data-listing-id="' + id + '"]');
+    var li = cardItem(id);
     if (!li) return;
     li.classList.add("is-highlighted");
+    if (page.classList.contains("is-map-view")) return; // a phone showing the map: the list is hidden
     li.scrollIntoView({ block: "nearest", behavior: "smooth" });
     var link = li.querySelector(".card__link");
     if (link) link.focus({ preventScroll: true });
+  }
+
+  // --- phones: list or map ----------------------------------------------------------------------
+  function initMapToggle() {
+    var toggle = document.querySelector("[data-map-toggle]");
+    if (!toggle || !state) return;
+    var label = toggle.querySelector("[data-map-toggle-label]");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var showMap = !page.classList.contains("is-map-view");
+      page.classList.toggle("is-map-view", showMap);
+      label.textContent = showMap ? "Show list" : "Show map";
+      window.scrollTo(0, 0);
+      if (showMap) refreshMap();
+    });
+    if (window.matchMedia) {
+      var wide = window.matchMedia("(min-width: 950px)");
+      var onChange = function () { if (wide.matches || page.classList.contains("is-map-view")) refreshMap(); };
+      if (wide.addEventListener) wide.addEventListener("change", onChange);
+    }
+  }
+
+  // --- the filter sheet -----------------------------------------------------------------------
+  var filters = document.querySelector("[data-filters]");
+
+  function activeFilterCount() {
+    var data = new FormData(form);
+    var count = 0;
+    if (data.get("price_min") || data.get("price_max")) count += 1;
+    ["room_type", "property_type", "cancellation", "amenities"].forEach(function (name) { count += data.getAll(name).length; });
+    ["bedrooms", "beds", "bathrooms"].forEach(function (name) { if (Number(data.get(name)) > 0) count += 1; });
+    ["instant_book", "superhost"].forEach(function (name) { if (data.get(name)) count += 1; });
+    if ((data.get("text") || "").trim()) count += 1;
+    return count;
+  }
+
+  function renderFilterButton(data) {
+    if (!filters) return;
+    var badge = filters.querySelector("[data-filters-count]");
+    var count = activeFilterCount();
+    if (badge) {
+      badge.hidden = !count;
+      badge.textContent = "";
+      if (count) {
+        badge.appendChild(el("span", { class: "visually-hidden", text: "(" }));
+        badge.appendChild(document.createTextNode(String(count)));
+        badge.appendChild(el("span", { class: "visually-hidden", text: " active)" }));
+      }
+    }
+    var apply = filters.querySelector("[data-filters-apply]");
+    if (apply && data) {
+      apply.textContent = data.count_is_estimate || !data.count
+        ? (data.count ? "Show stays" : "No stays match")
+        : "Show " + data.count.toLocaleString("en-US") + " stay" + (data.count === 1 ? "" : "s");
+    }
+  }
+
+  function initFilters() {
+    if (!filters) return;
+    var summary = filters.querySelector("summary");
+    var panel = filters.querySelector(".search-filters__panel");
+    var close = filters.querySelector("[data-filters-close]");
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-modal", "true");
+    if (close) {
+      close.hidden = false;
+      close.addEventListener("click", function () { filters.open = false; });
+    }
+    filters.addEventListener("toggle", function () {
+      document.documentElement.classList.toggle("has-modal", filters.open);
+      if (filters.open) {
+        if (close) close.focus();
+      } else if (panel.contains(document.activeElement) || document.activeElement === document.body) {
+        summary.focus();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (!filters.open) return;
+      if (event.key === "Escape") {
+        event.preventDefault();
+        filters.open = false;
+        summary.focus();
+        return;
+      }
+      if (event.key !== "Tab") return;
+      // Keep the keyboard inside the open sheet.
+      var focusable = Array.prototype.filter.call(
+        panel.querySelectorAll("a[href], button, input, select, textarea"),
+        function (node) { return !node.disabled && node.type !== "hidden" && node.getClientRects().length; }
+      );
+      if (!focusable.length) return;
+      var first = focusable[0];
+      var last = focusable[focusable.length - 1];
+      if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+      else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+    });
+    renderFilterButton(state);
   }
 
   // --- availability re-check ------------------------------------------------------------------
@@ -368,7 +598,9 @@
   }
 
   function init() {
+    initFilters();
     initMap();
+    initMapToggle();
     if (state) history.replaceState({ qs: location.search.slice(1) }, "", location.href);
     setTimeout(recheck, 1500);
     window.addEventListener("pageshow", function (event) { if (event.persisted) recheck(); });

@@ -193,6 +193,9 @@ class IdempotencyRecord(models.Model):
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
+    # The exact bytes of the first answer: a replay sends these, not ``response_body`` re-rendered
+    # (jsonb reorders keys). Null on rows written before it existed.
+    response_content = models.BinaryField(null=True, blank=True, editable=False)
     booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)

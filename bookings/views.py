@@ -171,7 +171,7 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
     deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
     while True:
         try:
-            status_code, body, _ = idempotent(
+            status_code, body, *_ = idempotent(
                 user=user,
                 scope=WEB_SCOPE,
                 key=key,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -145,7 +146,7 @@ class BookingListCreateView(APIView):
             # booking_create returns the booking with listing, host and payment loaded.
             return status.HTTP_201_CREATED, dict(BookingSerializer(booking).data), booking.pk
 
-        code, body, replayed = idempotent(
+        result = idempotent(
             user=request.user,
             scope="booking_create",
             key=key,
@@ -157,7 +158,13 @@ class BookingListCreateView(APIView):
                 dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
             ),
         )
-        return Response(body, status=code, headers={"Idempotent-Replayed": "true"} if replayed else None)
+        # The stored bytes, first time and on every replay: byte-identical answers (docs/booking.md).
+        return HttpResponse(
+            result.content,
+            status=result.status,
+            content_type="application/json",
+            headers={"Idempotent-Replayed": "true"} if result.replayed else None,
+        )
 
 
 class BookingDetailView(APIView):

@@ -3,8 +3,12 @@
 ``idempotent(...)`` runs a request once per (user, scope, key):
 
 * first time: a row is inserted and committed *before* the work starts
-  (``in progress``), the work runs, and its final status and JSON body are stored;
-* same key, same body, finished: the stored response is returned, nothing runs;
+  (``in progress``), the work runs, and its final status and JSON body are stored,
+  the body both as ``jsonb`` (for reading) and as the exact bytes sent;
+* same key, same body, finished: the stored response is returned, nothing runs:
+  the same status and the same bytes, byte for byte (what Stripe promises and
+  what clients that sign or cache responses rely on; ``jsonb`` alone would
+  reorder the keys);
 * same key, same body, still running (a concurrent duplicate): 409
   ``idempotency_in_progress`` — the first request is the one that books;
 * same key, different body: 422 ``idempotency_key_reused``.
@@ -32,11 +36,13 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 
 from airbnb.api.errors import ApiError, Conflict, error_body
 
@@ -63,6 +69,20 @@ class IdempotencyKeyInvalid(ApiError):
     default_detail = "Send an Idempotency-Key header of 1 to 255 printable characters."
 
 
+class IdempotentResult(NamedTuple):
+    """What ``idempotent`` answers: the status, the body, whether it is a replay, and the exact bytes."""
+
+    status: int
+    body: dict
+    replayed: bool
+    content: bytes
+
+
+def response_content(body: dict) -> bytes:
+    """The bytes the API sends for ``body``: DRF's JSON renderer, as a ``Response`` would render it."""
+    return JSONRenderer().render(body)
+
+
 def request_fingerprint(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -76,8 +96,8 @@ def idempotent(
     work: Callable[[int], tuple[int, dict, int | None]],
     retryable: Callable[[Exception], bool] = lambda exc: False,
     recover: Callable[[Booking], tuple[int, dict]] | None = None,
-) -> tuple[int, dict, bool]:
-    """Run ``work`` at most once for this key; returns ``(status, body, replayed)``.
+) -> IdempotentResult:
+    """Run ``work`` at most once for this key; returns ``(status, body, replayed, content)``.
 
     ``work(record_id)`` returns ``(http_status, json_body, booking_id)`` and passes
     ``record_id`` on to ``booking_create(idempotency_record_id=...)``. ``ApiError``s
@@ -101,14 +121,15 @@ def idempotent(
             if existing.request_hash != fingerprint:
                 raise IdempotencyKeyReused()
             if existing.completed_at is not None:
-                return existing.response_status, existing.response_body, True
+                return _stored(existing)
             if existing.created_at > timezone.now() - STALE_AFTER:
                 raise IdempotencyInProgress()
             outcome = _settle_abandoned(existing.pk, recover)
             if outcome is None:
                 raise IdempotencyInProgress()
             if outcome != "run":
-                return (*outcome, True)
+                status_code, body, content = outcome
+                return IdempotentResult(status_code, body, True, content)
             record_id = existing.pk
 
     try:
@@ -124,8 +145,14 @@ def idempotent(
     except BaseException:
         IdempotencyRecord.objects.filter(pk=record_id).delete()
         raise
-    _finish(record_id, status_code, body, booking_id)
-    return status_code, body, False
+    content = _finish(record_id, status_code, body, booking_id)
+    return IdempotentResult(status_code, body, False, content)
+
+
+def _stored(record: IdempotencyRecord) -> IdempotentResult:
+    content = record.response_content
+    content = bytes(content) if content is not None else response_content(record.response_body)
+    return IdempotentResult(record.response_status, record.response_body, True, content)
 
 
 def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> int | None:
@@ -144,16 +171,17 @@ def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> int | None:
     return row[0] if row else None
 
 
-def _settle_abandoned(record_id: int, recover) -> tuple[int, dict] | str | None:
+def _settle_abandoned(record_id: int, recover) -> tuple[int, dict, bytes] | str | None:
     """Decide what a retry of an abandoned in-progress key gets (module docstring).
 
-    Returns ``"run"`` (the row is claimed: run the work), a stored ``(status, body)``,
+    Returns ``"run"`` (the row is claimed: run the work), a stored ``(status, body, content)``,
     or None (still in progress). The row lock makes concurrent retries agree.
     """
     with transaction.atomic():
         record = IdempotencyRecord.objects.select_for_update().get(pk=record_id)
         if record.completed_at is not None:
-            return record.response_status, record.response_body
+            stored = _stored(record)
+            return stored.status, stored.body, stored.content
         if record.created_at > timezone.now() - STALE_AFTER:
             return None  # another retry claimed it a moment ago
         if record.booking_id is None:
@@ -174,17 +202,20 @@ def _settle_abandoned(record_id: int, recover) -> tuple[int, dict] | str | None:
             )
         else:
             status_code, body = recover(booking)
-        _finish(record.pk, status_code, body, booking.pk)
-        return status_code, body
+        content = _finish(record.pk, status_code, body, booking.pk)
+        return status_code, body, content
 
 
-def _finish(record_id: int, status_code: int, body: dict, booking_id: int | None) -> None:
+def _finish(record_id: int, status_code: int, body: dict, booking_id: int | None) -> bytes:
+    """Store the outcome; returns the exact bytes stored (the ones to send)."""
+    content = response_content(body)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE bookings_idempotencyrecord SET response_status = %s, response_body = %s::jsonb, "
-            "booking_id = %s, completed_at = %s WHERE id = %s",
-            [status_code, json.dumps(body), booking_id, timezone.now(), record_id],
+            "response_content = %s, booking_id = %s, completed_at = %s WHERE id = %s",
+            [status_code, content.decode(), content, booking_id, timezone.now(), record_id],
         )
+    return content
 
 
 def idempotency_records_purge(*, keep: dt.timedelta | None = None) -> int:

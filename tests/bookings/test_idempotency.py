@@ -12,7 +12,7 @@ from bookings.payments.gateway import breaker
 from bookings.services import booking as booking_services
 from bookings.services import idempotency
 from bookings.tasks import bookings_expire_stale_task, idempotency_records_purge_task
-from tests.bookings.helpers import VISA, days
+from tests.bookings.helpers import DECLINED, VISA, days
 from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +174,44 @@ def test_key_whose_first_request_gave_up_between_our_insert_and_read_runs_once(u
         payload={"a": 1},
         work=lambda record_id: ran.append(record_id) or (201, {"ok": True}, None),
     )
-    assert result == (201, {"ok": True}, False) and len(ran) == 1 and len(calls) == 2
+    assert result == (201, {"ok": True}, False, b'{"ok":true}') and len(ran) == 1 and len(calls) == 2
     record = IdempotencyRecord.objects.get(user=user, scope="test", key="k1")
     assert (record.pk, record.response_status, record.response_body) == (ran[0], 201, {"ok": True})
+
+
+# --- byte-identical replays ------------------------------------------------------------------------
+
+
+def test_a_replayed_booking_is_the_first_answer_byte_for_byte(user, user_api, listing):
+    key = str(uuid.uuid4())
+    first = _post(user_api, _body(listing), key)
+    assert first.status_code == 201, first.content
+    replays = [_post(user_api, _body(listing), key) for _ in range(2)]
+    for replay in replays:
+        assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+        assert replay.content == first.content  # the same bytes, key order included
+        assert replay["Content-Type"] == first["Content-Type"] == "application/json"
+    assert "Idempotent-Replayed" not in first
+    # jsonb alone would have reordered the keys: the stored bytes are what made the replay identical.
+    record = IdempotencyRecord.objects.get(key=key)
+    assert bytes(record.response_content) == first.content
+    assert list(record.response_body) != list(first.json()), "jsonb kept the order: this test proves nothing"
+    assert Booking.objects.filter(guest=user).count() == 1
+
+
+def test_a_replayed_refusal_is_the_first_answer_byte_for_byte(user_api, listing):
+    key = str(uuid.uuid4())
+    declined = {**_body(listing), "payment_method": DECLINED}
+    first = _post(user_api, declined, key)
+    assert first.status_code == 402, first.content
+    replay = _post(user_api, declined, key)
+    assert replay.status_code == 402 and replay["Idempotent-Replayed"] == "true"
+    assert replay.content == first.content
+
+
+def test_a_row_stored_before_the_exact_bytes_existed_still_replays(user_api, listing):
+    key = str(uuid.uuid4())
+    first = _post(user_api, _body(listing), key)
+    IdempotencyRecord.objects.filter(key=key).update(response_content=None)
+    replay = _post(user_api, _body(listing), key)
+    assert replay.status_code == 201 and replay.json() == first.json()

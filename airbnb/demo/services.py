@@ -29,6 +29,7 @@ from listings.models import Amenity, Listing, ListingPhoto
 from reviews.models import Review
 
 from . import DEMO_EMAILS, DEMO_PASSWORD
+from .flows import LiveFlows, LiveSummary
 from .pgcopy import CopyTarget, copy_rows, structures_suspend
 from .photos import photo_pool_ensure
 from .stays import Stays
@@ -51,6 +52,7 @@ class SeedReport:
     phases: list[tuple[str, float]] = field(default_factory=list)
     photos_drawn: int = 0
     demo_host_listings: int = 0
+    live: LiveSummary = field(default_factory=LiveSummary)
 
 
 def demo_world_exists() -> bool:
@@ -121,7 +123,8 @@ def demo_world_seed(
             )
             if not world.amenity_codes:
                 report("  warning: the amenity catalogue is empty (migrations not applied?): listings get no amenities")
-            stays = Stays(world=world)
+            flows = LiveFlows(world=world)
+            stays = Stays(world=world, history_end=flows.history_end, demo_guest_busy=flows.demo_guest_busy)
             result.demo_host_listings = world.demo_host_listings
             report(
                 f"  plan: {listings:,} listings in {world.city_count:,} cities, "
@@ -164,6 +167,15 @@ def demo_world_seed(
 
         with clock.phase("analyze"):
             cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+        with clock.phase("live flows"):
+            # Through the product's services, on the finished history (indexes and constraints back).
+            result.live = flows.run(report=report)
+            live = result.live
+            report(
+                f"  live flows: {live.bookings} bookings, {live.messages} messages, {live.payouts_paid} payouts paid, "
+                f"{live.reports} reported reviews, {live.view_days:,} days of page views"
+            )
 
     if not connection.in_atomic_block:
         # The rating and superhost UPDATEs left old row versions behind and cleared the

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import random
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,6 +41,29 @@ _EPOCH = date(1970, 1, 1).toordinal()
 
 def _date(day: int) -> date:
     return date.fromordinal(_EPOCH + day)
+
+
+_DEMO_HOST_NIGHTS = (2, 2, 3, 3, 3, 4, 4, 5, 6, 7)
+
+
+def _demo_host_schedule(
+    rng: random.Random, *, first_day: int, end_day: int, min_nights: int, max_nights: int
+) -> list[tuple[int, int]]:
+    """(check-in day, nights) of a busy listing from ``first_day`` until check-out by ``end_day``.
+
+    Gaps between stays shrink towards today (about 40% occupancy three years ago,
+    80% in the last months), so the analytics page shows a growing business with
+    nights booked in every month.
+    """
+    schedule = []
+    day = first_day
+    while True:
+        check_in = day + rng.randrange(0, 3 + (end_day - day) // 120)
+        nights = min(max(_DEMO_HOST_NIGHTS[rng.randrange(len(_DEMO_HOST_NIGHTS))], min_nights), max_nights)
+        if check_in + nights > end_day:
+            return schedule
+        schedule.append((check_in, nights))
+        day = check_in + nights
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +90,19 @@ class Stays:
         "private_note", "created_at", "published_at",
     )  # fmt: skip
 
-    def __init__(self, *, world: DemoWorld) -> None:
+    def __init__(
+        self,
+        *,
+        world: DemoWorld,
+        history_end: Callable[[int], int] | None = None,
+        demo_guest_busy: Sequence[tuple[int, int]] = (),
+    ) -> None:
+        """``history_end(position)``: the day by which the demo host's listing at ``position`` has
+        checked out its past stays (the live flows take the nights after it); ``demo_guest_busy``:
+        (check-in, check-out) days the demo guest is elsewhere."""
         self.world = world
+        self.history_end = history_end or (lambda position: world.today_day - 1)
+        self.demo_guest_busy = tuple(demo_guest_busy)
         # One slot per booking, filled by booking_lines.
         self.listing = array("l")  # listing position
         self.check_in = array("l")  # day number
@@ -84,6 +118,7 @@ class Stays:
     def booking_lines(self) -> Iterator[str]:
         world = self.world
         rng = random.Random(f"{world.seed}:bookings")
+        demo_rng = random.Random(f"{world.seed}:demo-host-stays")
         rand, randrange = rng.random, rng.randrange
         days = world.days
         last_day = world.today_day - 1  # every stay has checked out by yesterday
@@ -91,6 +126,7 @@ class Stays:
         guest_count = world.guest_count
         demo_chance = min(1.0, 4 * DEMO_GUEST_TRIPS / (world.size * BOOKING_SHARE * 2 + 1))
         demo_trips: list[tuple[int, int]] = []
+        demo_busy = list(self.demo_guest_busy)
         booking_id = world.ids.booking
         for position in range(world.size):
             published = world.listing_published[position]
@@ -98,14 +134,15 @@ class Stays:
                 continue
             host = world.plan_host(position)
             if host == 0:
-                stays = 4  # the demo host's listings always have history
+                stays = 0  # the demo host's listings have a full history (_demo_host_schedule)
             elif rand() < BOOKING_SHARE:
                 r = rand()
                 stays = 1 if r < 0.5 else 2 if r < 0.8 else 3 if r < 0.93 else rng.randint(4, 8)
             else:
                 continue
             first_day = published // DAY + 1
-            if last_day - first_day < 3:
+            end_day = min(last_day, self.history_end(position)) if host == 0 else last_day
+            if end_day - first_day < 3:
                 continue
             # Latent rating x 20: most places are liked (4.4-5.0), a few are not (3.4).
             quality = 68 if rand() < 0.04 else 88 + randrange(13)
@@ -120,21 +157,29 @@ class Stays:
                 monthly_discount_pct=world.listing_monthly[position],
             )
             listing_id = world.ids.listing + position + 1
-            previous_out = first_day
-            for check_in in sorted(randrange(first_day, last_day - 1) for _ in range(stays)):
-                if check_in < previous_out:
-                    continue
-                nights = min(max(_NIGHTS[randrange(len(_NIGHTS))], min_nights), max_nights)
+            if host == 0:
+                schedule = _demo_host_schedule(
+                    demo_rng, first_day=first_day, end_day=end_day, min_nights=min_nights, max_nights=max_nights
+                )
+            else:
+                schedule = []
+                previous_out = first_day
+                for check_in in sorted(randrange(first_day, last_day - 1) for _ in range(stays)):
+                    if check_in < previous_out:
+                        continue
+                    nights = min(max(_NIGHTS[randrange(len(_NIGHTS))], min_nights), max_nights)
+                    if check_in + nights > last_day:
+                        continue
+                    previous_out = check_in + nights
+                    schedule.append((check_in, nights))
+            for check_in, nights in schedule:
                 check_out = check_in + nights
-                if check_out > last_day:
-                    continue
-                previous_out = check_out
                 created = max(published + 600, check_in * DAY - randrange(DAY, 60 * DAY))
                 confirmed = created + (randrange(5, 120) if instant else randrange(600, 20 * 3600))
                 if (
                     len(demo_trips) < DEMO_GUEST_TRIPS
                     and rand() < demo_chance
-                    and all(check_out <= a or check_in >= b for a, b in demo_trips)
+                    and all(check_out <= a or check_in >= b for a, b in demo_trips + demo_busy)
                 ):
                     demo_trips.append((check_in, check_out))
                     guest = world.demo_guest_id

@@ -334,6 +334,16 @@ class DemoWorld:
                 count -= size
         # Listings of one host were created at different times, not in one block.
         rng.shuffle(packed)
+        # The demo host's listings are among the oldest third (ids follow creation time), so
+        # they have a year or more of history for the analytics page, whatever the world's size.
+        early = max(1, n // 3)
+        demo_late = [p for p in range(early, n) if packed[p] >> _CITY_BITS == 0]
+        others_early = [p for p in range(early) if packed[p] >> _CITY_BITS != 0]
+        slots = rng.sample(others_early, min(len(demo_late), len(others_early)))
+        for late, slot in zip(demo_late, slots, strict=False):
+            packed[late], packed[slot] = packed[slot], packed[late]
+        # Positions of host@demo.test's listings, in id order (the live flows place stays on them).
+        self.demo_positions = [p for p, value in enumerate(packed) if value >> _CITY_BITS == 0]
         first_listing = array("l", [-1]) * len(host_city)
         for position, value in enumerate(packed):
             host = value >> _CITY_BITS
@@ -614,6 +624,11 @@ class DemoWorld:
             check_in = ("15:00", "15:00", "15:00", "14:00", "16:00")[randrange(5)]
             check_out = ("11:00", "11:00", "11:00", "10:00", "12:00")[randrange(5)]
             instant = rand() < 0.4
+            if host == 0:
+                # The demo host's first listing takes requests (the live flows need one to answer);
+                # short minimum stays, so the demo's stays of a few nights fit every listing.
+                instant = self.demo_positions.index(position) % 2 == 1
+                min_nights, max_nights = min(min_nights, 2), max(max_nights, 30)
 
             self.listing_published[position] = published_at
             self.listing_price[position] = price

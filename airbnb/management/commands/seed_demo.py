@@ -9,7 +9,10 @@ from airbnb.demo.services import DemoWorldError, demo_world_exists, demo_world_s
 
 
 class Command(BaseCommand):
-    help = "Seed a demo world: users, listings on real geography, photos, past bookings and reviews."
+    help = (
+        "Seed a demo world: users, listings on real geography, photos, past bookings and reviews, and "
+        "live flows for the demo users (requests, stays, messages, payouts, reports)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--listings", type=int, default=3000, help="Number of listings (default 3000).")
@@ -27,7 +30,10 @@ class Command(BaseCommand):
         if listings < 1:
             raise CommandError("--listings must be at least 1.")
         if if_empty and demo_world_exists():
-            self.stdout.write("The demo world is already there; nothing to do.")
+            self.stdout.write(
+                "The demo world is already there; nothing to do. Its live flows are dated from the day it was "
+                "seeded: run seed_demo --reset to lay them out from today again."
+            )
             self._print_logins()
             return
         started = time.monotonic()
@@ -41,8 +47,11 @@ class Command(BaseCommand):
         self._print_logins(host_listings=result.demo_host_listings)
 
     def _print_logins(self, *, host_listings: int | None = None) -> None:
-        in_paris = f", {host_listings} listings in Paris" if host_listings else ", listings in Paris"
+        in_paris = f"{host_listings} listings in Paris" if host_listings else "listings in Paris"
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
-        self.stdout.write(f"  {DEMO_GUEST_EMAIL}  guest with past trips")
-        self.stdout.write(f"  {DEMO_HOST_EMAIL}   host{in_paris}")
-        self.stdout.write(f"  {DEMO_ADMIN_EMAIL}  staff and superuser (/admin/)")
+        self.stdout.write(f"  {DEMO_GUEST_EMAIL}  guest: an upcoming trip, a stay to review, an unread message")
+        self.stdout.write(
+            f"  {DEMO_HOST_EMAIL}   host, {in_paris}: a request to answer within 24 h, arrivals and "
+            "departures this week, a guest staying now, unread messages, payouts, a year of analytics (/hosting/)"
+        )
+        self.stdout.write(f"  {DEMO_ADMIN_EMAIL}  staff and superuser: reported reviews to moderate (/admin/)")

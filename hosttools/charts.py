@@ -1,19 +1,23 @@
-"""Bar charts drawn as server-side SVG: geometry here, markup in templates/hosttools/_bar_chart.html.
+"""Bar charts for the analytics page: geometry here, markup in templates/hosttools/_bar_chart.html.
 
-No chart library and no script: the page stays within the CSP and prints. Each
-chart is paired with a data table on the page for screen readers.
+No chart library and no script: the page stays within the CSP and prints. The bars are an
+SVG stretched to the width of the content column (``preserveAspectRatio="none"``: rectangles
+stay rectangles), while every piece of text (value axis, bucket labels) is HTML next to it,
+so it renders at its CSS size on any screen instead of shrinking with the drawing. Each
+chart carries its numbers for the "Show as table" table under it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-WIDTH = 720
-HEIGHT = 240
-LEFT = 56  # room for the value axis labels
-BOTTOM = 28  # room for the bucket labels
-TOP = 12
+SLOT = 10  # drawing units per bar (bar plus gap); the drawing is SLOT * bars wide
+HEIGHT = 100  # drawing units for the value axis: a bar's height is its share of the axis maximum, in %
+GAP = 2.4  # drawing units between two bars
+WIDE_LABELS = 14  # at most this many bucket labels under a wide chart (a year and a month of months)...
+NARROW_LABELS = 4  # ...and this many on a phone
 
 
 @dataclass(frozen=True)
@@ -24,12 +28,13 @@ class Bar:
     height: float
     label: str
     value_text: str
-    show_label: bool
+    label_wide: bool  # the bucket label is shown under a wide chart
+    label_narrow: bool  # ... and under a phone-width chart
 
 
 @dataclass(frozen=True)
 class Tick:
-    y: float
+    y: float  # drawing units from the top
     text: str
 
 
@@ -37,47 +42,55 @@ class Tick:
 class BarChart:
     title: str
     bars: list[Bar]
-    ticks: list[Tick]
-    width: int = WIDTH
+    ticks: list[Tick]  # from the axis maximum down to 0, as the axis is read
     height: int = HEIGHT
-    left: int = LEFT
-    baseline: float = HEIGHT - BOTTOM
-    label_y: float = HEIGHT - 8
+
+    @property
+    def width(self) -> int:
+        return SLOT * max(len(self.bars), 1)
 
 
 def _nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 x 10^n at or above ``value`` (axis maximum)."""
+    """The axis maximum for ``value``: four equal steps, each a round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5
+    or 8 x 10^n), so the ticks read 0, 6, 12, 18, 24 rather than 0, 6.25, 12.5, ..."""
     if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10.0 * magnitude
+        return 4.0
+    wanted = value / 4
+    magnitude = 10 ** math.floor(math.log10(wanted)) if wanted >= 1 else 1
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 8, 10):
+        if step * magnitude >= wanted:
+            return 4 * step * magnitude
+    return 40.0 * magnitude
 
 
-def bar_chart(*, title: str, points: list[tuple[str, Decimal | float | None]], fmt=lambda v: f"{v:g}", ceiling=None):
+def _labelled(index: int, count: int, most: int) -> bool:
+    """Whether bucket ``index`` of ``count`` is labelled when at most ``most`` labels fit: counted from the
+    last bucket, so the latest period always has its label."""
+    every = max(1, math.ceil(count / most))
+    return (count - 1 - index) % every == 0
+
+
+def bar_chart(
+    *, title: str, points: list[tuple[str, Decimal | float | None]], fmt=lambda v: f"{v:g}", ceiling=None
+) -> BarChart:
     """Bars for ``points`` (label, value); ``None`` values draw no bar. ``ceiling`` fixes the axis maximum."""
     values = [float(v) for _, v in points if v is not None]
     top = ceiling if ceiling is not None else _nice_ceiling(max(values, default=0.0))
-    plot_height = HEIGHT - BOTTOM - TOP
-    plot_width = WIDTH - LEFT - 8
-    slot = plot_width / max(len(points), 1)
-    gap = min(6.0, slot * 0.2)
-    every = max(1, round(len(points) / 12))  # at most ~12 labels under the axis
+    count = len(points)
     bars = []
     for index, (label, value) in enumerate(points):
-        height = 0.0 if value is None else plot_height * float(value) / top
+        height = 0.0 if value is None else min(HEIGHT * float(value) / top, HEIGHT)
         bars.append(
             Bar(
-                x=round(LEFT + index * slot + gap / 2, 2),
-                y=round(HEIGHT - BOTTOM - height, 2),
-                width=round(max(slot - gap, 1.0), 2),
+                x=round(index * SLOT + GAP / 2, 2),
+                y=round(HEIGHT - height, 2),
+                width=SLOT - GAP,
                 height=round(height, 2),
                 label=label,
                 value_text="no data" if value is None else fmt(value),
-                show_label=index % every == 0,
+                label_wide=_labelled(index, count, WIDE_LABELS),
+                label_narrow=_labelled(index, count, NARROW_LABELS),
             )
         )
-    ticks = [Tick(y=round(HEIGHT - BOTTOM - plot_height * i / 4, 2), text=fmt(top * i / 4)) for i in range(5)]
+    ticks = [Tick(y=round(HEIGHT - HEIGHT * i / 4, 2), text=fmt(top * i / 4)) for i in range(4, -1, -1)]
     return BarChart(title=title, bars=bars, ticks=ticks)

@@ -29,6 +29,7 @@ from pricing.selectors import price_quote
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, book, days
 from tests.bookings.test_concurrency import run_concurrently
+from tests.hosttools.nav import host_nav_current
 from tests.listings.factories import ListingFactory
 from tests.platform.test_pages import audit, png_file
 
@@ -670,6 +671,20 @@ def test_strangers_and_guests_get_404_on_host_pages_and_change_nothing(guest, li
         assert request_listing.title not in text(client.get("/hosting/reservations/"))
     assert Booking.objects.get(pk=confirmed.pk).status == BookingStatus.CONFIRMED
     assert Booking.objects.get(pk=request.pk).status == BookingStatus.AWAITING_HOST
+
+
+def test_reservation_pages_are_in_the_host_layout_under_reservations(guest, listing, request_listing):
+    confirmed = book(guest=guest, listing=listing, start=10, nights=3)
+    for host, url in (
+        (request_listing.host, "/hosting/reservations/"),
+        (listing.host, f"/hosting/reservations/{confirmed.pk}/"),
+        (listing.host, f"/hosting/reservations/{confirmed.pk}/cancel/"),
+    ):
+        response = logged_in(host).get(url)
+        assert response.status_code == 200, url
+        assert host_nav_current(response.content.decode()) == ["reservations"], url
+    # A guest's own trip pages stay out of hosting mode.
+    assert 'class="host-nav"' not in logged_in(guest).get(f"/trips/{confirmed.pk}/").content.decode()
 
 
 def test_host_actions_need_post_and_login(client, guest, request_listing, host_client):

@@ -17,6 +17,7 @@ from tests.bookings.helpers import book
 from tests.listings.factories import ListingFactory
 
 from .conftest import day, stay
+from .nav import host_nav_current
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -233,7 +234,8 @@ def test_analytics_page_charts_and_csv(host_client, listings):
     page = host_client.get("/hosting/analytics/")
     assert page.status_code == 200
     body = text(page)
-    assert '<svg viewBox="0 0 720 240" role="img"' in body and "Occupancy" in body
+    assert '<svg class="chart__svg" viewBox="0 0 130 100" preserveAspectRatio="none" role="img"' in body
+    assert "Occupancy" in body
     csv_response = host_client.get("/hosting/analytics.csv")
     assert csv_response.status_code == 200 and csv_response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment;" in csv_response["Content-Disposition"]
@@ -277,3 +279,114 @@ def test_months_navigate_and_bad_month_falls_back(host_client, listings):
     response = host_client.get(f"/hosting/calendar/{listings[0].pk}/?month=not-a-month")
     assert response.status_code == 200
     assert timezone.localdate().strftime("%B %Y") in text(response)
+
+
+# --- the host layout ---------------------------------------------------------------------
+
+
+def test_every_dashboard_page_is_in_the_host_layout_with_its_nav_item_current(host_client, listings):
+    expected = {
+        "/hosting/": "today",
+        "/hosting/calendar/": "calendar",
+        f"/hosting/calendar/{listings[0].pk}/": "calendar",
+        "/hosting/listings/": "listings",
+        "/hosting/manage/": "listings",
+        f"/hosting/manage/{listings[0].pk}/pricing/": "listings",
+        f"/hosting/manage/{listings[0].pk}/sync/": "listings",
+        "/hosting/reservations/": "reservations",
+        "/hosting/inbox/": "inbox",
+        "/hosting/earnings/": "earnings",
+        "/hosting/analytics/": "analytics",
+    }
+    for url, item in expected.items():
+        response = host_client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert host_nav_current(html) == [item], url
+        assert '<div class="host-layout">' in html and 'class="container hosting"' not in html, url
+
+
+def test_the_two_listing_pages_are_one_nav_item_with_tabs_to_each_other(host_client, listings):
+    editor = text(host_client.get("/hosting/listings/"))
+    performance = text(host_client.get("/hosting/manage/"))
+    assert host_nav_current(editor) == host_nav_current(performance) == ["listings"]
+    assert 'href="/hosting/listings/" data-host-nav="listings"' in editor
+    assert '<a href="/hosting/listings/" aria-current="page">Your listings</a>' in editor
+    assert '<a href="/hosting/manage/">Pricing, sync and performance</a>' in editor
+    assert '<a href="/hosting/listings/">Your listings</a>' in performance
+    assert '<a href="/hosting/manage/" aria-current="page">Pricing, sync and performance</a>' in performance
+    assert f'href="/hosting/calendar/{listings[0].pk}/"' in editor  # each listing links to its calendar
+
+
+def test_the_listing_editor_keeps_its_own_two_column_layout(host_client, listings):
+    page = host_client.get(f"/hosting/listings/{listings[0].pk}/edit/basics/").content.decode()
+    assert 'class="container listing-editor"' in page and 'class="listing-editor__main"' in page
+    assert 'class="host-nav"' not in page
+    assert "css/hosttools.css" not in page
+
+
+def test_the_inbox_item_counts_unread_messages_from_guests_only(host_client, host, listings):
+    from messaging.models import Thread
+
+    Thread.objects.create(listing=listings[0], guest=UserFactory(), host=host, host_unread=2, guest_unread=4)
+    elsewhere = ListingFactory(host=UserFactory())
+    Thread.objects.create(listing=elsewhere, guest=host, host=elsewhere.host, guest_unread=5, host_unread=7)
+    page = text(host_client.get("/hosting/"))
+    assert 'data-host-nav="inbox">Inbox <span class="host-nav__badge">2<span class="visually-hidden"> unread' in page
+    assert 'href="/hosting/inbox/">2 unread messages</a>' in page  # Today's message line: the host side only
+
+
+def test_multi_listing_calendar_scrolls_its_days_with_controls(host_client, listings):
+    start = timezone.localdate() + dt.timedelta(days=3)
+    page = text(host_client.get(f"/hosting/calendar/?start={start}"))
+    last = start + dt.timedelta(days=13)
+    assert 'id="multi-calendar" tabindex="0" role="region"' in page
+    assert 'data-scroll-controls="multi-calendar"' in page and 'aria-label="Scroll to later days"' in page
+    assert f'href="?start={start - dt.timedelta(days=14)}" rel="prev" data-period="earlier"' in page
+    assert f'href="?start={start + dt.timedelta(days=14)}" rel="next" data-period="later"' in page
+    assert 'data-period="today"' in page  # the period does not start today: a way back
+    assert f'data-date="{last}"' in page and f'data-date="{last + dt.timedelta(days=1)}"' not in page
+    assert page.count('<th scope="row" class="multi-calendar__listing">') == len(listings)
+
+
+def test_month_view_is_a_range_picker_whose_form_works_without_script(host_client, listings):
+    listing = listings[0]
+    month = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    url = f"/hosting/calendar/{listing.pk}/?month={month:%Y-%m}"
+    page = text(host_client.get(url))
+    assert "data-range-calendar" in page and 'role="status" aria-live="polite" data-range-status' in page
+    assert f'action="/hosting/calendar/{listing.pk}/?month={month:%Y-%m}"' in page
+    assert f'<td data-date="{month + dt.timedelta(days=11)}">' in page
+    assert f"{(month + dt.timedelta(days=11)):%A} {(month + dt.timedelta(days=11)).day} {month:%B}" in page
+
+    # The plain form: the dates a script would have filled in, posted as such.
+    first, last = month + dt.timedelta(days=11), month + dt.timedelta(days=14)
+    data = {"first_night": first.isoformat(), "last_night": last.isoformat(), "action": "set_price", "price": "150"}
+    response = host_client.post(url, data)
+    assert response.status_code == 302 and response["Location"].endswith(f"?month={month:%Y-%m}")
+    nights = CalendarNight.objects.filter(listing=listing, price=D("150")).order_by("date")
+    assert [night.date for night in nights] == [first + dt.timedelta(days=i) for i in range(4)]
+
+    # Refused: the same month comes back with the chosen dates kept for the script to paint.
+    refused = host_client.post(url, {**data, "price": "5"})
+    assert refused.status_code == 400
+    body = text(refused)
+    assert f"{month:%B %Y}</h2>" in body
+    assert f'value="{first.isoformat()}"' in body and f'value="{last.isoformat()}"' in body
+    assert CalendarNight.objects.filter(listing=listing, price=D("5")).count() == 0
+
+
+def test_analytics_charts_have_html_labels_and_a_table_each(host_client, listings):
+    stay(listings[0], day(-20), day(-17), accommodation="360")
+    page = text(host_client.get("/hosting/analytics/"))
+    assert page.count('<details class="chart__data" data-chart-table>') == 3
+    assert page.count("<summary>Show as table") == 3
+    assert "<text" not in page  # no SVG text: it would shrink with the drawing on a phone
+    assert page.count('<ol class="chart__labels" role="list" aria-hidden="true" style="--bars: 13">') == 3
+    occupancy = page[page.index('id="chart-occupancy-title"') : page.index('id="chart-revenue-title"')]
+    assert '<th scope="col">Month</th><th scope="col">Occupancy</th>' in occupancy
+    nights = page[page.index('id="chart-nights-title"') :]
+    nights = nights[: nights.index("</table>")]
+    cells = re.findall(r'<tr><th scope="row">[^<]+</th><td>(\d+)</td></tr>', nights)
+    assert len(cells) == 13 and sum(map(int, cells)) == 3  # a row per month; the stay's three nights
+    assert 'href="/hosting/analytics.csv?" download>Download CSV</a>' in page

@@ -7,6 +7,7 @@ from django.urls import reverse
 from messaging.models import Message, Notification, NotificationPreference, Thread
 from messaging.services.threads import message_send, thread_start_inquiry
 from tests.accounts.factories import UserFactory
+from tests.hosttools.nav import host_nav_current
 from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,31 @@ def test_inbox_lists_threads_with_unread_counts_without_n_plus_one(host, django_
     assert html.count('class="count-badge"') == 6 and '2<span class="visually-hidden"> unread messages' in html
     assert "Follow-up 5" in html
     assert response.context["unread"].messages == 12
+
+
+def test_host_inbox_lists_only_the_conversations_where_the_user_hosts(thread, host, guest, listing):
+    own_trip = ListingFactory(host=UserFactory(first_name="Otto"), title="Somebody else's barn")
+    as_guest = thread_start_inquiry(guest=host, listing_id=own_trip.pk, body="A question as a guest")
+    response = logged_in(host).get(reverse("messaging:host_inbox"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert host_nav_current(html) == ["inbox"]
+    assert f'href="/inbox/{thread.pk}/"' in html and listing.title in html
+    assert f'href="/inbox/{as_guest.pk}/"' not in html and "Somebody else" not in html
+    assert 'class="count-badge"' in html  # the guest's message is unread by the host
+    # The guest inbox still shows both sides.
+    everything = logged_in(host).get(reverse("messaging:inbox")).content.decode()
+    assert f'href="/inbox/{thread.pk}/"' in everything and f'href="/inbox/{as_guest.pk}/"' in everything
+
+
+def test_host_inbox_never_shows_another_users_threads(thread, guest):
+    for user in (UserFactory(), guest):  # a stranger; the thread's guest, who hosts nothing
+        client = logged_in(user)
+        html = client.get(reverse("messaging:host_inbox")).content.decode()
+        assert f'href="/inbox/{thread.pk}/"' not in html and "No messages from guests yet" in html
+    assert logged_in(UserFactory()).get(f"/inbox/{thread.pk}/").status_code == 404
+    anonymous = Client().get(reverse("messaging:host_inbox"))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
 
 
 def test_inbox_requires_login(client):

@@ -1,8 +1,9 @@
 /*
- * Listing page map: when map tiles are configured (SEARCH_MAP_TILE_URL), the
- * illustrative SVG becomes an interactive Leaflet map showing the ~1 km area
- * (or the exact pin for the host and booked guests). Without tiles, or without
- * JavaScript, the SVG stays: a blank Leaflet map would say less.
+ * Listing page map: when map tiles are configured (SEARCH_MAP_TILE_URL: OpenStreetMap by default),
+ * the illustrative SVG becomes an interactive Leaflet map showing the ~1 km area (or the exact pin
+ * for the host and booked guests). Without tiles, without JavaScript, or when the tile server cannot
+ * be reached (the first tile fails before any loaded: offline, blocked), the SVG stays or comes back:
+ * a blank Leaflet map would say less, and removing it stops the failing requests.
  */
 (function () {
   "use strict";
@@ -13,6 +14,7 @@
     var lat = parseFloat(box.getAttribute("data-lat"));
     var lng = parseFloat(box.getAttribute("data-lng"));
     if (!tiles || isNaN(lat) || isNaN(lng)) return;
+    var drawing = Array.prototype.slice.call(box.childNodes);
     var svg = box.querySelector("svg");
     var label = svg ? (svg.querySelector("title") || {}).textContent : "";
     var canvas = document.createElement("div");
@@ -22,15 +24,33 @@
     box.innerHTML = "";
     box.appendChild(canvas);
     var map = window.L.map(canvas, { scrollWheelZoom: false, keyboard: true });
-    window.L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution") || "", maxZoom: 19 }).addTo(map);
+    var loaded = 0;
+    var layer = window.L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution") || "", maxZoom: 19 });
+    layer.on("tileload", function () { loaded += 1; });
+    var offline = false;
+    layer.on("tileerror", function () {
+      if (loaded || offline) return;
+      offline = true;
+      // Stop asking the tile server and show the drawing again (the hidden map is left alone:
+      // removing it mid-animation throws).
+      setTimeout(function () {
+        map.removeLayer(layer);
+        canvas.hidden = true;
+        drawing.forEach(function (node) { box.appendChild(node); });
+        box.classList.add("is-offline");
+      }, 0);
+    });
+    layer.addTo(map);
     var radius = parseFloat(box.getAttribute("data-radius"));
     if (box.hasAttribute("data-exact") || isNaN(radius)) {
       window.L.marker([lat, lng], { keyboard: false }).addTo(map);
       map.setView([lat, lng], 16);
     } else {
+      // The view first: a circle added to a map without one is not placed yet and has no bounds.
+      map.setView([lat, lng], 15);
       var circle = window.L.circle([lat, lng], { radius: radius, color: "#e61e4d", weight: 2, fillOpacity: 0.15 });
       circle.addTo(map);
-      map.fitBounds(circle.getBounds(), { padding: [16, 16] });
+      map.fitBounds(circle.getBounds(), { padding: [16, 16], animate: false });
     }
   });
 })();

@@ -9,8 +9,8 @@
  *     its pin (or the cluster holding it) and hovering a pin highlights its card; "Search as I move
  *     the map" searches the visible area after each move. The background is the configured tile
  *     layer (OpenStreetMap by default) over an offline drawing (a light grid) that shows when tiles
- *     are off or cannot load: after a first failed tile with none loaded, the tile layer is removed,
- *     so an offline browser makes a handful of failed requests, not one per tile per move;
+ *     are off or cannot load: one tile is fetched first and the layer is added only if it loads, so
+ *     an offline browser makes one failed request, not one per tile per move;
  *   - filters open in a modal sheet (a <details> without the script) and apply as they change;
  *   - on phones a floating button switches between the list and the map;
  *   - shown cards are re-checked against /api/v1/search/availability/ (a stay booked since
@@ -119,8 +119,10 @@
       el("h3", { class: "card__title" }, [el("a", { class: "card__link", href: link, text: item.title })]),
       el("p", { class: "card__meta", text: meta }),
       price.check_in
-        ? el("p", { class: "card__stay", "data-stay": "", text: shortDate(price.check_in) + " – " + shortDate(price.check_out) +
-            " · " + price.nights + " night" + (price.nights === 1 ? "" : "s") + ", fees included" })
+        ? el("p", { class: "card__stay", "data-stay": "" }, [
+            shortDate(price.check_in) + " – " + shortDate(price.check_out) + " · " + price.nights + " night" + (price.nights === 1 ? "" : "s"),
+            el("span", { class: "visually-hidden", text: ", fees included" }),
+          ])
         : null,
       priceLine,
     ]);
@@ -292,9 +294,12 @@
         return tile;
       },
     });
-    return new Grid({ tileSize: 256, zIndex: 0 });
+    return new Grid({ tileSize: 256, zIndex: 0, maxZoom: 19 });
   }
 
+  // Tiles over the drawing. One tile is asked first (the one under the centre; the layer reuses it
+  // from the cache): if it fails, the server is out of reach (offline, blocked) and the drawing stays
+  // with a single failed request instead of one per tile per move.
   function addBackground(box) {
     offlineLayer().addTo(map);
     var url = box.getAttribute("data-tile-url");
@@ -302,17 +307,25 @@
       box.classList.add("is-offline");
       return;
     }
+    var zoom = map.getZoom();
+    var centre = map.project(map.getCenter(), zoom).divideBy(256).floor();
+    var probe = new Image();
+    probe.onload = function () { addTiles(box, url); };
+    probe.onerror = function () { box.classList.add("is-offline"); };
+    probe.src = window.L.Util.template(url, { s: "a", z: zoom, x: centre.x, y: centre.y, r: "" });
+  }
+
+  function addTiles(box, url) {
     var loaded = 0;
     var tiles = window.L.tileLayer(url, {
       attribution: box.getAttribute("data-attribution") || "",
       maxZoom: 19,
       zIndex: 1,
-      crossOrigin: false,
     });
     tiles.on("tileload", function () { loaded += 1; });
     tiles.on("tileerror", function () {
-      // One tile failing among loaded ones is a hole (the grid shows through); the first failure
-      // before any tile loaded means the tile server is out of reach: stop asking it.
+      // One tile failing among loaded ones is a hole (the grid shows through); a failure before
+      // any tile loaded means the server went away: stop asking it.
       if (loaded || box.classList.contains("is-offline")) return;
       box.classList.add("is-offline");
       setTimeout(function () { map.removeLayer(tiles); }, 0);
@@ -334,8 +347,9 @@
     var box = mapBox();
     if (map || !box || typeof window.L === "undefined" || !state) return;
     if (!box.offsetWidth || !box.offsetHeight) return; // a phone's list view: drawn when first shown
-    map = window.L.map(box, { zoomControl: true, keyboard: true, attributionControl: true });
-    addBackground(box);
+    // Explicit zoom limits: the cluster group needs a finite maxZoom whatever layers come and go
+    // (without one, clearLayers() after the tile layer is dropped loops forever).
+    map = window.L.map(box, { zoomControl: true, keyboard: true, attributionControl: true, minZoom: 2, maxZoom: 19 });
     pinLayer = window.L.markerClusterGroup
       ? window.L.markerClusterGroup({
           showCoverageOnHover: false,
@@ -346,6 +360,7 @@
       : window.L.layerGroup();
     pinLayer.addTo(map);
     renderPins(state, true);
+    addBackground(box);
     var follow = document.querySelector("[data-follow-label]");
     if (follow) follow.hidden = false;
     map.on("moveend", function () {

@@ -5,20 +5,21 @@ COPY by ``stays``). On top of it, this module lays out, relative to today:
 
 * ``host@demo.test`` (its listings, ``DemoWorld.demo_positions``): a guest staying
   now (checks out tomorrow), two arrivals this week, a later reservation, a request
-  to book waiting for an answer (it lapses 24 hours after the seed), unread
-  messages from guests, a payout account with paid payouts for every past stay and
-  scheduled ones for the coming stays, a blocked weekend, and a year and more of
-  page views next to its history of stays (the analytics page).
+  to book waiting for an answer (it lapses 24 hours after the seed), a reservation
+  the guest cancelled, unread messages from guests, a payout account with paid
+  payouts for every past stay and scheduled ones for the coming stays, a blocked
+  weekend, and two years of page views next to its history of stays (analytics).
 * ``guest@demo.test``: a confirmed upcoming trip (card captured), a stay that ended
   six days ago waiting for their review (the host has written theirs), and an
   unread message from the host of the upcoming trip.
 * ``admin@demo.test``: reported reviews to moderate (``/admin/reviews/reviewreport/``).
 
 Wherever the state can be reached through the product, it is: bookings are made
-with ``booking_create`` (the local payment gateway authorises and captures) and
-accepted with ``booking_accept``; payout accounts, payouts of due stays, the
-outbox (notifications, conversations, reply windows), messages, the host's review,
-reports and calendar blocks all go through their services. What cannot happen
+with ``booking_create`` (the local payment gateway authorises and captures),
+accepted with ``booking_accept``, cancelled with ``booking_cancel_by_guest``; payout
+accounts, payouts of due stays, the outbox (notifications, conversations, reply
+windows), messages, the host's review, reports and calendar blocks all go through
+their services. What cannot happen
 through a service, because it lies in the past (a stay that began three days ago,
 payments and payouts of the history), is written as the rows those services write:
 the booking with its frozen ``price_quote``, booked nights, the captured payment
@@ -56,7 +57,7 @@ from bookings.models import (
     PayoutEntry,
 )
 from bookings.payments.gateway import get_gateway
-from bookings.services.booking import PAYOUT_DELAY, booking_accept, booking_create
+from bookings.services.booking import PAYOUT_DELAY, booking_accept, booking_cancel_by_guest, booking_create
 from bookings.services.calendar import calendar_block_range, calendar_refresh_unavailable
 from bookings.services.outbox import outbox_drain
 from bookings.services.payouts import payout_account_onboard, payout_account_refresh, payouts_release_due
@@ -115,6 +116,7 @@ class LiveFlows:
         self.arriving_later = LiveStay(on(3), today + 5, today + 8)
         self.upcoming = LiveStay(on(4), today + 16, today + 21)
         self.to_review = LiveStay(on(5), today - 10, today - 6)
+        self.cancelled = LiveStay(on(5), today + 13, today + 16)
         self.blocked = LiveStay(on(0), today + 30, today + 33)
         self.trip_day = today + 25  # the demo guest's trip, at another host's listing if there is one
         self._demo_stays = (
@@ -124,6 +126,7 @@ class LiveFlows:
             self.arriving_later,
             self.upcoming,
             self.to_review,
+            self.cancelled,
             self.blocked,
         )
 
@@ -186,7 +189,10 @@ class LiveFlows:
             ),
         )
         trip = self._book(self._trip_stay(), guest=guest, accept=True)
-        summary.bookings = len({staying, to_review, arriving, arriving_later, upcoming, request, trip})
+        # A guest whose plans changed: booked, then cancelled (refund by the listing's policy).
+        cancelled = self._book(self.cancelled, guest=next(stranger), accept=True)
+        booking_cancel_by_guest(booking_id=cancelled.pk, guest=cancelled.guest, reason="Our plans changed, sorry!")
+        summary.bookings = len({staying, to_review, arriving, arriving_later, upcoming, request, trip, cancelled})
         blocked_listing = Listing.objects.get(pk=self._listing_id(self.blocked.position))
         calendar_block_range(
             listing=blocked_listing, start=world_date(self.blocked.check_in), end=world_date(self.blocked.check_out)
@@ -228,7 +234,7 @@ class LiveFlows:
             categories={"cleanliness": 5, "communication": 5, "house_rules": 5},
             comment=f"{guest.display_name} was a wonderful guest: clear communication and left the flat spotless.",
         )
-        summary.reports = self._reports(host=host, reporter=next(stranger, guest))
+        summary.reports = self._reports(host=host)
         summary.view_days = self._views()
         return summary
 
@@ -347,37 +353,29 @@ class LiveFlows:
             BookingEvent.objects.filter(pk=event.pk).update(created_at=at)
         return Booking.objects.select_related("listing", "listing__host", "guest").get(pk=booking.pk)
 
-    def _reports(self, *, host: User, reporter: User) -> int:
-        """Reviews reported for moderation: one by the demo host about its listing, one by a guest."""
+    def _reports(self, *, host: User) -> int:
+        """Reviews reported for moderation by the hosts they are about: the demo host's, and another host's."""
         demo_listings = [self._listing_id(p) for p in self.world.demo_positions]
-        published = Review.objects.filter(published_at__isnull=False, hidden_at__isnull=True)
+        about_hosts = Review.objects.filter(
+            published_at__isnull=False, hidden_at__isnull=True, direction=Review.Direction.GUEST_TO_HOST
+        ).order_by("overall", "pk")
         reports = 0
-        about_host = (
-            published.filter(listing_id__in=demo_listings, direction=Review.Direction.GUEST_TO_HOST)
-            .order_by("overall", "pk")
-            .first()
-        )
-        if about_host is not None:
+        mine = about_hosts.filter(listing_id__in=demo_listings).first()
+        if mine is not None:
             review_report(
-                review_id=about_host.pk,
+                review_id=mine.pk,
                 reporter=host,
-                reason="irrelevant",
-                details="This review describes another flat: ours has no balcony and the stay went smoothly.",
+                reason="fake",
+                details="This review describes another flat: ours has no balcony, and this guest never stayed here.",
             )
             reports += 1
-        other = (
-            published.exclude(listing_id__in=demo_listings)
-            .exclude(author=reporter)
-            .exclude(subject=reporter)
-            .order_by("overall", "pk")
-            .first()
-        )
+        other = about_hosts.exclude(listing_id__in=demo_listings).select_related("subject").first()
         if other is not None:
             review_report(
                 review_id=other.pk,
-                reporter=reporter,
+                reporter=other.subject,
                 reason="inappropriate",
-                details="The tone of this review is insulting to the host.",
+                details="The review makes personal remarks about me and my family instead of describing the stay.",
             )
             reports += 1
         return reports

@@ -179,6 +179,7 @@ class Stays:
                 if (
                     len(demo_trips) < DEMO_GUEST_TRIPS
                     and rand() < demo_chance
+                    and host != 0  # the demo guest travels around the world; their stay with the demo host is live
                     and all(check_out <= a or check_in >= b for a, b in demo_trips + demo_busy)
                 ):
                     demo_trips.append((check_in, check_out))

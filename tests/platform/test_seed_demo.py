@@ -196,7 +196,12 @@ def test_bookings_nights_and_reviews_are_consistent():
     assert nights.filter(status="booked").count() == sum(b.nights for b in stays)
     assert nights.filter(status="held").count() == sum(b.nights for b in Booking.objects.filter(status="awaiting_host"))
     assert set(nights.exclude(status__in=["booked", "held"]).values_list("status", "booking")) == {("blocked", None)}
-    assert set(Booking.objects.values_list("status", flat=True)) == {"completed", "confirmed", "awaiting_host"}
+    assert set(Booking.objects.values_list("status", flat=True)) == {
+        "completed",
+        "confirmed",
+        "awaiting_host",
+        "cancelled_by_guest",
+    }
 
     for booking in Booking.objects.select_related("listing"):
         if booking.status == "completed":
@@ -384,7 +389,9 @@ def test_the_demo_host_has_a_request_arrivals_departures_a_guest_staying_message
     payouts = {row["currency"]: row for row in earnings_totals(host=host)}
     assert payouts["EUR"]["paid"] > 0 and payouts["EUR"]["scheduled"] > 0
     statuses = set(payout_list_for_host(host=host).values_list("status", flat=True))
-    assert statuses == {"paid", "scheduled"}
+    assert statuses == {"paid", "scheduled", "cancelled"}  # cancelled: the guest who cancelled got it all back
+    (cancelled,) = Booking.objects.filter(listing__host=host, status="cancelled_by_guest")
+    assert cancelled.payment.status == "refunded" and cancelled.refund_amount == cancelled.total
     assert PayoutAccount.objects.get(host=host).ready
 
     # /hosting/analytics/ by default: the last twelve months and this one, each with nights booked.
@@ -431,7 +438,7 @@ def live_fingerprint() -> list:
             (title, sender or "", re.sub(r"Reference [0-9A-F]{8}", "Reference (random)", body))
             for title, sender, body in Message.objects.values_list("thread__listing__title", "sender__email", "body")
         ),
-        list(Thread.objects.order_by("listing__title").values_list("listing__title", "guest_unread", "host_unread")),
+        sorted(Thread.objects.values_list("listing__title", "guest__email", "guest_unread", "host_unread")),
         list(ReviewReport.objects.order_by("reason").values_list("review__comment", "reporter__email", "reason")),
         list(Review.objects.filter(published_at__isnull=True).values_list("booking__check_in", "comment")),
         PayoutEntry.objects.filter(status="paid").count(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from playwright.sync_api import expect
 
@@ -67,8 +68,11 @@ def test_guest_searches_books_with_a_card_and_messages_the_host(open_tab):
     expect(room_link).to_have_attribute("href", room.get_absolute_url() + stay_query)
 
     # A filter applied in place (search.js asks the API): the count and the cards change, the URL follows.
+    # Filters live behind the "Filters" button; the sheet's "Show N stays" button closes it.
+    page.locator("[data-filters] > summary").click()
     page.get_by_label("Private room").check()
     expect(page.locator("[data-summary]")).to_have_text(re.compile(r"^2 stays in Paris"))
+    page.get_by_role("button", name="Show 2 stays").click()
     expect(page.locator(".search-cards > li")).to_have_count(2)
     assert shown_listing_ids(tab) == {listings["room"].pk, listings["quiet_room"].pk}
     assert "room_type=private" in page.url
@@ -77,7 +81,8 @@ def test_guest_searches_books_with_a_card_and_messages_the_host(open_tab):
 
     # Open the room: the listing page quotes the searched stay, for the searched guests.
     card = page.locator(f'.search-cards > li[data-listing-id="{room.pk}"]')
-    assert money_value(card.locator(".card__total").inner_text()) == quote.total
+    # The card shows whole units (rounded half up); the listing page and checkout show the exact total.
+    assert money_value(card.locator(".card__total").inner_text()) == quote.total.quantize(Decimal(1), ROUND_HALF_UP)
     tab.click(card.get_by_role("link", name=room.title))
     assert tab.path.startswith(room.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text(room.title)

@@ -120,7 +120,8 @@ def thread_detail(request, pk: int):
     other = thread.other_party(request.user) if role else None
     return render(
         request,
-        "messaging/thread.html",
+        # The host reads it in hosting mode (the host layout), the guest and staff in the ordinary page.
+        "messaging/host_thread.html" if role == "host" else "messaging/thread.html",
         {
             "thread": thread,
             "role": role,

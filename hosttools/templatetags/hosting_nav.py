@@ -38,6 +38,7 @@ SECTION_OF_VIEW = {
     "bookings:host_reservation_detail": "reservations",
     "bookings:host_cancel": "reservations",
     "messaging:host_inbox": "inbox",
+    "messaging:thread": "inbox",  # a conversation opened by its host (messaging/host_thread.html)
     "hosttools:earnings": "earnings",
     "hosttools:analytics": "analytics",
 }

@@ -54,6 +54,14 @@ def test_host_inbox_lists_only_the_conversations_where_the_user_hosts(thread, ho
     assert f'href="/inbox/{thread.pk}/"' in everything and f'href="/inbox/{as_guest.pk}/"' in everything
 
 
+def test_a_conversation_opens_in_hosting_mode_for_its_host_only(thread, host, guest):
+    as_host = logged_in(host).get(reverse("messaging:thread", args=[thread.pk])).content.decode()
+    assert host_nav_current(as_host) == ["inbox"]
+    assert '<a href="/hosting/inbox/">' in as_host and 'class="chat"' in as_host
+    as_guest = logged_in(guest).get(reverse("messaging:thread", args=[thread.pk])).content.decode()
+    assert 'class="host-nav"' not in as_guest and '<a href="/inbox/">' in as_guest and 'class="chat"' in as_guest
+
+
 def test_host_inbox_never_shows_another_users_threads(thread, guest):
     for user in (UserFactory(), guest):  # a stranger; the thread's guest, who hosts nothing
         client = logged_in(user)

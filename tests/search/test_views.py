@@ -171,3 +171,116 @@ def test_dated_search_of_a_place_feeds_demand_signals(client):
     demand_signals_flush()
     nights = set(AreaSearchDay.objects.values_list("night", flat=True))
     assert nights == {check_in, check_in + dt.timedelta(days=1)}
+
+
+# --- The results page's layout, prices and map settings (issue 14) ----------------------------------
+
+
+def search_data(html: str) -> dict:
+    return json.loads(unescape(re.search(r'<div hidden id="search-data" data-json="([^"]*)"', html).group(1)))
+
+
+def test_results_are_a_grid_with_filters_behind_a_button_and_a_map_toggle(client):
+    in_paris(title="Loft", room_type="private", instant_book=True)
+    in_paris(title="Flat", room_type="entire")
+    html = client.get("/search/", {"q": "Paris"}).content.decode()
+    assert '<ul class="card-grid search-cards" role="list">' in html
+    # Filters: a <details> panel in the form (opens without JavaScript), closed, without a count.
+    filters = re.search(r'<details class="search-filters" id="search-filters" data-filters>(.*?)</details>', html, re.S)
+    assert filters, "the filters are not behind a Filters button"
+    assert re.search(r'<summary class="filters-button">.*<span>Filters</span>', filters.group(1), re.S)
+    assert 'name="room_type" value="private"' in filters.group(1)
+    assert re.search(r"<button type=\"submit\"[^>]*data-filters-apply>Show 2 stays</button>", filters.group(1))
+    assert '<span class="filters-button__count" data-filters-count hidden></span>' in html
+    # The phone's floating Map / List button, shown by the script.
+    assert re.search(
+        r'<button type="button" class="map-toggle" data-map-toggle aria-controls="search-map" hidden>', html
+    )
+    # Two filters set: the button says so, and the sheet counts what they leave.
+    html = client.get("/search/", {"q": "Paris", "room_type": "private", "instant_book": "1"}).content.decode()
+    assert re.search(r"data-filters-count><span class=\"visually-hidden\">\(</span>2<span", html)
+    assert "Show 1 stay</button>" in html
+
+
+def test_cards_show_whole_units_rounded_half_up_while_the_data_keeps_the_cents(client):
+    in_paris(title="Half", base_price=Decimal("366.50"), cleaning_fee=Decimal("0"))
+    in_paris(title="Below half", base_price=Decimal("120.49"), cleaning_fee=Decimal("0"))
+    html = client.get("/search/", {"q": "Paris"}).content.decode()
+    assert "€367</strong> night" in html  # half up, not to even (366)
+    assert "€120</strong> night" in html
+    assert "366.50" not in html.split('id="search-data"')[0] and "€120.49" not in html
+    # The map's pins are drawn from the page's data: exact amounts, rounded by search.js's money().
+    nightly = {item["title"]: item["price"]["nightly"] for item in search_data(html)["results"]}
+    assert nightly == {"Half": "366.50", "Below half": "120.49"}
+
+
+def test_dated_cards_show_the_total_in_whole_units(client):
+    from pricing.selectors import price_quote
+
+    listing = in_paris(title="Loft", base_price=Decimal("95.00"), cleaning_fee=Decimal("25.00"), max_guests=3)
+    checkin, checkout = dt.date.today() + dt.timedelta(days=40), dt.date.today() + dt.timedelta(days=43)
+    quote = price_quote(listing=listing, check_in=checkin, check_out=checkout, guests=1)
+    assert quote.total != quote.total.quantize(Decimal(1))  # the service fee makes cents
+    html = client.get("/search/", {"q": "Paris", "checkin": checkin, "checkout": checkout}).content.decode()
+    whole = quote.total.quantize(Decimal(1), rounding="ROUND_HALF_UP")
+    assert f'<span class="card__total">€{whole:,} total</span>' in html
+    assert f"{quote.total:,}" not in html.split('id="search-data"')[0]
+
+
+def test_home_cards_show_whole_units(client):
+    in_paris(title="Rated", base_price=Decimal("89.50"), rating_count=3, rating_avg=Decimal("4.8"))
+    html = client.get("/").content.decode()
+    assert "€90</strong> night" in html and "89.50" not in html
+
+
+def test_map_tiles_off_in_tests_and_configurable(client, settings):
+    in_paris()
+    html = client.get("/search/", {"q": "Paris"}).content.decode()
+    assert 'data-tile-url=""' in html  # test settings: no tile is ever requested
+    assert "vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "vendor/leaflet.markercluster/MarkerCluster.css" in html
+    settings.SEARCH_MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    settings.SEARCH_MAP_TILE_ATTRIBUTION = settings.OSM_TILE_ATTRIBUTION
+    html = client.get("/search/", {"q": "Paris"}).content.decode()
+    assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
+    assert (
+        'data-attribution="&amp;copy; &lt;a href=&quot;https://www.openstreetmap.org/copyright&quot;&gt;'
+        'OpenStreetMap&lt;/a&gt; contributors"'
+    ) in html
+
+
+@pytest.mark.parametrize(
+    "value, url, in_policy",
+    [
+        (
+            None,
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "img-src 'self' data: blob: https://tile.openstreetmap.org;",
+        ),
+        ("off", "", "img-src 'self' data: blob:;"),
+        ("", "", "img-src 'self' data: blob:;"),
+        (
+            "https://{s}.tiles.example.org/{z}/{x}/{y}.png",
+            "https://{s}.tiles.example.org/{z}/{x}/{y}.png",
+            "https://*.tiles.example.org;",
+        ),
+    ],
+)
+def test_tile_settings_default_to_openstreetmap_switch_off_and_open_the_csp(value, url, in_policy):
+    """``airbnb/settings/base.py`` read with SEARCH_MAP_TILE_URL unset, "off", empty or another server."""
+    import os
+    import subprocess
+    import sys
+
+    env = {key: item for key, item in os.environ.items() if not key.startswith("SEARCH_MAP_TILE")}
+    if value is not None:
+        env["SEARCH_MAP_TILE_URL"] = value
+    code = (
+        "import json; from airbnb.settings import base as s; "
+        "print(json.dumps([s.SEARCH_MAP_TILE_URL, s.SEARCH_MAP_TILE_ATTRIBUTION, s.CONTENT_SECURITY_POLICY]))"
+    )
+    answer = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    tile_url, attribution, policy = json.loads(answer.stdout)
+    assert tile_url == url
+    assert in_policy in policy
+    assert ("OpenStreetMap</a> contributors" in attribution) == (value is None)

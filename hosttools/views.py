@@ -132,7 +132,8 @@ def calendar_listing(request, listing_id: int):
     listing = _own_listing(request, listing_id)
     today_date = timezone.localdate()
     month = _month_param(request.GET.get("month"), today_date)
-    form = RangeActionForm(request.POST or None, initial={"first_night": today_date, "last_night": today_date})
+    # No preset dates: the host picks them in the grid (or types them), whatever month is shown.
+    form = RangeActionForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -358,6 +358,8 @@ def test_month_view_is_a_range_picker_whose_form_works_without_script(host_clien
     assert f'action="/hosting/calendar/{listing.pk}/?month={month:%Y-%m}"' in page
     assert f'<td data-date="{month + dt.timedelta(days=11)}">' in page
     assert f"{(month + dt.timedelta(days=11)):%A} {(month + dt.timedelta(days=11)).day} {month:%B}" in page
+    first_input = re.search(r'<input[^>]*name="first_night"[^>]*>', page).group(0)
+    assert "value=" not in first_input  # nothing preselected: not today's date while showing another month
 
     # The plain form: the dates a script would have filled in, posted as such.
     first, last = month + dt.timedelta(days=11), month + dt.timedelta(days=14)

@@ -5,7 +5,9 @@ TRUNCATE and the dropping and rebuilding of indexes: if anything fails halfway,
 PostgreSQL rolls it all back and the previous state (an empty database, or the
 previous world) is still there, so simply running the command again recovers.
 Only the photo pool files are written outside the transaction; they are
-deterministic and reused.
+deterministic and reused. The live flows (``flows``) run through the product's
+services inside the same transaction; what those services do after commit (queue
+notification emails, the payout transfer check) happens once the seed commits.
 """
 
 from __future__ import annotations
@@ -75,11 +77,14 @@ def demo_world_seed(
     are truncated first (in the same transaction; tables referencing them, such as
     tokens and admin log entries, are emptied too by CASCADE). Without it the
     database must have no listings and no demo accounts, or ``DemoWorldError``
-    is raised. ``report`` receives progress lines.
+    is raised. ``report`` receives progress lines. ``today`` (default: the local date)
+    must be today when given: the live flows go through services that read the clock.
     """
     result = SeedReport(listings=listings)
     clock = _PhaseClock(result, report)
-    today = today or timezone.now().date()
+    today = today or timezone.localdate()
+    if today != timezone.localdate():
+        raise DemoWorldError("The demo world is laid out from today: its live flows go through the real services.")
 
     with clock.phase("photo pool"):
         pool, result.photos_drawn = photo_pool_ensure(media_root=Path(media_root or settings.MEDIA_ROOT))

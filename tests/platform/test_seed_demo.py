@@ -489,3 +489,16 @@ def test_tiny_worlds_still_show_every_flow(client, listings):
     assert ReviewReport.objects.filter(status="open").exists()
     found = client.get("/api/v1/search/", {"q": "Paris"}).json()["count"]
     assert found == (1 if listings == 1 else 8)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_seed_runs_its_after_commit_work_and_keeps_the_flows(mailoutbox):
+    """As in a browser test on a live server: the seed commits, its queued work runs (eager Celery)."""
+    demo_world_seed(listings=21, seed=1, reset=True)
+    guest, host, _ = demo_users()
+
+    sent_to = {address for message in mailoutbox for address in message.to}
+    assert {DEMO_GUEST_EMAIL, DEMO_HOST_EMAIL} <= sent_to  # notification emails, sent after commit
+    assert [b.status for b in today_overview(host=host).requests] == ["awaiting_host"]
+    assert guest_trips_upcoming(guest)
+    assert not PayoutEntry.objects.filter(status__in=["released", "failed"]).exists()

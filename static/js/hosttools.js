@@ -80,6 +80,8 @@
     var status = document.querySelector("[data-range-status]");
     var clear = form.querySelector("[data-range-clear]");
     var help = document.querySelector("[data-range-help]");
+    var bar = document.querySelector("[data-range-bar]"); // smaller screens: the form is below the grid
+    var barText = bar && bar.querySelector("[data-range-bar-text]");
     var allCells = Array.prototype.slice.call(calendar.querySelectorAll("td[data-date]"));
     var cells = allCells.filter(function (cell) { return !cell.hasAttribute("data-past"); });
     if (!cells.length) return;
@@ -130,6 +132,13 @@
         var day = cell.querySelector(".day");
         if (day) day.classList.toggle("is-selected", on);
       });
+      if (bar) {
+        bar.hidden = !valid;
+        if (valid) {
+          var nights = nightsBetween(from, to);
+          barText.textContent = rangeLabel(from, to) + " · " + nights + " night" + (nights === 1 ? "" : "s");
+        }
+      }
       if (!status || announce === false) return;
       if (!valid) {
         status.textContent = "No nights selected.";

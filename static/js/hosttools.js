@@ -20,15 +20,17 @@
     var buttons = controls.querySelectorAll("[data-scroll-step]");
     var sticky = scroller.querySelector("th[scope=row]");
 
+    /* aria-disabled, not disabled: a button pressed to the end keeps the keyboard focus. */
     function update() {
       var max = scroller.scrollWidth - scroller.clientWidth;
       controls.hidden = max <= 1;
-      buttons[0].disabled = scroller.scrollLeft <= 1;
-      buttons[buttons.length - 1].disabled = scroller.scrollLeft >= max - 1;
+      buttons[0].setAttribute("aria-disabled", String(scroller.scrollLeft <= 1));
+      buttons[buttons.length - 1].setAttribute("aria-disabled", String(scroller.scrollLeft >= max - 1));
     }
 
     buttons.forEach(function (button) {
       button.addEventListener("click", function () {
+        if (button.getAttribute("aria-disabled") === "true") return;
         var page = scroller.clientWidth - (sticky ? sticky.offsetWidth : 0);
         var step = Number(button.getAttribute("data-scroll-step")) * Math.max(page * 0.8, 100);
         var smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;

@@ -92,6 +92,7 @@ class SearchPhotoSerializer(serializers.Serializer):
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     caption = serializers.CharField(allow_blank=True)
+    srcset = serializers.CharField(allow_blank=True, help_text="Resized variants ('url 320w, url 720w'); '' if none.")
 
 
 class SearchPriceLineSerializer(serializers.Serializer):

@@ -43,7 +43,14 @@ def card_as_dict(card: SearchCard, *, explain: bool = False) -> dict:
         "instant_book": listing.instant_book,
         "is_superhost": listing.host.is_superhost,
         "photos": [
-            {"url": photo.image.url, "width": photo.width, "height": photo.height, "caption": photo.caption}
+            {
+                "url": photo.image.url,
+                "width": photo.width,
+                "height": photo.height,
+                "caption": photo.caption,
+                # The resized variants (WebP), so cards need not load the original.
+                "srcset": photo.srcset,
+            }
             for photo in photos
         ],
         "price": {

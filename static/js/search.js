@@ -37,6 +37,8 @@
 
   // --- helpers ------------------------------------------------------------------------
   var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
+  // The cards' width in the grid, as in templates/search/_card.html (the browser picks a variant).
+  var CARD_SIZES = "(min-width: 1600px) 16vw, (min-width: 950px) 20vw, (min-width: 744px) 45vw, 100vw";
 
   // Whole currency units, as Airbnb shows prices on cards and pins: rounded half up (half away
   // from zero), like the server's _money.html with whole=True; the quote keeps the cents.
@@ -136,7 +138,9 @@
     }
     var photoBox = el("div", { class: "card__photo" }, [
       photo
-        ? el("img", { src: photo.url, alt: photo.caption || item.title, loading: "lazy", decoding: "async" })
+        ? el("img", photo.srcset
+            ? { src: photo.url, srcset: photo.srcset, sizes: CARD_SIZES, alt: photo.caption || item.title, loading: "lazy", decoding: "async" }
+            : { src: photo.url, alt: photo.caption || item.title, loading: "lazy", decoding: "async" })
         : el("div", { class: "card__no-photo" }, [el("span", { text: "No photos yet" })]),
       item.is_superhost ? el("span", { class: "card__badge", text: "Superhost" }) : null,
     ]);

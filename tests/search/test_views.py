@@ -284,3 +284,17 @@ def test_tile_settings_default_to_openstreetmap_switch_off_and_open_the_csp(valu
     assert tile_url == url
     assert in_policy in policy
     assert ("OpenStreetMap</a> contributors" in attribution) == (value is None)
+
+
+def test_card_photos_offer_the_resized_variants(client):
+    from tests.listings.factories import ListingPhotoFactory
+
+    photo = ListingPhotoFactory(listing=in_paris(title="Loft"), caption="The loft", width=640, height=480)
+    type(photo).objects.filter(pk=photo.pk).update(image_thumb="listings/thumb.webp", image_card="listings/card.webp")
+    html = client.get("/search/", {"q": "Paris"}).content.decode()
+    img = re.search(r'<img src="([^"]+)" srcset="([^"]+)" sizes="([^"]+)" alt="The loft"', html)
+    assert img, "the card's photo has no srcset"
+    assert img.group(1).endswith("listings/card.webp")
+    assert img.group(2) == "/media/listings/thumb.webp 320w, /media/listings/card.webp 640w"
+    # search.js redraws cards from the same data: the variants are in it too.
+    assert search_data(html)["results"][0]["photos"][0]["srcset"] == img.group(2)

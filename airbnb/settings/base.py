@@ -204,7 +204,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# A worker rides out a Redis outage of any length: it reconnects with backoff (2 s, 4 s, ... capped at
+# 30 s) forever instead of giving up after 100 tries (~45 min), and its transport survives the kombu bug
+# that used to make it exit (airbnb/broker.py). Late acks + reject on worker lost: a task is acknowledged
+# only once it ran, and every task here is safe to run twice (each picks up what is due from the database).
+# visibility_timeout (1 h) is far above any task's run time: a message unacknowledged that long (its
+# worker died) is given to another worker.
+CELERY_BROKER_TRANSPORT = "airbnb.broker:RedisTransport"
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+    "health_check_interval": 25,
+}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {

@@ -357,7 +357,7 @@
     pinLayer = window.L.markerClusterGroup
       ? window.L.markerClusterGroup({
           showCoverageOnHover: false,
-          maxClusterRadius: 44,
+          maxClusterRadius: 56,
           spiderfyOnMaxZoom: true,
           iconCreateFunction: clusterIcon,
         })
@@ -422,6 +422,9 @@
     if (bbox) {
       var v = bbox.split(",").map(Number);
       map.fitBounds([[v[1], v[0]], [v[3], v[2]]]);
+    } else if (points.length > 1) {
+      // Framed on the results, as Airbnb does (a city's box leaves its homes in a few bubbles).
+      map.fitBounds(points, { padding: [40, 40], maxZoom: 15 });
     } else if (data.place) {
       map.fitBounds([[data.place.bbox[1], data.place.bbox[0]], [data.place.bbox[3], data.place.bbox[2]]]);
     } else if (points.length) {

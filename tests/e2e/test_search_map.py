@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from pricing.selectors import price_quote
 
 from .browser import Tab
-from .world import day, money_value, paris_world, person
+from .world import day, money_value, paris_listing, paris_world, person
 
 TILE_HOST = "http://tiles.invalid"
 TILE_URL = TILE_HOST + "/{z}/{x}/{y}.png"
@@ -80,6 +80,12 @@ def test_unreachable_tiles_fall_back_to_the_offline_drawing_with_pins_and_one_fa
 ):
     host = person("Hugo", "hugo@example.com")
     listings = paris_world(host)
+    # Three flats in one building: a bubble of 3 at any zoom the results are framed at.
+    trio = [
+        paris_listing(host=host, title=f"Flat {letter} on the Rue Cler", offset=(-0.02 + dx, -0.02 + dy))
+        for letter, dx, dy in (("A", 0, 0), ("B", 0.0003, 0.0001), ("C", 0.0001, 0.0003))
+    ]
+    results = len(listings) + len(trio)
     check_in, check_out = day(30), day(33)
     tab = open_tab("guest")
     page = tab.page
@@ -95,38 +101,44 @@ def test_unreachable_tiles_fall_back_to_the_offline_drawing_with_pins_and_one_fa
     assert forget_tile_failures(tab)  # the refused probe, reported by the browser
     tab.audit()
 
-    # Every result is on the map (as a pin or inside a cluster bubble).
-    assert pins_shown(tab) == len(listings) == page.locator(".search-cards > li").count()
+    # Every result is on the map, as a price pin or inside a cluster bubble; the building is a bubble of 3.
+    assert page.locator(".search-cards > li").count() == results
+    assert pins_shown(tab) == results
+    assert 3 in page.evaluate(CLUSTER_SIZES_JS)
+    # Pins show whole units: the room's stay total (fees make cents) rounded half up, as on its card.
     room = listings["room"]
     quote = price_quote(listing=room, check_in=check_in, check_out=check_out, guests=2)
-    assert quote.total != quote.total.quantize(Decimal(1))  # fees make cents: the rounding is exercised
+    whole = quote.total.quantize(Decimal(1), ROUND_HALF_UP)
+    assert quote.total != whole
+    pin_texts = page.evaluate(PIN_TEXTS_JS)
+    assert pin_texts and all(re.fullmatch(r"€\d[\d,]*", text) for text in pin_texts), pin_texts
+    assert f"€{whole:,}" in pin_texts
     card = page.locator(f'.search-cards > li[data-listing-id="{room.pk}"]')
-    assert money_value(card.locator(".card__total").inner_text()) == quote.total.quantize(Decimal(1), ROUND_HALF_UP)
+    assert money_value(card.locator(".card__total").inner_text()) == whole
 
-    # Hovering a card darkens its pin or the cluster holding it; leaving it clears that.
+    # Hovering a card darkens its pin; leaving it clears that; keyboard focus does the same.
     active = page.locator("#search-map .price-pin-icon.is-active, #search-map .price-cluster-icon.is-active")
     card.hover()
     expect(active).to_have_count(1)
+    expect(box.locator(".price-pin-icon.is-active .price-pin")).to_have_text(f"€{whole:,}")
     page.locator("[data-summary]").hover()
     expect(active).to_have_count(0)
-    # Keyboard focus on a card does the same.
     card.locator("a.card__link").focus()
     expect(active).to_have_count(1)
+    # A card whose pin is in a bubble darkens the bubble.
+    page.locator(f'.search-cards > li[data-listing-id="{trio[0].pk}"]').hover()
+    expect(box.locator(".price-cluster-icon.is-active .price-cluster")).to_have_text("3")
+    # Hovering a pin highlights its card.
+    box.locator(".price-pin-icon", has_text=f"€{whole:,}").hover()
+    expect(page.locator(".search-cards > li.is-highlighted")).to_have_count(1)
+    expect(page.locator(".search-cards > li.is-highlighted")).to_have_attribute("data-listing-id", str(room.pk))
 
-    # Zooming in splits clusters into price pins, in whole units (the stay's total, rounded half up);
-    # still one pin per result, and still no tile request.
+    # A click on the bubble zooms in (or spreads its pins): three more price pins, no tile request.
     page.locator("[data-follow-map]").uncheck()
-    assert page.evaluate(CLUSTER_SIZES_JS)  # at city zoom, neighbours share a bubble
-    for _ in range(6):
-        if not page.evaluate(CLUSTER_SIZES_JS):
-            break
-        page.locator(".leaflet-control-zoom-in").click()
-        page.wait_for_timeout(600)  # the zoom and the clusters' animations
-    assert page.evaluate(CLUSTER_SIZES_JS) == []
+    box.locator(".price-cluster-icon", has_text="3").click()
+    expect(box.locator(".price-cluster", has_text="3")).to_have_count(0)
     pin_texts = page.evaluate(PIN_TEXTS_JS)
-    assert pin_texts and all(re.fullmatch(r"€\d[\d,]*", text) for text in pin_texts), pin_texts
-    assert f"€{quote.total.quantize(Decimal(1), ROUND_HALF_UP):,}" in pin_texts
-    assert pins_shown(tab) == len(listings)
+    assert len(pin_texts) >= 3 and all(re.fullmatch(r"€\d[\d,]*", text) for text in pin_texts), pin_texts
     assert len(requested) == 1
 
     # A filter after the fallback redraws the pins (the cluster group needs a finite max zoom).

@@ -353,7 +353,8 @@
     if (!box.offsetWidth || !box.offsetHeight) return; // a phone's list view: drawn when first shown
     // Explicit zoom limits: the cluster group needs a finite maxZoom whatever layers come and go
     // (without one, clearLayers() after the tile layer is dropped loops forever).
-    map = window.L.map(box, { zoomControl: true, keyboard: true, attributionControl: true, minZoom: 2, maxZoom: 19 });
+    map = window.L.map(box, { zoomControl: false, keyboard: true, attributionControl: true, minZoom: 2, maxZoom: 19 });
+    window.L.control.zoom({ position: "topright" }).addTo(map); // the "Search as I move the map" chip is top left
     pinLayer = window.L.markerClusterGroup
       ? window.L.markerClusterGroup({
           showCoverageOnHover: false,

@@ -368,6 +368,15 @@
     addBackground(box);
     var follow = document.querySelector("[data-follow-label]");
     if (follow) follow.hidden = false;
+    // A pin reached with the keyboard highlights its card, as hovering does (Enter opens it like a click).
+    box.addEventListener("focusin", function (event) {
+      var pin = event.target.querySelector && event.target.querySelector("[data-pin-for]");
+      if (pin) markCard(pin.getAttribute("data-pin-for"), true);
+    });
+    box.addEventListener("focusout", function (event) {
+      var pin = event.target.querySelector && event.target.querySelector("[data-pin-for]");
+      if (pin) markCard(pin.getAttribute("data-pin-for"), false);
+    });
     map.on("moveend", function () {
       if (movingProgrammatically) { movingProgrammatically = false; return; }
       var checkbox = document.querySelector("[data-follow-map]");
@@ -402,7 +411,7 @@
       var icon = window.L.divIcon({
         className: "price-pin-icon",
         html: '<span class="visually-hidden">' + escapeHtml(item.title) + ", </span>" +
-          '<span class="price-pin">' + escapeHtml(label) + "</span>",
+          '<span class="price-pin" data-pin-for="' + item.id + '">' + escapeHtml(label) + "</span>",
         iconSize: null,
       });
       var marker = window.L.marker([item.location.lat, item.location.lng], {

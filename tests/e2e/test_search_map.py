@@ -132,6 +132,11 @@ def test_unreachable_tiles_fall_back_to_the_offline_drawing_with_pins_and_one_fa
     box.locator(".price-pin-icon", has_text=f"€{whole:,}").hover()
     expect(page.locator(".search-cards > li.is-highlighted")).to_have_count(1)
     expect(page.locator(".search-cards > li.is-highlighted")).to_have_attribute("data-listing-id", str(room.pk))
+    page.locator("[data-summary]").hover()
+    expect(page.locator(".search-cards > li.is-highlighted")).to_have_count(0)
+    # Reaching the pin with the keyboard does the same.
+    box.locator(".price-pin-icon", has_text=f"€{whole:,}").focus()
+    expect(page.locator(".search-cards > li.is-highlighted")).to_have_attribute("data-listing-id", str(room.pk))
 
     # A click on the bubble zooms in (or spreads its pins): three more price pins, no tile request.
     page.locator("[data-follow-map]").uncheck()

@@ -2,7 +2,16 @@
 
 pytest-django creates ``test_<dbname>``; Redis uses its own database number so a
 test run never touches the dev cache or broker queues.
+
+Under pytest-xdist (``./dev test`` runs the suite on every core) each worker
+process gets its own of everything a test may empty: pytest-django adds the
+worker's name to the database (``test_<dbname>_gw1``), and here the Redis
+database number moves up by the worker's index (``TEST_REDIS_URL``'s number for
+gw0, +1 for gw1, ...; Redis has 16) and files go to ``test-media/<worker>``.
 """
+
+import os
+import re
 
 from .base import *  # noqa: F403
 from .base import CACHES, REST_FRAMEWORK, VAR_DIR, env_str
@@ -11,6 +20,10 @@ SECRET_KEY = "test-only-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 REDIS_URL = env_str("TEST_REDIS_URL", "redis://127.0.0.1:63799/1")
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... under pytest-xdist, else ""
+if XDIST_WORKER:
+    _index = int(XDIST_WORKER.removeprefix("gw"))
+    REDIS_URL = re.sub(r"/(\d+)$", lambda db: f"/{int(db.group(1)) + _index}", REDIS_URL)
 CACHES["default"]["LOCATION"] = REDIS_URL
 CACHES["default"]["KEY_PREFIX"] = "airbnb-test"
 CELERY_BROKER_URL = REDIS_URL
@@ -18,7 +31,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = VAR_DIR / "test-media"
+MEDIA_ROOT = VAR_DIR / "test-media" / (XDIST_WORKER or "main")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

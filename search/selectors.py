@@ -146,8 +146,18 @@ def _card_listings(ids: list[int]) -> dict[int, Listing]:
         return {}
     photos = Prefetch(
         "photos",
+        # The variant names too: the cards' srcset reads them (deferred, each would be one query per photo).
         queryset=ListingPhoto.objects.only(
-            "id", "listing_id", "image", "width", "height", "caption", "position"
+            "id",
+            "listing_id",
+            "image",
+            "width",
+            "height",
+            "caption",
+            "position",
+            "image_thumb",
+            "image_card",
+            "image_full",
         ).order_by("position", "id"),
     )
     queryset = listing_public_queryset().select_related("host").prefetch_related(None).prefetch_related(photos)

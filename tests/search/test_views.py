@@ -298,3 +298,34 @@ def test_card_photos_offer_the_resized_variants(client):
     assert img.group(2) == "/media/listings/thumb.webp 320w, /media/listings/card.webp 640w"
     # search.js redraws cards from the same data: the variants are in it too.
     assert search_data(html)["results"][0]["photos"][0]["srcset"] == img.group(2)
+
+
+def test_card_photos_with_variants_cost_no_query_per_photo(client):
+    """The cards' srcset reads the variant names: they are loaded with the photos, not one query each."""
+    from tests.listings.factories import ListingPhotoFactory
+
+    def page_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", {"q": "Paris"}).status_code == 200
+        return len(captured)
+
+    def listing_with_photos(title: str) -> None:
+        listing = in_paris(title=title)
+        for position in range(3):
+            photo = ListingPhotoFactory(listing=listing, position=position, width=1200, height=800)
+            type(photo).objects.filter(pk=photo.pk).update(
+                image_thumb=f"listings/{photo.pk}-thumb.webp",
+                image_card=f"listings/{photo.pk}-card.webp",
+                image_full=f"listings/{photo.pk}-full.webp",
+            )
+
+    listing_with_photos("First")
+    page_queries()  # warms what the page caches (place lookups)
+    few = page_queries()
+    for index in range(4):
+        listing_with_photos(f"More {index}")
+    page_queries()
+    assert page_queries() == few  # 12 more photos, not a query more

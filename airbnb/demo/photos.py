@@ -51,6 +51,10 @@ class PoolPhoto:
     width: int = WIDTH
     height: int = HEIGHT
 
+    def variant_name(self, variant: str) -> str:
+        """The pool's own WebP variant of this image (``demo/<stem>-card.webp``), shared like the original."""
+        return f"{Path(self.name).with_suffix('')}-{variant}.webp"
+
 
 def photo_pool() -> list[PoolPhoto]:
     """The pool's catalogue (no file access); 48 images."""
@@ -62,24 +66,45 @@ def photo_pool() -> list[PoolPhoto]:
 
 
 def photo_pool_ensure(*, media_root: Path) -> tuple[list[PoolPhoto], int]:
-    """Draw the pool images missing under ``media_root``; return (pool, number drawn).
+    """Draw the pool images (and their WebP variants) missing under ``media_root``; return (pool, number drawn).
 
     Files that already exist are left alone, so this is cheap after the first run.
+    The variants are the ones an uploaded photo gets (``PHOTO_VARIANTS``, drawn by
+    ``listings.images.photo_variants``), so seeded listings load phone-sized WebP
+    files on cards like real ones instead of the 1200 px originals.
     """
+    from listings.images import photo_variants
+    from listings.models import PHOTO_VARIANTS
+
     pool = photo_pool()
     (media_root / POOL_DIR).mkdir(parents=True, exist_ok=True)
     drawn = 0
     for photo in pool:
         path = media_root / photo.name
-        if path.exists():
-            continue
-        image = photo_render(name=photo.name, style=photo.style)
-        # Write to a temporary name first: an interrupted run never leaves a truncated JPEG behind.
-        partial = path.with_suffix(".partial")
-        image.save(partial, format="JPEG", quality=JPEG_QUALITY)
-        partial.replace(path)
-        drawn += 1
+        if not path.exists():
+            image = photo_render(name=photo.name, style=photo.style)
+            # Write to a temporary name first: an interrupted run never leaves a truncated JPEG behind.
+            _write_atomically(
+                path, lambda partial, image=image: image.save(partial, format="JPEG", quality=JPEG_QUALITY)
+            )
+            drawn += 1
+        missing = [variant for variant, _ in PHOTO_VARIANTS if not (media_root / photo.variant_name(variant)).exists()]
+        if missing:
+            with Image.open(path) as original:
+                original.load()
+                variants = photo_variants(original, dict(PHOTO_VARIANTS))
+            for variant in missing:
+                content = variants[variant][0]
+                _write_atomically(
+                    media_root / photo.variant_name(variant), lambda partial, c=content: partial.write_bytes(c)
+                )
     return pool, drawn
+
+
+def _write_atomically(path: Path, write) -> None:
+    partial = path.with_name(path.name + ".partial")
+    write(partial)
+    partial.replace(path)
 
 
 def photo_render(*, name: str, style: str) -> Image.Image:

@@ -694,7 +694,10 @@ class DemoWorld:
 
     # --- photos -------------------------------------------------------------------
 
-    PHOTO_COLUMNS = ("listing_id", "image", "width", "height", "caption", "position", "created_at")
+    PHOTO_COLUMNS = (
+        "listing_id", "image", "width", "height", "image_thumb", "image_card", "image_full", "caption", "position",
+        "created_at",
+    )  # fmt: skip
 
     def photo_lines(self) -> Iterator[str]:
         """1-5 photos per listing, pointing at the shared image pool; exterior first for whole places."""
@@ -702,7 +705,8 @@ class DemoWorld:
         rand, randrange = rng.random, rng.randrange
         by_style: dict[str, list[str]] = {}
         for photo in self.photo_pool:
-            by_style.setdefault(photo.style, []).append(f"{photo.name}\t{photo.width}\t{photo.height}")
+            variants = "\t".join(photo.variant_name(variant) for variant in ("thumb", "card", "full"))
+            by_style.setdefault(photo.style, []).append(f"{photo.name}\t{photo.width}\t{photo.height}\t{variants}")
         captions = words.PHOTO_CAPTIONS
         exterior_captions = {t: [copy_escape(c.format(noun=t)) for c in captions["exterior"]] for t in PROPERTY_TYPES}
         listing_base = self.ids.listing

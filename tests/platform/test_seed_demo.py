@@ -35,7 +35,7 @@ from bookings.tasks import bookings_complete_finished_task, bookings_expire_stal
 from hosttools.analytics import analytics_report
 from hosttools.forms import PeriodForm
 from hosttools.selectors import earnings_totals, today_overview
-from listings.models import Amenity, Listing, ListingPhoto
+from listings.models import PHOTO_VARIANTS, Amenity, Listing, ListingPhoto
 from messaging.models import Message, Thread
 from messaging.selectors import inbox_unread_count, thread_list_for
 from pricing.models import ListingViewDay
@@ -166,6 +166,13 @@ def test_photos_point_at_files_that_exist(demo_media):
         assert path.is_file(), name
         with Image.open(path) as image:
             assert (image.format, image.size) == ("JPEG", (width, height))
+    # Every row has the pool's WebP variants, at the widths an uploaded photo gets (never upscaled).
+    assert not ListingPhoto.objects.filter(image_card__isnull=True).exists()
+    for photo in ListingPhoto.objects.distinct("image").order_by("image"):
+        for variant, target in PHOTO_VARIANTS:
+            with Image.open(demo_media / photo.variant_name(variant)) as image:
+                assert image.format == "WEBP" and image.width == min(target, photo.width), (photo.image.name, variant)
+        assert [part.split()[-1] for part in photo.srcset.split(", ")] == ["320w", "720w", "1200w"]
     assert not ListingPhoto.objects.filter(caption="").exists()
 
 

@@ -89,7 +89,7 @@ def write_docs(section: str, label: str) -> None:
     if start in text:
         text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
     else:
-        heading = "" if "\n## Page weight\n" in text else "\n## Page weight (`bench/pages`)\n\n"
+        heading = "" if "\n## Page weight" in text else "\n## Page weight (`bench/pages`)\n\n"
         text = text.rstrip() + "\n" + heading + block + "\n"
     path.write_text(text)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import os
 import uuid
+import zlib
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -193,9 +194,19 @@ SETTINGS = settings(
 )
 
 
+# The operations are split into shards (by a stable hash of their label), each its own test, so that
+# pytest-xdist runs them on every core instead of one test of several minutes holding up the run.
+SHARDS = 4
+
+
+def _shard_of(label: str) -> int:
+    return zlib.crc32(label.encode()) % SHARDS
+
+
 @pytest.mark.django_db(transaction=True)
-def test_api_operations_survive_fuzzing(api_schema, fuzz_world, subtests):
-    """Every operation of the live schema, each reported as a subtest (all run even when one fails)."""
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_api_operations_survive_fuzzing(api_schema, fuzz_world, subtests, shard):
+    """Every operation of the shard, each reported as a subtest (all run even when one fails)."""
     api_schema.hook(_with_real_ids(fuzz_world))
 
     def check_case(case):
@@ -221,15 +232,20 @@ def test_api_operations_survive_fuzzing(api_schema, fuzz_world, subtests):
     # get_all_tests is the generator it runs on, and subtests report each operation.
     schema = api_schema.clone(test_function=check_case)
     operations = 0
+    in_shard: set[str] = set()
     for result in get_all_tests(schema=schema, test_func=check_case, settings=SETTINGS, given_kwargs={}):
         operation, test = result.ok()
         operations += 1
+        if _shard_of(operation.label) != shard:
+            continue
+        in_shard.add(operation.label)
         with subtests.test(msg=operation.label):
             try:
                 test()
             except FailureGroup as exc:
                 raise as_reported_failure(exc) from None
     assert operations >= 60, f"only {operations} operations in /api/schema/"
+    assert len(in_shard) >= operations // SHARDS // 2, f"an unbalanced shard: {sorted(in_shard)}"
     # The checks above pass vacuously if every request stops at 401 or 404 (a broken
     # token, stale ids): the fuzz must have reached the services behind most operations.
     succeeded = {label for label, codes in statuses.items() if any(200 <= code < 300 for code in codes)}
@@ -257,4 +273,4 @@ def test_api_operations_survive_fuzzing(api_schema, fuzz_world, subtests):
         "POST /api/v1/listings/{id}/calendar/block/",
         "POST /api/v1/listings/{id}/calendar/unblock/",
         "POST /api/v1/listings/{id}/calendar/nights/",
-    } <= succeeded
+    } & in_shard <= succeeded

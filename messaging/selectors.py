@@ -161,3 +161,13 @@ def notification_preferences_for(*, user) -> dict[str, bool]:
     """Email on/off per category (on unless the user turned it off)."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("category", "email"))
     return {category: chosen.get(category, True) for category in NotificationCategory.values}
+
+
+def booking_of_participant(*, user, booking_id: int) -> Booking | None:
+    """The booking ``booking_id`` if ``user`` is its guest or its listing's host, else None."""
+    return (
+        Booking.objects.filter(pk=booking_id)
+        .filter(Q(guest=user) | Q(listing__host=user))
+        .select_related("guest", "listing")
+        .first()
+    )

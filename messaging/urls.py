@@ -11,6 +11,7 @@ urlpatterns = [
     path("inbox/<int:pk>/", views.thread_detail, name="thread"),
     path("inbox/<int:pk>/poll/", views.thread_poll, name="thread_poll"),
     path("inbox/contact/<int:listing_id>/", views.contact_host, name="contact_host"),
+    path("inbox/booking/<int:booking_id>/", views.booking_thread, name="booking_thread"),
     # Hosting mode's inbox: inside the host layout, next to the dashboard's other pages.
     path("hosting/inbox/", views.host_inbox, name="host_inbox"),
     path("notifications/", views.notifications, name="notifications"),

@@ -25,6 +25,7 @@ from .forms import MessageForm, NotificationSettingsForm
 from .models import Notification, Thread
 from .selectors import (
     THREAD_MESSAGES_PAGE,
+    booking_of_participant,
     message_body_for,
     notification_preferences_for,
     notifications_for,
@@ -156,6 +157,24 @@ def thread_poll(request, pk: int):
             "last_id": views[-1].id if views else after,
         }
     )
+
+
+@login_required
+@require_GET
+def booking_thread(request, booking_id: int):
+    """A booking's conversation, for its guest or its host ("Message the guest" on a reservation).
+
+    The thread exists once the booking's first event is published; a click before
+    that (the outbox runs every few seconds) opens it empty rather than failing.
+    Anyone else gets 404, the same as for a booking that does not exist.
+    """
+    booking = booking_of_participant(user=request.user, booking_id=booking_id)
+    if booking is None:
+        raise Http404("No such booking.")
+    thread = Thread.objects.filter(guest_id=booking.guest_id, listing_id=booking.listing_id).first()
+    if thread is None:
+        thread = thread_services.thread_for_booking(booking=booking)
+    return redirect("messaging:thread", pk=thread.pk)
 
 
 @login_required

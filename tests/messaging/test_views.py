@@ -222,3 +222,38 @@ def test_header_shows_unread_badges_in_one_query(thread, host, django_assert_max
     badges = UnreadBadges(host)
     with django_assert_max_num_queries(1):
         assert (badges.messages, badges.notifications) == (1, 1)
+
+
+def test_message_the_guest_from_a_reservation_opens_the_bookings_conversation(host, guest, listing):
+    from bookings.models import Booking
+    from tests.bookings.helpers import book
+
+    booking = book(guest=guest, listing=listing, start=10, nights=2)
+    assert not Thread.objects.filter(guest=guest, listing=listing).exists()  # the outbox has not run yet
+    detail = logged_in(host).get(reverse("bookings:host_reservation_detail", args=[booking.pk])).content.decode()
+    link = reverse("messaging:booking_thread", args=[booking.pk])
+    assert f'href="{link}"' in detail and "Message Gina" in detail
+
+    as_host = logged_in(host).get(link)
+    thread = Thread.objects.get(guest=guest, listing=listing)
+    assert as_host.status_code == 302 and as_host["Location"] == reverse("messaging:thread", args=[thread.pk])
+    assert thread.booking_id == booking.pk
+    # The guest reaches the same conversation; nobody else learns it exists.
+    assert logged_in(guest).get(link)["Location"] == as_host["Location"]
+    assert logged_in(UserFactory()).get(link).status_code == 404
+    assert logged_in(host).get(reverse("messaging:booking_thread", args=[booking.pk + 999])).status_code == 404
+    assert Thread.objects.filter(guest=guest, listing=listing).count() == 1
+    assert Booking.objects.count() == 1
+
+
+def test_host_pages_show_flash_messages_under_the_host_navigation(host, guest, listing):
+    from tests.bookings.helpers import book
+
+    booking = book(guest=guest, listing=listing, start=10, nights=2)
+    client = logged_in(host)
+    response = client.post(
+        reverse("bookings:host_cancel", args=[booking.pk]), {"reason": "Boiler broke", "confirm": "on"}, follow=True
+    )
+    html = response.content.decode()
+    assert 'class="container messages"' in html, "no flash message after the host's action"
+    assert html.index('class="host-nav"') < html.index('class="container messages"') < html.index("<h1")

@@ -181,6 +181,7 @@ CASES: list[Case] = [
     Case("inbox/<int:pk>/", "GET", T, owner="guest"),
     Case("inbox/<int:pk>/", "POST", T, {"body": "Hello from a stranger"}),
     Case("inbox/<int:pk>/poll/", "GET", T, owner="guest", extra={"after": "0"}),
+    Case("inbox/booking/<int:booking_id>/", "GET", {"booking_id": "booking"}),  # owners: tests/messaging
     Case("inbox/contact/<int:listing_id>/", "GET", {"listing_id": "draft"}),
     Case("inbox/contact/<int:listing_id>/", "POST", {"listing_id": "draft"}, {"body": "Hi"}),
     Case("notifications/<int:pk>/", "GET", {"pk": "notification"}),

@@ -169,7 +169,8 @@ def key_pages() -> list[PageCheck]:
         .first()
     )
     assert trip is not None, "the demo guest has no upcoming trip"
-    thread = Thread.objects.filter(guest__email=DEMO_GUEST_EMAIL).order_by("pk").first()
+    # The conversation with the unread message from a host: chat bubbles, not only system lines.
+    thread = Thread.objects.filter(guest__email=DEMO_GUEST_EMAIL).order_by("-guest_unread", "pk").first()
     assert thread is not None, "the demo guest has no message thread"
     # Checkout for a free stay a month ahead, two nights within the listing's limits.
     nights = max(2, listing.min_nights)

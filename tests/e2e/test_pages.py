@@ -193,6 +193,7 @@ def key_pages() -> list[PageCheck]:
         PageCheck("listing-editor", "host", f"/hosting/listings/{listing.pk}/edit/basics/"),
         PageCheck("host-reservations", "host", "/hosting/reservations/"),
         PageCheck("host-analytics", "host", "/hosting/analytics/", ("charts",)),
+        PageCheck("host-earnings", "host", "/hosting/earnings/"),
     ]
 
 

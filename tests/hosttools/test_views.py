@@ -392,3 +392,13 @@ def test_analytics_charts_have_html_labels_and_a_table_each(host_client, listing
     cells = re.findall(r'<tr><th scope="row">[^<]+</th><td>(\d+)</td></tr>', nights)
     assert len(cells) == 13 and sum(map(int, cells)) == 3  # a row per month; the stay's three nights
     assert 'href="/hosting/analytics.csv?" download>Download CSV</a>' in page
+
+
+def test_analytics_without_listings_says_why_there_are_no_charts(host_client, listings):
+    html = host_client.get("/hosting/analytics/").content.decode()
+    assert "No charts for this period yet." not in html  # the host's listings have nights: charts
+    from tests.accounts.factories import UserFactory
+
+    host_client.force_login(UserFactory())
+    html = host_client.get("/hosting/analytics/").content.decode()
+    assert "No charts for this period yet." in html and "<figure" not in html

@@ -257,3 +257,23 @@ def test_host_pages_show_flash_messages_under_the_host_navigation(host, guest, l
     html = response.content.decode()
     assert 'class="container messages"' in html, "no flash message after the host's action"
     assert html.index('class="host-nav"') < html.index('class="container messages"') < html.index("<h1")
+
+
+def test_inbox_and_notifications_page_newest_first_with_newer_and_older_links(guest, settings):
+    settings.MESSAGING_RATE_PER_MINUTE = settings.MESSAGING_RATE_PER_HOUR = 1000
+    from messaging.models import NotificationCategory
+    from messaging.services.notifications import notify
+
+    for index in range(21):  # inbox pages hold 20 threads
+        thread_start_inquiry(guest=guest, listing_id=ListingFactory().pk, body=f"Question {index}")
+    for index in range(31 - Notification.objects.filter(user=guest).count()):  # notification pages hold 30
+        notify(user=guest, category=NotificationCategory.BOOKING, title=f"Event {index}")
+    client = logged_in(guest)
+    for url, label in (
+        (reverse("messaging:inbox"), "Inbox pages"),
+        (reverse("messaging:notifications"), "Notification pages"),
+    ):
+        first = client.get(url).content.decode()
+        assert f'aria-label="{label}"' in first and 'rel="next"' in first and 'rel="prev"' not in first
+        second = client.get(url, {"page": 2}).content.decode()
+        assert "Page 2 of 2" in second and 'href="?page=1"' in second and 'rel="next"' not in second

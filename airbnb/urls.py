@@ -11,6 +11,7 @@ from . import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("listings.api.urls")),
+    path("", include("payments.urls")),  # Stripe's webhook, payouts
     path("", include("bookings.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("messaging.api.urls")),

@@ -279,7 +279,7 @@ def invariants() -> dict[str, int]:
                AND c.status IN ('confirmed', 'awaiting_host', 'pending_payment', 'completed')""")
         overlapping = cursor.fetchone()[0]
         cursor.execute("""
-            SELECT count(*) FROM bookings_booking b LEFT JOIN bookings_payment p ON p.booking_id = b.id
+            SELECT count(*) FROM bookings_booking b LEFT JOIN payments_payment p ON p.booking_id = b.id
              WHERE b.status = 'confirmed' AND (p.id IS NULL OR p.status <> 'captured' OR p.amount <> b.total)
                AND b.created_at > now() - interval '1 hour'""")
         unpaid = cursor.fetchone()[0]

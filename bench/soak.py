@@ -108,8 +108,8 @@ from django.db import connection  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from bookings.payments.local import FAULT_CACHE_KEY  # noqa: E402
 from bookings.state import TRANSITIONS  # noqa: E402
+from payments.gateways.local import FAULT_CACHE_KEY  # noqa: E402
 
 VISA, DECLINED, NO_FUNDS = "pm_card_visa", "pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds"
 # Statuses a client is told to expect for each kind of request (anything else 4xx is
@@ -682,16 +682,16 @@ def check_database(ledger: Ledger, hot_ids: list[int], first_booking_id: int) ->
                   AND EXISTS (SELECT 1 FROM bookings_calendarnight n WHERE n.booking_id = b.id)"""
         ),
         "confirmed booking without an authorised or captured payment of its total": scalar(
-            """SELECT count(*) FROM bookings_booking b LEFT JOIN bookings_payment p ON p.booking_id = b.id
+            """SELECT count(*) FROM bookings_booking b LEFT JOIN payments_payment p ON p.booking_id = b.id
                 WHERE b.status = 'confirmed'
                   AND (p.id IS NULL OR p.status NOT IN ('authorized', 'captured') OR p.amount <> b.total)"""
         ),
         "booking of the soak without exactly one payment row": scalar(
             f"""SELECT count(*) FROM bookings_booking b WHERE b.id > {first}
-                  AND NOT EXISTS (SELECT 1 FROM bookings_payment p WHERE p.booking_id = b.id)"""
+                  AND NOT EXISTS (SELECT 1 FROM payments_payment p WHERE p.booking_id = b.id)"""
         ),
         "confirmed booking without a scheduled payout of its host share": scalar(
-            f"""SELECT count(*) FROM bookings_booking b LEFT JOIN bookings_payoutentry o ON o.booking_id = b.id
+            f"""SELECT count(*) FROM bookings_booking b LEFT JOIN payments_payoutentry o ON o.booking_id = b.id
                 WHERE b.status = 'confirmed' AND b.id > {first}
                   AND (o.id IS NULL OR o.status <> 'scheduled'
                        OR o.amount <> (b.price_breakdown ->> 'host_payout')::numeric)"""
@@ -762,7 +762,7 @@ def _column(sql: str, params) -> list:
 
 
 def lagging_payments() -> int:
-    from bookings.services.payments import payments_needing_action
+    from payments.services.payments import payments_needing_action
 
     return sum(len(ids) for ids in payments_needing_action(older_than=dt.timedelta(0)).values())
 
@@ -774,7 +774,7 @@ def observations(hold_minutes: int, first_booking_id: int) -> dict[str, str]:
         cursor.execute(f"SELECT status, count(*) FROM bookings_booking WHERE id > {first} GROUP BY 1 ORDER BY 2 DESC")
         bookings = ", ".join(f"{s}: {n}" for s, n in cursor.fetchall())
         cursor.execute(
-            "SELECT p.status, count(*) FROM bookings_payment p JOIN bookings_booking b ON b.id = p.booking_id "
+            "SELECT p.status, count(*) FROM payments_payment p JOIN bookings_booking b ON b.id = p.booking_id "
             f"WHERE b.id > {first} GROUP BY 1 ORDER BY 2 DESC"
         )
         payments = ", ".join(f"{s}: {n}" for s, n in cursor.fetchall())
@@ -967,7 +967,7 @@ def main(args) -> int:
         connection.close()
         stale = check_stale_holds(args.hold_minutes)
 
-        from bookings.services.payments import payments_reconcile
+        from payments.services.payments import payments_reconcile
 
         lagging_before = lagging_payments()
         reconciled = payments_reconcile()

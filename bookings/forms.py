@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from .payments.local import payment_method_from_card
+from payments.services.payments import payment_method_from_card
 
 MAX_GUESTS = 50
 MAX_NIGHTS = 1125

@@ -1,50 +1,21 @@
-"""Celery tasks of the bookings app: thin wrappers around services."""
+"""Celery tasks of the bookings app: thin wrappers around services.
+
+The payment steps and payouts are the payments app's tasks (``payments.tasks``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Booking, BookingStatus
-from .payments.gateway import PaymentError
-from .services import idempotency, outbox, payments, payouts
+from .services import idempotency, outbox
 from .services.booking import booking_expire, hold_minutes
 
-logger = logging.getLogger(__name__)
 S = BookingStatus
-
-RETRY = {
-    "autoretry_for": (PaymentError,),
-    "retry_backoff": 2,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-    "acks_late": True,
-}
-
-
-@shared_task(**RETRY)
-def payment_capture_task(booking_id: int) -> bool:
-    return payments.payment_capture(booking_id=booking_id)
-
-
-@shared_task(**RETRY)
-def payment_release_task(booking_id: int) -> bool:
-    return payments.payment_release(booking_id=booking_id)
-
-
-@shared_task(**RETRY)
-def payment_settle_task(booking_id: int) -> bool:
-    return payments.payment_settle(booking_id=booking_id)
-
-
-@shared_task
-def payments_reconcile_task() -> dict:
-    return payments.payments_reconcile()
 
 
 @shared_task
@@ -78,35 +49,6 @@ def bookings_complete_finished_task() -> int:
                 booking_transition(booking, S.COMPLETED, reason="check-out passed")
                 done += 1
     return done
-
-
-@shared_task
-def payouts_release_due_task() -> int:
-    """Release due payouts and transfer them, and send pending reversals (beat).
-
-    Returns how many entries were released, paid, reversed or refused.
-
-    Transient transfer failures are not retried by Celery: the entry stays released
-    and the next run repeats the same request with the same idempotency key.
-    """
-    outcomes = payouts.payouts_release_due()
-    # Reversals normally go out right after their cancellation; this sends what is left.
-    outcomes.update({f"reversal {k}": v for k, v in payouts.payouts_reverse_due().items()})
-    if outcomes:
-        logger.info("payouts: %s", dict(outcomes))
-    return sum(count for outcome, count in outcomes.items() if not outcome.endswith("skipped"))
-
-
-@shared_task
-def payout_reverse_task(payout_id: int) -> str:
-    """Take back what a cancellation owes from a payout already transferred (retried hourly if it fails)."""
-    return payouts.payout_reverse(payout_id=payout_id)
-
-
-@shared_task
-def payouts_transfer_for_host_task(host_id: int) -> int:
-    """Transfer a host's waiting payouts once their payout account is enabled. Returns how many were paid."""
-    return payouts.payouts_transfer_for_host(host_id=host_id)["paid"]
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=5)

@@ -14,8 +14,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from bookings.models import TRANSFERRED_PAYOUT_STATES, Booking, BookingStatus, CalendarNight, NightStatus, PayoutEntry
+from bookings.models import Booking, BookingStatus, CalendarNight, NightStatus
 from listings.models import Listing, ListingStatus
+from payments.models import TRANSFERRED_PAYOUT_STATES, PayoutEntry
 from pricing.models import ListingCompetitiveness, ListingPricing
 from pricing.rules import night_price
 from pricing.selectors import NightPricing, price_suggestions_for_listings, pricing_rules_for_listings

@@ -21,9 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from airbnb.api.errors import ApiError
-from bookings.services import payouts as payout_services
 from listings.models import Listing, ListingStatus
 from messaging.selectors import host_inbox_unread_count
+from payments.services import payouts as payout_services
 from pricing.errors import PricingSettingsInvalid
 from pricing.services.host import listing_pricing_get, listing_pricing_update
 from pricing.services.smart import smart_pricing_set

@@ -210,7 +210,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
     )
     cursor.execute(
         """
-        INSERT INTO bookings_payment (booking_id, gateway, intent_id, payment_method, status, amount, currency,
+        INSERT INTO payments_payment (booking_id, gateway, intent_id, payment_method, status, amount, currency,
                                       amount_refunded, failure_code, failure_message, created_at, updated_at)
         SELECT b.id, 'local', 'pi_seed_' || b.id, 'pm_card_visa', 'captured', q.total, b.currency, 0, '', '',
                b.created, b.created + interval '2 minutes'
@@ -219,7 +219,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
     )
     cursor.execute(
         """
-        INSERT INTO bookings_payoutentry (booking_id, host_id, amount, currency, release_at, status)
+        INSERT INTO payments_payoutentry (booking_id, host_id, amount, currency, release_at, status)
         SELECT b.id, b.host_id, q.host_payout, b.currency,
                (b.check_in + b.check_in_time) AT TIME ZONE 'UTC' + interval '24 hours', 'scheduled'
           FROM seed_booking b JOIN seed_quote q ON q.id = b.id
@@ -357,7 +357,7 @@ def calendars_clear(*, run: CalendarSeedRun | None = None, report: Callable[[str
     for seeded in runs:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMP TABLE seed_clear ON COMMIT DROP AS SELECT booking_id AS id FROM bookings_payment "
+                "CREATE TEMP TABLE seed_clear ON COMMIT DROP AS SELECT booking_id AS id FROM payments_payment "
                 "WHERE booking_id BETWEEN %s AND %s AND intent_id = 'pi_seed_' || booking_id",
                 [seeded.booking_id_min or 0, seeded.booking_id_max or -1],
             )
@@ -372,8 +372,8 @@ def calendars_clear(*, run: CalendarSeedRun | None = None, report: Callable[[str
             for table in (
                 "bookings_calendarnight",
                 "bookings_bookingevent",
-                "bookings_payment",
-                "bookings_payoutentry",
+                "payments_payment",
+                "payments_payoutentry",
             ):
                 cursor.execute(f"DELETE FROM {table} WHERE booking_id IN (SELECT id FROM seed_clear)")
             cursor.execute(

@@ -46,23 +46,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.models import (
-    Booking,
-    BookingEvent,
-    BookingStatus,
-    CalendarNight,
-    NightStatus,
-    Payment,
-    PaymentStatus,
-    PayoutEntry,
-)
-from bookings.payments.gateway import get_gateway
-from bookings.services.booking import PAYOUT_DELAY, booking_accept, booking_cancel_by_guest, booking_create
+from bookings.models import Booking, BookingEvent, BookingStatus, CalendarNight, NightStatus
+from bookings.services.booking import booking_accept, booking_cancel_by_guest, booking_create
 from bookings.services.calendar import calendar_block_range, calendar_refresh_unavailable
 from bookings.services.outbox import outbox_drain
-from bookings.services.payouts import payout_account_onboard, payout_account_refresh, payouts_release_due
 from listings.models import Listing
 from messaging.services.threads import message_send, thread_for_booking, thread_mark_read
+from payments.gateways.base import get_gateway
+from payments.models import Payment, PaymentStatus, PayoutEntry
+from payments.services.payouts import (
+    PAYOUT_DELAY,
+    payout_account_onboard,
+    payout_account_refresh,
+    payouts_release_due,
+)
 from pricing.models import ListingViewDay
 from pricing.selectors import price_quote
 from reviews.models import Review
@@ -440,7 +437,7 @@ def _history_payments(*, listing_ids: list[int], guest_id: int, account_id: str)
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO bookings_payment (booking_id, gateway, intent_id, payment_method, status, amount, currency,
+            INSERT INTO payments_payment (booking_id, gateway, intent_id, payment_method, status, amount, currency,
                                           amount_refunded, capture_before, failure_code, failure_message,
                                           created_at, updated_at)
             SELECT b.id, %s, t.intent_id, %s, %s, b.total, b.currency, 0, b.confirmed_at + interval '7 days',
@@ -452,7 +449,7 @@ def _history_payments(*, listing_ids: list[int], guest_id: int, account_id: str)
         )
         cursor.execute(
             """
-            INSERT INTO bookings_payoutentry (booking_id, host_id, amount, currency, release_at, status,
+            INSERT INTO payments_payoutentry (booking_id, host_id, amount, currency, release_at, status,
                                               transfer_id, transfer_key, attempts, failure_code, failure_message,
                                               reversal_due, amount_reversed, reversal_id, reversal_key)
             SELECT b.id, l.host_id, (b.price_breakdown ->> 'host_payout')::numeric, b.currency,
@@ -477,7 +474,7 @@ def _history_payments(*, listing_ids: list[int], guest_id: int, account_id: str)
         ]
         cursor.execute(
             """
-            UPDATE bookings_payoutentry e
+            UPDATE payments_payoutentry e
                SET status = %s, transfer_id = t.transfer_id, attempts = 1,
                    released_at = e.release_at + interval '20 minutes',
                    last_attempt_at = e.release_at + interval '20 minutes',

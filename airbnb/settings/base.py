@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "airbnb.apps.PlatformConfig",
     "accounts",
     "listings",
+    "payments",
     "bookings",
     "search",
     "pricing",
@@ -225,10 +226,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "airbnb.tasks.heartbeat", "schedule": 30.0},
     "bookings-expire-stale": {"task": "bookings.tasks.bookings_expire_stale_task", "schedule": 60.0},
-    "payments-reconcile": {"task": "bookings.tasks.payments_reconcile_task", "schedule": 120.0},
+    "payments-reconcile": {"task": "payments.tasks.payments_reconcile_task", "schedule": 120.0},
     "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 10.0},
     "bookings-complete": {"task": "bookings.tasks.bookings_complete_finished_task", "schedule": 3600.0},
-    "payouts-release": {"task": "bookings.tasks.payouts_release_due_task", "schedule": 3600.0},
+    "payouts-release": {"task": "payments.tasks.payouts_release_due_task", "schedule": 3600.0},
     "idempotency-purge": {"task": "bookings.tasks.idempotency_records_purge_task", "schedule": 6 * 3600.0},
     "pricing-signals-flush": {"task": "pricing.tasks.demand_signals_flush_task", "schedule": 60.0},
     "pricing-demand-refresh": {"task": "pricing.tasks.demand_refresh_task", "schedule": 3600.0},
@@ -331,8 +332,8 @@ IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", default=72)
 # --- Payments -----------------------------------------------------------------
 # "local" (default: Stripe's test cards, no network) or "stripe".
 PAYMENT_GATEWAYS = {
-    "local": "bookings.payments.local.LocalGateway",
-    "stripe": "bookings.payments.stripe_gateway.StripeGateway",
+    "local": "payments.gateways.local.LocalGateway",
+    "stripe": "payments.gateways.stripe_gateway.StripeGateway",
 }
 PAYMENT_GATEWAY = PAYMENT_GATEWAYS.get(env_str("PAYMENT_GATEWAY", "local"), "")
 if not PAYMENT_GATEWAY:

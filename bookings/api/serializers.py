@@ -1,7 +1,9 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from ..models import Booking, NightStatus, Payment
+from payments.api.serializers import PaymentSerializer
+
+from ..models import Booking, NightStatus
 
 
 class BookingCreateInputSerializer(serializers.Serializer):
@@ -29,12 +31,6 @@ class BookingCreateInputSerializer(serializers.Serializer):
         if attrs["check_out"] <= attrs["check_in"]:
             raise serializers.ValidationError({"check_out": ["Check-out must be after check-in."]})
         return attrs
-
-
-class PaymentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Payment
-        fields = ["status", "amount", "amount_refunded", "currency", "failure_code", "failure_message"]
 
 
 class BookingListingSerializer(serializers.Serializer):
@@ -103,7 +99,7 @@ class BookingSerializer(serializers.ModelSerializer):
         guest = instance.guest
         try:
             payment = instance.payment
-        except Payment.DoesNotExist:
+        except Booking.payment.RelatedObjectDoesNotExist:
             payment = None
         return {
             "id": instance.pk,

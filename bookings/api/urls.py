@@ -1,7 +1,6 @@
 from django.urls import path
 
-from .. import webhooks
-from . import payouts, views
+from . import views
 
 urlpatterns = [
     path("bookings/", views.BookingListCreateView.as_view(), name="booking-list"),
@@ -12,10 +11,6 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", views.BookingCancelView.as_view(), name="booking-cancel"),
     path("bookings/<int:pk>/accept/", views.BookingAcceptView.as_view(), name="booking-accept"),
     path("bookings/<int:pk>/decline/", views.BookingDeclineView.as_view(), name="booking-decline"),
-    path("payments/stripe/webhook/", webhooks.stripe_webhook, name="stripe-webhook"),
-    path("payouts/", payouts.PayoutListView.as_view(), name="payout-list"),
-    path("payouts/account/", payouts.PayoutAccountView.as_view(), name="payout-account"),
-    path("payouts/account/onboarding/", payouts.PayoutOnboardingView.as_view(), name="payout-onboarding"),
     path("listings/<int:pk>/quote/", views.ListingQuoteView.as_view(), name="listing-quote"),
     path("listings/<int:pk>/calendar/", views.ListingCalendarView.as_view(), name="listing-calendar"),
     path("listings/<int:pk>/calendar/block/", views.CalendarBlockView.as_view(), name="listing-calendar-block"),

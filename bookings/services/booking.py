@@ -17,6 +17,11 @@ Steps, each its own short transaction (network calls never run inside one):
 If the process dies between steps, the sweeper (``bookings.tasks``) expires
 ``pending_payment`` bookings older than ``BOOKING_HOLD_MINUTES`` and the payment
 reconciler voids what they authorised.
+
+Money goes through the payments app's services (``payments.services.payments``
+for the card, ``payments.services.payouts`` for the host's share); the only
+payments rows written here are the ones the hot path's statements insert
+(``booking_statements``).
 """
 
 from __future__ import annotations
@@ -33,23 +38,17 @@ from rest_framework import status
 
 from airbnb.api.errors import ApiError, Conflict
 from listings.models import Listing, ListingStatus
+from payments.models import PaymentStatus
+from payments.services import payments as payment_services
+from payments.services import payouts as payout_services
+from payments.services.payments import CardDeclined, GatewayUnavailable, PaymentError
 from pricing.selectors import money, price_quote, pricing_rules_for_listings
 
-from ..models import (
-    Booking,
-    BookingStatus,
-    HostCancellation,
-    NightStatus,
-    Payment,
-    PaymentStatus,
-    PayoutEntry,
-)
-from ..payments.gateway import CardDeclined, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
+from ..models import Booking, BookingStatus, HostCancellation, NightStatus
 from ..policies import RefundQuote, refund_quote
 from ..selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, date_range
 from ..state import booking_transition
 from . import booking_statements as statements
-from . import payments
 from .calendar import (
     NightsBooked,
     calendar_announce_after_commit,
@@ -58,14 +57,11 @@ from .calendar import (
     calendar_release_booking,
     listing_lock,
 )
-from .payouts import payout_take_back
 
 logger = logging.getLogger(__name__)
 S = BookingStatus
 
 REQUEST_TO_BOOK_HOURS = 24
-UNPAID_PAYOUT_STATES = (PayoutEntry.Status.SCHEDULED, PayoutEntry.Status.RELEASED, PayoutEntry.Status.FAILED)
-PAYOUT_DELAY = dt.timedelta(hours=24)
 LOCK_ONLY = ("id",)
 
 
@@ -262,9 +258,8 @@ def booking_create(
     (503, nothing held or charged). On any failure after the hold, the nights are
     free again before this returns.
     """
-    if breaker_is_open():
+    if payment_services.payments_unavailable():
         raise PaymentsUnavailable()
-    gateway = get_gateway()
     booking = _hold(
         guest=guest,
         listing_id=listing_id,
@@ -272,23 +267,17 @@ def booking_create(
         check_out=check_out,
         guests=guests,
         message=message,
-        gateway_name=gateway.name,
+        gateway_name=payment_services.payment_gateway_name(),
         expected_total=expected_total,
         idempotency_record_id=idempotency_record_id,
     )
     try:
-        intent_id = gateway.create_intent(
+        authorization = payment_services.payment_authorize(
+            booking_id=booking.pk,
             amount=booking.total,
             currency=booking.currency,
-            idempotency_key=f"booking-{booking.pk}-intent",
+            payment_method=payment_method,
             metadata={"booking": booking.pk, "listing": listing_id, "guest": guest.pk},
-        )
-        statements.payment_record_intent(
-            booking_id=booking.pk, intent_id=intent_id, payment_method=payment_method[:255]
-        )
-        booking.payment.intent_id, booking.payment.payment_method = intent_id, payment_method[:255]
-        authorization = gateway.authorize(
-            intent_id=intent_id, payment_method=payment_method, idempotency_key=f"booking-{booking.pk}-authorize"
         )
     except PaymentError as exc:
         _compensate_failed_payment(booking_id=booking.pk, listing_id=booking.listing_id, error=exc)
@@ -304,8 +293,10 @@ def booking_create(
         )
         raise
 
+    intent_id = authorization.intent_id
+    booking.payment.intent_id, booking.payment.payment_method = intent_id, payment_method[:255]
     booking = _after_authorization(booking=booking, capture_before=authorization.capture_before)
-    if booking.status == S.CONFIRMED and payments.payment_capture_now_or_later(
+    if booking.status == S.CONFIRMED and payment_services.payment_capture_now_or_later(
         booking_id=booking.pk, intent_id=intent_id, currency=booking.currency
     ):
         booking.payment.status = PaymentStatus.CAPTURED
@@ -320,14 +311,10 @@ def _compensate_failed_payment(*, booking_id: int, listing_id: int, error: Payme
             booking_transition(booking, S.PAYMENT_FAILED, reason=f"payment failed: {error.code}")
             calendar_release_booking(booking_id=booking.pk)
             calendar_refresh_unavailable(listing_id=booking.listing_id, start=booking.check_in, end=booking.check_out)
-        Payment.objects.filter(booking_id=booking_id).update(
-            status=PaymentStatus.FAILED if not error.transient else PaymentStatus.CREATED,
-            failure_code=error.code[:60],
-            failure_message=error.message[:300],
-        )
+        payment_services.payment_record_failure(booking_id=booking_id, error=error)
     if error.transient:
         # The gateway may have placed the hold before the connection failed: void it.
-        payments.payment_release_now_or_later(booking_id=booking_id)
+        payment_services.payment_release_now_or_later(booking_id=booking_id)
 
 
 def _after_authorization(*, booking: Booking, capture_before) -> Booking:
@@ -350,7 +337,9 @@ def _after_authorization(*, booking: Booking, capture_before) -> Booking:
             booking=booking,
             capture_before=capture_before,
             payout=Decimal(booking.price_breakdown["host_payout"]),
-            release_at=_payout_release_at(booking, booking.listing),
+            release_at=payout_services.payout_release_at(
+                check_in=booking.check_in, check_in_time=booking.listing.check_in_time
+            ),
             reason="instant book: payment authorised",
             now=now,
         ):
@@ -364,9 +353,7 @@ def _after_authorization(*, booking: Booking, capture_before) -> Booking:
             Booking.objects.select_for_update().filter(pk=booking_id).values_list("status", flat=True).get()
         )
         # Unless the sweeper released the payment meanwhile: "created" is the only way to "authorized".
-        Payment.objects.filter(booking_id=booking_id, status=PaymentStatus.CREATED).update(
-            status=PaymentStatus.AUTHORIZED, capture_before=capture_before
-        )
+        payment_services.payment_mark_authorized(booking_id=booking_id, capture_before=capture_before)
         booking.payment.status = PaymentStatus.AUTHORIZED
         booking.payment.capture_before = capture_before
         if booking.status == S.PENDING_PAYMENT:
@@ -384,24 +371,20 @@ def _after_authorization(*, booking: Booking, capture_before) -> Booking:
 
 def _hold_expired_during_authorization(booking_id: int) -> NoReturn:
     """The sweeper expired the hold while the card was being authorised: void it, tell the guest."""
-    payments.payment_release_now_or_later(booking_id=booking_id)
+    payment_services.payment_release_now_or_later(booking_id=booking_id)
     raise DatesUnavailable(
         "Your payment took too long and the dates were released. Nothing was charged; please try again.",
         code="hold_expired",
     )
 
 
-def _payout_release_at(booking: Booking, listing: Listing) -> dt.datetime:
-    return dt.datetime.combine(booking.check_in, listing.check_in_time, tzinfo=dt.UTC) + PAYOUT_DELAY
-
-
 def _schedule_payout(booking: Booking, listing: Listing) -> None:
-    PayoutEntry.objects.create(
-        booking=booking,
+    payout_services.payout_schedule(
+        booking_id=booking.pk,
         host_id=listing.host_id,
         amount=Decimal(booking.price_breakdown["host_payout"]),
         currency=booking.currency,
-        release_at=_payout_release_at(booking, listing),
+        release_at=payout_services.payout_release_at(check_in=booking.check_in, check_in_time=listing.check_in_time),
     )
 
 
@@ -436,7 +419,7 @@ def booking_accept(*, booking_id: int, host) -> Booking:
         booking_transition(booking, S.CONFIRMED, actor=host, reason="accepted by host")
         calendar_mark_booked(booking_id=booking.pk)
         _schedule_payout(booking, listing)
-    payments.payment_capture_now_or_later(booking_id=booking.pk)
+    payment_services.payment_capture_now_or_later(booking_id=booking.pk)
     return booking
 
 
@@ -449,7 +432,7 @@ def booking_decline(*, booking_id: int, host, reason: str = "") -> Booking:
         calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
         booking.refund_amount = booking.total
         booking.save(update_fields=["refund_amount"])
-    payments.payment_release_now_or_later(booking_id=booking.pk)
+    payment_services.payment_release_now_or_later(booking_id=booking.pk)
     return booking
 
 
@@ -464,7 +447,7 @@ def booking_expire(*, booking_id: int, reason: str) -> bool:
         booking_transition(booking, S.EXPIRED, reason=reason)
         calendar_release_booking(booking_id=booking.pk)
         calendar_refresh_unavailable(listing_id=booking.listing_id, start=booking.check_in, end=booking.check_out)
-    payments.payment_release_now_or_later(booking_id=booking_id)
+    payment_services.payment_release_now_or_later(booking_id=booking_id)
     return True
 
 
@@ -500,25 +483,10 @@ def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Book
         calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
         booking.refund_amount = preview.refund
         booking.save(update_fields=["refund_amount"])
-        # Any payout not transferred yet now carries only the host's kept share (paid at the
-        # usual release time); a payout already transferred stays as it was paid.
-        # Locked: a transfer in flight holds the entry's row; once it commits the entry
-        # is paid, no longer matches, and what it overpaid is taken back below.
-        payout = (
-            PayoutEntry.objects.select_for_update().filter(booking=booking, status__in=UNPAID_PAYOUT_STATES).first()
-        )
-        host_share = _host_share_kept(booking, preview)
-        if payout:
-            if host_share > 0:
-                payout.amount = host_share
-                payout.save(update_fields=["amount"])
-            else:
-                payout.status = PayoutEntry.Status.CANCELLED
-                payout.save(update_fields=["status"])
-        else:
-            # Already transferred (a stay cut short after its payout): take back the rest.
-            payout_take_back(booking=booking, keep=host_share)
-    payments.payment_settle_now_or_later(booking_id=booking.pk)
+        # The payout now carries only the host's kept share: cut (or cancelled) if not yet
+        # transferred, else what was overpaid is taken back from the transfer.
+        payout_services.payout_adjust_for_cancellation(booking_id=booking.pk, keep=_host_share_kept(booking, preview))
+    payment_services.payment_settle_now_or_later(booking_id=booking.pk)
     return booking
 
 
@@ -545,12 +513,10 @@ def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Bookin
         booking.refund_amount = booking.total
         booking.save(update_fields=["refund_amount"])
         HostCancellation.objects.create(host_id=listing.host_id, booking=booking, reason=reason[:200])
-        PayoutEntry.objects.filter(booking=booking, status__in=UNPAID_PAYOUT_STATES).update(
-            status=PayoutEntry.Status.CANCELLED
-        )
-        # A payout already transferred (a stay cancelled after its release) is taken back in full.
-        payout_take_back(booking=booking, keep=Decimal("0"))
-    payments.payment_settle_now_or_later(booking_id=booking.pk)
+        # The host keeps nothing: a payout not yet transferred is cancelled, one already
+        # transferred (a stay cancelled after its release) is taken back in full.
+        payout_services.payout_adjust_for_cancellation(booking_id=booking.pk, keep=Decimal("0"))
+    payment_services.payment_settle_now_or_later(booking_id=booking.pk)
     return booking
 
 

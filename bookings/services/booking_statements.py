@@ -16,6 +16,15 @@ decisions, cancellations, the sweeper, request-to-book) stays on the ORM.
 * ``confirm_instant`` — one statement: booking ``confirmed``, payment ``authorized``,
   event, nights ``booked``, payout entry; it only acts on a booking still
   ``pending_payment`` (the state machine's pending_payment -> confirmed).
+
+The payment row and the payout entry belong to the payments app
+(``payments_payment``, ``payments_payoutentry``); everywhere else they are
+written through ``payments.services``. These two statements write them in the
+booking's own statement: a separate call per app would add a round trip to each
+of the busiest write's transactions. They write exactly what ``payments.services`` would:
+a ``created`` payment for the quoted total (``hold_insert``), then the payment
+``authorized`` and a ``scheduled`` payout entry due at
+``payments.services.payouts.payout_release_at`` (``confirm_instant``).
 """
 
 from __future__ import annotations
@@ -30,8 +39,9 @@ from django.db import connection
 
 from accounts.models import User
 from listings.models import Listing
+from payments.models import Payment, PaymentStatus, PayoutEntry
 
-from ..models import Booking, BookingStatus, NightStatus, Payment, PaymentStatus, PayoutEntry
+from ..models import Booking, BookingStatus, NightStatus
 from ..state import TRANSITIONS
 
 S = BookingStatus
@@ -117,7 +127,7 @@ WITH b AS (
     INSERT INTO bookings_bookingevent (booking_id, from_status, to_status, actor_id, reason, created_at)
     SELECT id, '', '{S.PENDING_PAYMENT}', %(guest)s, 'requested', %(now)s FROM b
 ), p AS (
-    INSERT INTO bookings_payment (booking_id, gateway, intent_id, payment_method, status, amount, currency,
+    INSERT INTO payments_payment (booking_id, gateway, intent_id, payment_method, status, amount, currency,
                                   amount_refunded, failure_code, failure_message, created_at, updated_at)
     SELECT id, %(gateway)s, '', '', '{PaymentStatus.CREATED}', %(total)s, %(currency)s, 0, '', '', %(now)s, %(now)s
       FROM b
@@ -236,7 +246,7 @@ WITH b AS (
      WHERE id = %(booking)s AND status = '{S.PENDING_PAYMENT}'
     RETURNING id
 ), p AS (
-    UPDATE bookings_payment SET status = '{PaymentStatus.AUTHORIZED}', capture_before = %(capture_before)s
+    UPDATE payments_payment SET status = '{PaymentStatus.AUTHORIZED}', capture_before = %(capture_before)s
      WHERE booking_id = %(booking)s AND status = '{PaymentStatus.CREATED}'
 ), e AS (
     INSERT INTO bookings_bookingevent (booking_id, from_status, to_status, actor_id, reason, created_at)
@@ -245,7 +255,7 @@ WITH b AS (
     UPDATE bookings_calendarnight SET status = '{NightStatus.BOOKED}'
      WHERE booking_id = %(booking)s AND status = '{NightStatus.HELD}' AND EXISTS (SELECT FROM b)
 ), o AS (
-    INSERT INTO bookings_payoutentry (booking_id, host_id, amount, currency, release_at, status,
+    INSERT INTO payments_payoutentry (booking_id, host_id, amount, currency, release_at, status,
                                       transfer_id, transfer_key, attempts, failure_code, failure_message)
     SELECT id, %(host)s, %(payout)s, %(currency)s, %(release_at)s, '{PayoutEntry.Status.SCHEDULED}', '', '', 0, '', ''
       FROM b
@@ -286,12 +296,3 @@ def confirm_instant(
             },
         )
         return cursor.fetchone()[0] == 1
-
-
-def payment_record_intent(*, booking_id: int, intent_id: str, payment_method: str) -> None:
-    """Store the PaymentIntent's id before the card is authorised (the reconciler can then void it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE bookings_payment SET intent_id = %s, payment_method = %s WHERE booking_id = %s",
-            [intent_id, payment_method, booking_id],
-        )

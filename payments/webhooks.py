@@ -4,7 +4,7 @@ A plain Django view rather than a DRF one: the signature is computed over the ra
 body, Stripe authenticates by that signature (no session, no token, no CSRF), and
 Stripe must never be throttled. Being outside DRF it is also outside the OpenAPI
 schema, which documents the API our clients call. The work happens in
-``bookings.services.webhooks``.
+``payments.services.webhooks``.
 """
 
 from __future__ import annotations

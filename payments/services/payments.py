@@ -1,4 +1,10 @@
-"""Payment steps after authorisation: capture, release (void), settle a cancellation.
+"""A booking's card payment: authorisation, then capture, release (void) or settling a cancellation.
+
+The booking saga (``bookings.services.booking``) calls ``payment_authorize`` and
+records the outcome with ``payment_record_failure`` / ``payment_mark_authorized``;
+the steps after that are ``payment_capture``, ``payment_release`` and
+``payment_settle``. Which step a booking needs follows from its status
+(``payments.hooks.BookingStates``, registered by bookings).
 
 Each step locks the payment row, checks what the booking's state requires, calls
 the gateway with an idempotency key derived from the booking, and records the
@@ -16,21 +22,120 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..models import BookingStatus, Payment, PaymentStatus
-from ..payments.gateway import AlreadyCaptured, PaymentError, get_gateway
+from ..gateways.base import (
+    AlreadyCaptured,
+    Authorization,
+    CardDeclined,
+    GatewayUnavailable,
+    PaymentError,
+    breaker_is_open,
+    gateway_name,
+    get_gateway,
+)
+from ..gateways.local import payment_method_from_card
+from ..hooks import booking_states
+from ..models import Payment, PaymentStatus
 
 logger = logging.getLogger(__name__)
-S = BookingStatus
 P = PaymentStatus
 
-CAPTURE_STATES = (S.CONFIRMED, S.COMPLETED)
-RELEASE_STATES = (S.PAYMENT_FAILED, S.DECLINED, S.EXPIRED)
-CANCELLED_STATES = (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST)
+# The errors a caller of these services handles (raised by the gateway, passed on as they are),
+# and the test-card lookup the checkout form uses.
+__all__ = [
+    "Authorization",
+    "CardDeclined",
+    "GatewayUnavailable",
+    "PaymentError",
+    "payment_authorize",
+    "payment_capture",
+    "payment_capture_now_or_later",
+    "payment_gateway_name",
+    "payment_mark_authorized",
+    "payment_method_from_card",
+    "payment_record_failure",
+    "payment_release",
+    "payment_release_now_or_later",
+    "payment_settle",
+    "payment_settle_now_or_later",
+    "payments_needing_action",
+    "payments_reconcile",
+    "payments_unavailable",
+]
+
+
+# --- authorisation (the booking saga) ---------------------------------------------------
+
+
+def payments_unavailable() -> bool:
+    """Whether the gateway's circuit breaker is open: every call would fail at once, so refuse early."""
+    return breaker_is_open()
+
+
+def payment_gateway_name() -> str:
+    """The configured gateway's name, stored on each payment row (``local``, ``stripe``)."""
+    return gateway_name()
+
+
+def payment_authorize(
+    *, booking_id: int, amount: Decimal, currency: str, payment_method: str, metadata: dict
+) -> Authorization:
+    """Create the booking's PaymentIntent, store its id on the payment row, then authorise the card.
+
+    The intent id is stored (one UPDATE, no transaction held across the network)
+    before any hold exists on the card, so a process that dies after the hold
+    leaves something the reconciler can void. Keys ``booking-<id>-intent`` and
+    ``booking-<id>-authorize``: a retry never places a second hold.
+
+    Raises ``CardDeclined`` (final), ``GatewayUnavailable`` (transient; the hold may
+    exist) or another ``PaymentError``; the caller compensates.
+    """
+    gateway = get_gateway()
+    intent_id = gateway.create_intent(
+        amount=amount, currency=currency, idempotency_key=f"booking-{booking_id}-intent", metadata=metadata
+    )
+    with connection.cursor() as cursor:  # SQL, not the ORM: this runs inline on every booking
+        cursor.execute(
+            "UPDATE payments_payment SET intent_id = %s, payment_method = %s WHERE booking_id = %s",
+            [intent_id, payment_method[:255], booking_id],
+        )
+    return gateway.authorize(
+        intent_id=intent_id, payment_method=payment_method, idempotency_key=f"booking-{booking_id}-authorize"
+    )
+
+
+def payment_record_failure(*, booking_id: int, error: PaymentError) -> None:
+    """Record why the authorisation failed (in the caller's transaction).
+
+    A final refusal makes the payment ``failed``; after a transient failure it stays
+    ``created``, so the release step still voids a hold the gateway may have placed.
+    """
+    Payment.objects.filter(booking_id=booking_id).update(
+        status=P.FAILED if not error.transient else P.CREATED,
+        failure_code=error.code[:60],
+        failure_message=error.message[:300],
+    )
+
+
+def payment_mark_authorized(*, booking_id: int, capture_before) -> bool:
+    """The card is authorised: ``created`` -> ``authorized``. False if the payment moved on meanwhile.
+
+    ``created`` is the only way to ``authorized``: a payment the sweeper already
+    released stays released.
+    """
+    return bool(
+        Payment.objects.filter(booking_id=booking_id, status=P.CREATED).update(
+            status=P.AUTHORIZED, capture_before=capture_before
+        )
+    )
+
+
+# --- after authorisation ------------------------------------------------------------------
 
 
 def payment_capture(*, booking_id: int, intent_id: str | None = None, currency: str | None = None) -> bool:
@@ -49,7 +154,9 @@ def payment_capture(*, booking_id: int, intent_id: str | None = None, currency: 
         payment = {"intent_id": intent_id, "currency": currency}
     else:
         payment = (
-            Payment.objects.filter(booking_id=booking_id, status=P.AUTHORIZED, booking__status__in=CAPTURE_STATES)
+            Payment.objects.filter(
+                booking_id=booking_id, status=P.AUTHORIZED, booking__status__in=booking_states().capture
+            )
             .values("intent_id", "currency")
             .first()
         )
@@ -66,7 +173,7 @@ def payment_capture(*, booking_id: int, intent_id: str | None = None, currency: 
         pass  # an earlier capture went through but its answer was lost: the goal is reached
     with connection.cursor() as cursor:  # SQL, not the ORM: this runs inline on every Instant Book
         cursor.execute(
-            "UPDATE bookings_payment SET status = %s, updated_at = %s WHERE booking_id = %s AND status = %s",
+            "UPDATE payments_payment SET status = %s, updated_at = %s WHERE booking_id = %s AND status = %s",
             [P.CAPTURED, timezone.now(), booking_id, P.AUTHORIZED],
         )
         return cursor.rowcount == 1
@@ -76,7 +183,7 @@ def payment_release(*, booking_id: int) -> bool:
     """Void the authorisation of a booking that will not happen (declined, expired, failed)."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
-        if payment.booking.status not in RELEASE_STATES or not payment.intent_id:
+        if payment.booking.status not in booking_states().release or not payment.intent_id:
             return False
         if payment.status not in (P.AUTHORIZED, P.CREATED):
             return False
@@ -109,7 +216,7 @@ def payment_settle(*, booking_id: int) -> bool:
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
         booking = payment.booking
-        if booking.status not in CANCELLED_STATES or booking.refund_amount is None:
+        if booking.status not in booking_states().cancelled or booking.refund_amount is None:
             return False
         gateway = get_gateway()
         due = min(booking.refund_amount, payment.amount)
@@ -192,11 +299,12 @@ def payments_needing_action(*, older_than: dt.timedelta = dt.timedelta(minutes=1
     """Booking ids whose payment lags behind the booking state (for the reconciler)."""
     cutoff = timezone.now() - older_than
     recent = Q(updated_at__lt=cutoff)
-    capture = Payment.objects.filter(recent, status=P.AUTHORIZED, booking__status__in=CAPTURE_STATES)
+    states = booking_states()
+    capture = Payment.objects.filter(recent, status=P.AUTHORIZED, booking__status__in=states.capture)
     release = Payment.objects.filter(
-        recent, status__in=[P.AUTHORIZED, P.CREATED], booking__status__in=RELEASE_STATES
+        recent, status__in=[P.AUTHORIZED, P.CREATED], booking__status__in=states.release
     ).exclude(intent_id="")
-    settle = Payment.objects.filter(recent, booking__status__in=CANCELLED_STATES).filter(
+    settle = Payment.objects.filter(recent, booking__status__in=states.cancelled).filter(
         Q(status=P.AUTHORIZED)
         | Q(status__in=[P.CAPTURED, P.PARTIALLY_REFUNDED], amount_refunded__lt=F("booking__refund_amount"))
     )

@@ -1,8 +1,9 @@
 """Host payouts: connected accounts (Stripe Connect, Express) and transfers of due payouts.
 
 A host's share of a booking is a ``PayoutEntry``, scheduled when the booking is
-confirmed (``booking._schedule_payout``) and due 24 h after check-in. This module
-moves it on:
+confirmed (``payout_schedule``, or the Instant Book statement of
+``bookings.services.booking_statements``) and due 24 h after check-in
+(``payout_release_at``). This module moves it on:
 
 * **Onboarding**: ``payout_account_onboard`` creates the host's connected account
   (once: the idempotency key derives from the host) and returns the gateway's
@@ -14,8 +15,10 @@ moves it on:
   account an entry waits as ``released``.
 
 Money is only sent for bookings that are confirmed or completed and whose payment
-was captured; an entry a cancellation set to ``cancelled`` (or a booking cancelled
-while its entry was still waiting) is never transferred.
+was captured (``BookingStates.payable``, registered by bookings); an entry a
+cancellation set to ``cancelled`` (or a booking cancelled while its entry was
+still waiting) is never transferred. A cancellation calls
+``payout_adjust_for_cancellation`` in its own transaction.
 
 Every transfer carries the idempotency key ``payout-<id>``: a retry after a
 timeout, a crash before the result was recorded or a transient error repeats the
@@ -35,6 +38,7 @@ meanwhile waits for that row lock, then finds the entry either still unpaid
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -50,17 +54,17 @@ from rest_framework import status
 from airbnb.api.errors import ApiError
 from listings.models import Listing
 
-from ..models import Booking, BookingStatus, PaymentStatus, PayoutAccount, PayoutEntry
-from ..payments.gateway import ConnectedAccount, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
+from ..gateways.base import ConnectedAccount, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
+from ..hooks import booking_states
+from ..models import Payment, PaymentStatus, PayoutAccount, PayoutEntry
 
 logger = logging.getLogger(__name__)
-S = BookingStatus
 E = PayoutEntry.Status
 
-# A guest cancellation keeps the booking's payout (reduced to the host's share by the policy,
-# or cancelled when nothing is left): the host is paid that share at the usual time.
-PAYABLE_BOOKING_STATES = (S.CONFIRMED, S.COMPLETED, S.CANCELLED_BY_GUEST)
 COLLECTED_PAYMENT_STATES = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
+# Not transferred yet: a cancellation can still cut or cancel these.
+UNPAID_PAYOUT_STATES = (E.SCHEDULED, E.RELEASED, E.FAILED)
+PAYOUT_DELAY = dt.timedelta(hours=24)
 RELEASE_BATCH = 500
 
 # Refusals the host can fix by updating their payout details; anything else is ours to look at.
@@ -137,6 +141,46 @@ def payout_failure_explanation(entry: PayoutEntry) -> str:
     if entry.failure_code in ACCOUNT_FAILURE_CODES:
         return "Your payout account can't receive this transfer. Update your payout details and we'll send it again."
     return f"The transfer was refused ({entry.failure_code or 'unknown error'}). Our team will look into it."
+
+
+# --- scheduling and cancellations (called by bookings) ----------------------------------
+
+
+def payout_release_at(*, check_in: dt.date, check_in_time: dt.time) -> dt.datetime:
+    """When a stay's payout is due: ``PAYOUT_DELAY`` after check-in (the listing's check-in time, UTC)."""
+    return dt.datetime.combine(check_in, check_in_time, tzinfo=dt.UTC) + PAYOUT_DELAY
+
+
+def payout_schedule(
+    *, booking_id: int, host_id: int, amount: Decimal, currency: str, release_at: dt.datetime
+) -> PayoutEntry:
+    """Schedule the host's share of a booking just confirmed (in the confirmation's transaction)."""
+    return PayoutEntry.objects.create(
+        booking_id=booking_id, host_id=host_id, amount=amount, currency=currency, release_at=release_at
+    )
+
+
+def payout_adjust_for_cancellation(*, booking_id: int, keep: Decimal) -> None:
+    """A booking was cancelled: from now on the host keeps ``keep`` of its payout (0 after a host cancellation).
+
+    Runs inside the cancellation's transaction (listing and booking locked). An entry
+    not transferred yet now carries only ``keep`` (paid at the usual release time),
+    or is ``cancelled`` when nothing is kept. The entry is locked: a transfer in
+    flight holds its row; once it commits the entry is paid, no longer matches, and
+    what it overpaid is taken back (``payout_take_back``).
+    """
+    entry = (
+        PayoutEntry.objects.select_for_update().filter(booking_id=booking_id, status__in=UNPAID_PAYOUT_STATES).first()
+    )
+    if entry is None:
+        # Already transferred (a stay cut short after its payout): take back the rest.
+        payout_take_back(booking_id=booking_id, keep=keep)
+    elif keep > 0:
+        entry.amount = keep
+        entry.save(update_fields=["amount"])
+    else:
+        entry.status = E.CANCELLED
+        entry.save(update_fields=["status"])
 
 
 # --- onboarding -------------------------------------------------------------------------
@@ -257,7 +301,7 @@ def _due_entries(now) -> QuerySet[PayoutEntry]:
     ready_account = Q(host__payout_account__payouts_enabled=True, host__payout_account__details_submitted=True)
     return PayoutEntry.objects.filter(
         Q(status=E.SCHEDULED, release_at__lte=now) | Q(status=E.RELEASED) & ready_account,
-        booking__status__in=PAYABLE_BOOKING_STATES,
+        booking__status__in=booking_states().payable,
         booking__payment__status__in=COLLECTED_PAYMENT_STATES,
     )
 
@@ -298,7 +342,7 @@ def payouts_requeue_failed(*, host_id: int) -> int:
     through with other parameters): those stay failed for an operator.
     """
     return (
-        PayoutEntry.objects.filter(host_id=host_id, status=E.FAILED, booking__status__in=PAYABLE_BOOKING_STATES)
+        PayoutEntry.objects.filter(host_id=host_id, status=E.FAILED, booking__status__in=booking_states().payable)
         .exclude(failure_code="idempotency_error")
         .update(
             status=E.RELEASED,
@@ -331,15 +375,20 @@ def _release(*, payout_id: int, now) -> bool:
     if booking_id is None:
         return False
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("payment")
-            .only("id", "status", "payment__status")
-            .get(pk=booking_id)
+        # The booking row is locked through its payment (payments never imports bookings);
+        # a booking without a payment is not payable and needs no lock.
+        payment = (
+            Payment.objects.select_for_update(of=("booking",))
+            .select_related("booking")
+            .only("status", "booking__status")
+            .filter(booking_id=booking_id)
+            .first()
         )
         entry = PayoutEntry.objects.select_for_update().get(pk=payout_id)
-        payable = booking.status in PAYABLE_BOOKING_STATES and (
-            getattr(booking, "payment", None) is not None and booking.payment.status in COLLECTED_PAYMENT_STATES
+        payable = (
+            payment is not None
+            and payment.booking.status in booking_states().payable
+            and payment.status in COLLECTED_PAYMENT_STATES
         )
         if not payable:
             return False
@@ -432,7 +481,7 @@ def _transfer(*, payout_id: int, now) -> str:
 # --- taking back a transfer already made --------------------------------------------------
 
 
-def payout_take_back(*, booking: Booking, keep: Decimal) -> PayoutEntry | None:
+def payout_take_back(*, booking_id: int, keep: Decimal) -> PayoutEntry | None:
     """A cancellation of a stay whose payout was already transferred: the host now keeps ``keep``.
 
     Runs inside the cancellation's transaction (booking locked). If the host was paid
@@ -440,7 +489,7 @@ def payout_take_back(*, booking: Booking, keep: Decimal) -> PayoutEntry | None:
     and the reversal is sent after commit (Celery; the hourly run retries). Returns
     the entry when something is to be taken back.
     """
-    entry = PayoutEntry.objects.select_for_update().filter(booking=booking, status=E.PAID).first()
+    entry = PayoutEntry.objects.select_for_update().filter(booking_id=booking_id, status=E.PAID).first()
     if entry is None:
         return None
     due = entry.amount - entry.amount_reversed - max(keep, Decimal("0"))

@@ -1,4 +1,4 @@
-"""The payment gateway interface the booking saga uses.
+"""The payment gateway interface behind every payment step and payout.
 
 Two adapters implement it: ``StripeGateway`` (the real ``stripe`` SDK; in tests
 pointed at a local server speaking Stripe's API) and ``LocalGateway`` (the default
@@ -194,9 +194,17 @@ def breaker_is_open() -> bool:
     return breaker.current_state == pybreaker.STATE_OPEN
 
 
+def _backend() -> str:
+    return getattr(settings, "PAYMENT_GATEWAY", "payments.gateways.local.LocalGateway")
+
+
 def get_gateway() -> BreakerGateway:
-    backend = getattr(settings, "PAYMENT_GATEWAY", "bookings.payments.local.LocalGateway")
-    return BreakerGateway(import_string(backend)())
+    return BreakerGateway(import_string(_backend())())
+
+
+def gateway_name() -> str:
+    """The configured gateway's ``name`` (``local``, ``stripe``), without creating a client."""
+    return import_string(_backend()).name
 
 
 def minor_units(amount: Decimal, currency: str) -> int:

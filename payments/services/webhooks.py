@@ -5,12 +5,13 @@ an event twice. The event id goes into ``ProcessedWebhookEvent`` in the same
 transaction as the event's effects: a duplicate finds the row and changes nothing,
 and a handler that fails rolls the row back with everything else, so Stripe's next
 attempt is processed. Handlers only bring our records in line with Stripe; they
-never call Stripe.
+never call Stripe. What a booking makes of an event (a cancelled authorisation
+expires a booking still waiting) is bookings' business: it is told through
+``payments.hooks`` in the same transaction.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from django.db import transaction
@@ -18,13 +19,12 @@ from django.utils import timezone
 
 from airbnb.api.errors import ApiError
 
-from ..models import BookingStatus, Payment, PaymentStatus, ProcessedWebhookEvent
-from ..payments.stripe_gateway import failure_code, major_units
-from .booking import booking_expire
-from .calendar import listing_lock
+from .. import hooks
+from ..gateways.base import ConnectedAccount
+from ..gateways.stripe_gateway import failure_code, major_units
+from ..models import Payment, PaymentStatus, ProcessedWebhookEvent
+from .payouts import payout_account_updated
 
-logger = logging.getLogger(__name__)
-S = BookingStatus
 P = PaymentStatus
 
 
@@ -61,28 +61,31 @@ def stripe_event_handle(*, event: dict) -> str:
 
 
 def _payment_intent_canceled(intent: dict) -> None:
-    """The authorisation is gone (voided, or expired at Stripe): release and expire.
+    """The authorisation is gone (voided, or expired at Stripe): the payment is released, bookings is told.
 
-    Locks the listing first, then payment and booking in one statement shaped like
-    the payment steps' (``services.payments``), so neither can wait on the other.
-    Marks the payment released *before* expiring the booking, so the release step
-    ``booking_expire`` runs afterwards finds nothing to void and calls nobody.
+    The handlers' locks come first (bookings: the listing), then payment and booking
+    in one statement shaped like the payment steps' (``services.payments``), so
+    neither can wait on the other. The payment is released *before* bookings hears
+    of it, so the release step a booking expiry runs afterwards finds nothing to
+    void and calls nobody.
     """
-    row = Payment.objects.filter(intent_id=intent["id"]).values_list("booking_id", "booking__listing_id").first()
-    if row is None:
+    booking_id = Payment.objects.filter(intent_id=intent["id"]).values_list("booking_id", flat=True).first()
+    if booking_id is None:
         return
-    booking_id, listing_id = row
-    listing_lock(listing_id=listing_id, fields=("id",))
+    hooks.payment_event_lock(booking_id=booking_id)
     payment = Payment.objects.select_for_update().select_related("booking").get(booking_id=booking_id)
-    booking = payment.booking
+    previous = payment.status
     if payment.status in (P.AUTHORIZED, P.CREATED):
         payment.status = P.RELEASED
         payment.save(update_fields=["status", "updated_at"])
-        if booking.status in (S.CONFIRMED, S.COMPLETED):
-            # Capture never succeeded before the hold lapsed: nobody paid for this stay.
-            logger.error("booking %s is confirmed but its card authorisation was cancelled", booking_id)
-    if booking.status in (S.PENDING_PAYMENT, S.AWAITING_HOST):
-        booking_expire(booking_id=booking_id, reason="card authorisation was cancelled")
+    hooks.payment_event_dispatch(
+        hooks.PaymentEvent(
+            kind=hooks.PaymentEventKind.AUTHORIZATION_CANCELLED,
+            booking_id=booking_id,
+            previous_status=previous,
+            status=payment.status,
+        )
+    )
 
 
 def _payment_intent_succeeded(intent: dict) -> None:
@@ -136,9 +139,6 @@ def _payment_intent_payment_failed(intent: dict) -> None:
 
 def _account_updated(account: dict) -> None:
     """A host's connected account changed (Connect): store its flags; send payouts it was waiting for."""
-    from ..payments.gateway import ConnectedAccount
-    from .payouts import payout_account_updated
-
     requirements = account.get("requirements")
     requirements = requirements if isinstance(requirements, dict) else {}
     due = requirements.get("currently_due")

@@ -37,7 +37,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .gateway import (
+from .base import (
     Authorization,
     CardDeclined,
     CardProcessingError,

@@ -20,7 +20,7 @@ from decimal import Decimal
 import stripe
 from django.conf import settings
 
-from .gateway import (
+from .base import (
     AlreadyCaptured,
     Authorization,
     CardDeclined,

@@ -1,1 +1,0 @@
-"""Payment gateways behind one small interface (see ``gateway.py``)."""

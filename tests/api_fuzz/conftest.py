@@ -20,11 +20,11 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from bookings.models import Booking, BookingStatus
-from bookings.payments.gateway import breaker
 from bookings.services.booking import booking_accept
 from bookings.state import booking_transition
 from listings.services import wishlists as wishlist_services
 from messaging.services.threads import thread_start_inquiry
+from payments.gateways.base import breaker
 from reviews.services.submission import review_submit
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from bookings.models import Booking, CalendarNight, IdempotencyRecord
-from bookings.payments.gateway import breaker
+from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, PROCESSING_ERROR, VISA, book, days
 from tests.conftest import bearer_client

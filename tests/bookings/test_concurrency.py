@@ -14,8 +14,8 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from bookings.models import Booking, BookingStatus, CalendarNight
-from bookings.payments.gateway import breaker
 from bookings.services import booking as svc
+from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import VISA, days
 from tests.conftest import bearer_client

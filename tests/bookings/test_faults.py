@@ -16,8 +16,9 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from bookings import tasks
-from bookings.models import Booking, BookingStatus, CalendarNight, Payment
-from bookings.payments.gateway import breaker
+from bookings.models import Booking, BookingStatus, CalendarNight
+from payments.gateways.base import breaker
+from payments.models import Payment
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import VISA, days
 from tests.conftest import bearer_client
@@ -111,7 +112,7 @@ import os, signal, datetime as dt, django
 django.setup()
 from accounts.models import User
 from bookings.services.booking import _hold
-from bookings.models import Payment
+from payments.models import Payment
 booking = _hold(guest=User.objects.get(pk={guest}), listing_id={listing}, check_in=dt.date.fromisoformat("{ci}"),
                 check_out=dt.date.fromisoformat("{co}"), guests=1, message="", gateway_name="local")
 Payment.objects.filter(booking=booking).update(intent_id="pi_local_killed")

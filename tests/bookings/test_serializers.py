@@ -8,9 +8,10 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from bookings.api.serializers import BookingSerializer
-from bookings.models import Booking, BookingStatus, Payment
-from bookings.payments.gateway import breaker
+from bookings.models import Booking, BookingStatus
 from bookings.services.booking import booking_cancel_by_guest, booking_decline
+from payments.gateways.base import breaker
+from payments.models import Payment
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, book
 from tests.listings.factories import ListingFactory

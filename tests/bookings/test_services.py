@@ -9,20 +9,13 @@ from django.db import connection
 from django.utils import timezone
 
 from bookings import tasks
-from bookings.models import (
-    Booking,
-    BookingEvent,
-    BookingStatus,
-    CalendarNight,
-    HostCancellation,
-    Payment,
-    PaymentStatus,
-    PayoutEntry,
-)
-from bookings.payments.gateway import breaker
+from bookings.models import Booking, BookingEvent, BookingStatus, CalendarNight, HostCancellation
 from bookings.services import booking as svc
 from bookings.services import calendar as cal
-from bookings.services.payments import payments_reconcile
+from payments import tasks as payment_tasks
+from payments.gateways.base import breaker
+from payments.models import Payment, PaymentStatus, PayoutEntry
+from payments.services.payments import payments_reconcile
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, NO_FUNDS, PROCESSING_ERROR, TIMEOUT, book, days
 from tests.listings.factories import ListingFactory
@@ -308,7 +301,7 @@ def test_completed_after_checkout_and_payout_released(guest, instant):
     Booking.objects.filter(pk=booking.pk).update(check_in=days(-3), check_out=days(-1))
     PayoutEntry.objects.filter(booking=booking).update(release_at=timezone.now() - dt.timedelta(hours=1))
     assert tasks.bookings_complete_finished_task() == 1
-    assert tasks.payouts_release_due_task() == 1
+    assert payment_tasks.payouts_release_due_task() == 1
     booking.refresh_from_db()
     assert booking.status == S.COMPLETED
     assert PayoutEntry.objects.get(booking=booking).status == PayoutEntry.Status.RELEASED
@@ -508,7 +501,7 @@ def test_the_hold_returns_the_booking_as_stored(guest, instant):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("instant_book", [True, False], ids=["instant", "request"])
 def test_hold_expired_while_the_card_was_authorised_voids_the_authorisation(guest, instant_book, monkeypatch):
-    from bookings.payments.local import LocalGateway
+    from payments.gateways.local import LocalGateway
 
     listing = ListingFactory(instant_book=instant_book, base_price=D("100"))
     authorize = LocalGateway.authorize

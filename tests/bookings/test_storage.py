@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from bookings.payments.gateway import breaker
+from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book
 from tests.listings.factories import ListingFactory

@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from bookings import views as booking_views
 from bookings.models import Booking, BookingStatus, CalendarNight, HostCancellation
-from bookings.payments.gateway import breaker
-from bookings.payments.local import LocalGateway
 from bookings.selectors import calendar_nearest_available
 from bookings.services.booking import PaymentDeclined
 from bookings.services.idempotency import IdempotencyInProgress, idempotent
 from listings.models import ListingPhoto
+from payments.gateways.base import breaker
+from payments.gateways.local import LocalGateway
 from pricing.selectors import price_quote
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, book, days

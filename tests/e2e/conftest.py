@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from bookings.payments.gateway import breaker
+from payments.gateways.base import breaker
 from search.gazetteer import gazetteer_clear_caches
 
 from .browser import CHROMIUM, Tab, launch_chromium

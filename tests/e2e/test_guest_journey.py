@@ -7,8 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from playwright.sync_api import expect
 
-from bookings.models import Booking, BookingStatus, PaymentStatus
+from bookings.models import Booking, BookingStatus
 from messaging.models import Message, Thread
+from payments.models import PaymentStatus
 from pricing.selectors import price_quote
 
 from .browser import Tab

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from bookings.models import Booking, BookingStatus, CalendarNight, NightStatus, PaymentStatus
+from bookings.models import Booking, BookingStatus, CalendarNight, NightStatus
 from bookings.services.outbox import outbox_dispatch
 from listings.models import Listing, ListingStatus
 from messaging.models import Message, Thread
+from payments.models import PaymentStatus
 from pricing.services.demand import demand_signals_flush
 
 from .browser import Tab

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings.models import Booking, CalendarNight, PayoutEntry
+from bookings.models import Booking, CalendarNight
 from hosttools.models import CalendarImport
+from payments.models import PayoutEntry
 from pricing.models import ListingPricing, LocalEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book

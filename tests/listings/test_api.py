@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from bookings.payments.gateway import breaker
 from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistItem
 from listings.services.photos import MAX_PHOTOS
+from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book
 from tests.conftest import bearer_client

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus
-from bookings.payments.gateway import breaker
 from bookings.services.booking import ListingNotBookable
 from bookings.services.calendar import calendar_block_range
 from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
@@ -50,6 +49,7 @@ from listings.services.wishlists import (
     wishlist_unshare,
     wishlist_update,
 )
+from payments.gateways.base import breaker
 from pricing.selectors import price_quote
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days

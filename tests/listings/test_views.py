@@ -12,10 +12,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from bookings.payments.gateway import breaker
 from bookings.policies import POLICY_TEXT
 from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistItem
 from listings.services.photos import photo_variants_generate
+from payments.gateways.base import breaker
 from pricing.selectors import price_quote
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days

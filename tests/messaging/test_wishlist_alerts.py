@@ -2,11 +2,11 @@
 
 import pytest
 
-from bookings.payments.gateway import breaker
 from bookings.services.calendar import calendar_block_range
 from listings.models import Wishlist, WishlistAlert, WishlistItem
 from messaging.models import Notification
 from messaging.services.notifications import wishlist_alerts_deliver
+from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days
 from tests.listings.factories import ListingFactory

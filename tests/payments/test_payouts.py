@@ -2,7 +2,7 @@
 
 The first part runs on the local gateway (the default: ``acct_local_...`` accounts,
 instant onboarding). The second runs the real ``StripeGateway`` against the local
-Stripe server (tests/bookings/stripe_server.py), so what is checked is the wire
+Stripe server (tests/payments/stripe_server.py), so what is checked is the wire
 traffic: the Connect calls, the transfer's minor units and idempotency keys, and
 that a retried transfer is answered by the same transfer.
 """
@@ -18,20 +18,21 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from bookings import tasks
-from bookings.models import Booking, BookingStatus, PayoutAccount, PayoutEntry
-from bookings.payments.gateway import breaker
-from bookings.payments.local import NAMESPACE
+from bookings.models import Booking, BookingStatus
 from bookings.services import booking as svc
-from bookings.services import payouts
+from payments import tasks
+from payments.gateways.base import breaker
+from payments.gateways.local import NAMESPACE
+from payments.models import PayoutAccount, PayoutEntry
+from payments.services import payouts
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days
-from tests.bookings.stripe_server import (
+from tests.conftest import bearer_client
+from tests.listings.factories import ListingFactory
+from tests.payments.stripe_server import (
     API_KEY,
     stripe_server_fixture,  # noqa: F401 - provides the stripe_server fixture
 )
-from tests.conftest import bearer_client
-from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -516,7 +517,7 @@ def test_earnings_page_shows_each_payout_with_its_state(host_client, guest, host
 
 @pytest.fixture
 def on_stripe(settings, stripe_server):
-    settings.PAYMENT_GATEWAY = "bookings.payments.stripe_gateway.StripeGateway"
+    settings.PAYMENT_GATEWAY = "payments.gateways.stripe_gateway.StripeGateway"
     settings.STRIPE_SECRET_KEY = API_KEY
     settings.STRIPE_API_BASE = stripe_server.url
     settings.PAYMENTS_TIMEOUT_SECONDS = 2.0
@@ -753,20 +754,20 @@ def test_operators_see_payouts_and_accounts_in_the_admin_but_cannot_rewrite_them
     account = onboarded(host)
     booking = due_stay(guest=guest, listing=listing)
     entry = payout_of(booking)
-    url = f"/admin/bookings/payoutentry/{entry.pk}/change/"
+    url = f"/admin/payments/payoutentry/{entry.pk}/change/"
     assert admin_client.get(url).status_code == 200
-    assert admin_client.get(f"/admin/bookings/payoutaccount/{account.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/payments/payoutaccount/{account.pk}/change/").status_code == 200
     admin_client.post(url, {"status": "paid", "transfer_id": "tr_forged", "amount": "1.00"})
     after = payout_of(booking)
     assert (after.status, after.transfer_id, after.amount) == (entry.status, "", entry.amount)
-    assert admin_client.get("/admin/bookings/payoutentry/add/").status_code == 403
+    assert admin_client.get("/admin/payments/payoutentry/add/").status_code == 403
 
 
 # --- account.updated (Connect webhook) ---------------------------------------------------
 
 
 def _account_event(account_id: str, *, enabled: bool, event_id: str | None = None) -> bytes:
-    from tests.bookings.test_webhooks import event
+    from tests.payments.test_webhooks import event
 
     return event(
         "account.updated",
@@ -785,7 +786,7 @@ def _account_event(account_id: str, *, enabled: bool, event_id: str | None = Non
 def test_account_updated_webhook_enables_the_account_and_sends_waiting_payouts_once(
     settings, client, django_capture_on_commit_callbacks, guest, host, listing
 ):
-    from tests.bookings.test_webhooks import sign
+    from tests.payments.test_webhooks import sign
 
     settings.STRIPE_WEBHOOK_SECRET = "whsec_platform"
     settings.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_connect"
@@ -817,7 +818,7 @@ def test_account_updated_webhook_enables_the_account_and_sends_waiting_payouts_o
 
 
 def test_account_updated_for_an_unknown_account_changes_nothing(settings, client, host, listing):
-    from tests.bookings.test_webhooks import sign
+    from tests.payments.test_webhooks import sign
 
     settings.STRIPE_WEBHOOK_SECRET = "whsec_platform"
     account = onboarded(host)
@@ -834,7 +835,7 @@ def test_account_updated_for_an_unknown_account_changes_nothing(settings, client
 
 
 def test_account_updated_with_odd_requirements_is_applied_not_a_500(settings, client, host, listing):
-    from tests.bookings.test_webhooks import event, sign
+    from tests.payments.test_webhooks import event, sign
 
     settings.STRIPE_WEBHOOK_SECRET = "whsec_platform"
     account = onboarded(host)
@@ -875,7 +876,7 @@ def test_operator_sends_a_refused_reversal_again_under_a_new_key(
     upcoming = payout_of(book(guest=guest, listing=listing, start=20, nights=2))
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            "/admin/bookings/payoutentry/",
+            "/admin/payments/payoutentry/",
             {"action": "retry_reversals", "_selected_action": [entry.pk, upcoming.pk]},
             follow=True,
         )
@@ -899,7 +900,7 @@ def test_guest_cancelling_while_the_transfer_is_on_the_wire_takes_back_the_diffe
     Before, it overwrote the amount of the entry the transfer had just marked paid:
     the ledger said the host got their share while the whole payout had been sent.
     """
-    from bookings.payments.local import LocalGateway
+    from payments.gateways.local import LocalGateway
 
     onboarded(host)
     booking = due_stay(guest=guest, listing=listing, start=1, nights=4)

@@ -1,6 +1,6 @@
 """The real ``StripeGateway`` (and the booking saga on top of it) against a local Stripe.
 
-The SDK speaks HTTP to ``tests.bookings.stripe_server``, which implements Stripe's
+The SDK speaks HTTP to ``tests.payments.stripe_server``, which implements Stripe's
 wire format and idempotency semantics, so these tests check what the adapter sends
 (minor units, manual capture, the saga's idempotency keys, the secret key) and how
 it reads Stripe's answers and failures.
@@ -13,8 +13,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, CalendarNight, Payment, PaymentStatus
-from bookings.payments.gateway import (
+from bookings.models import Booking, BookingStatus, CalendarNight
+from bookings.services import booking as svc
+from payments.gateways.base import (
     AlreadyCaptured,
     CardDeclined,
     GatewayUnavailable,
@@ -22,15 +23,15 @@ from bookings.payments.gateway import (
     breaker,
     get_gateway,
 )
-from bookings.payments.stripe_gateway import StripeGateway
-from bookings.services import booking as svc
+from payments.gateways.stripe_gateway import StripeGateway
+from payments.models import Payment, PaymentStatus
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, NO_FUNDS, PROCESSING_ERROR, VISA, book
-from tests.bookings.stripe_server import (
+from tests.listings.factories import ListingFactory
+from tests.payments.stripe_server import (
     API_KEY,
     stripe_server_fixture,  # noqa: F401 - provides the stripe_server fixture
 )
-from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -47,7 +48,7 @@ def _closed_breaker():
 
 @pytest.fixture(autouse=True)
 def stripe_settings(settings, stripe_server):
-    settings.PAYMENT_GATEWAY = "bookings.payments.stripe_gateway.StripeGateway"
+    settings.PAYMENT_GATEWAY = "payments.gateways.stripe_gateway.StripeGateway"
     settings.STRIPE_SECRET_KEY = API_KEY
     settings.STRIPE_API_BASE = stripe_server.url
     settings.PAYMENTS_TIMEOUT_SECONDS = 2.0

@@ -12,24 +12,18 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from bookings.models import (
-    Booking,
-    BookingEvent,
-    BookingStatus,
-    CalendarNight,
-    Payment,
-    PaymentStatus,
-    ProcessedWebhookEvent,
-)
-from bookings.payments.gateway import breaker
-from bookings.services import webhooks as webhook_service
+from bookings.models import Booking, BookingEvent, BookingStatus, CalendarNight
+from bookings.services import payment_events
+from payments.gateways.base import breaker
+from payments.models import Payment, PaymentStatus, ProcessedWebhookEvent
+from payments.services import webhooks as webhook_service
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book
-from tests.bookings.stripe_server import (
+from tests.listings.factories import ListingFactory
+from tests.payments.stripe_server import (
     API_KEY,
     stripe_server_fixture,  # noqa: F401 - provides the stripe_server fixture
 )
-from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/payments/stripe/webhook/"
@@ -225,7 +219,7 @@ def test_handler_failure_rolls_back_the_dedupe_row_so_the_retry_is_processed(cli
     def expire_fails(**kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(webhook_service, "booking_expire", expire_fails)
+    monkeypatch.setattr(payment_events, "booking_expire", expire_fails)  # bookings' handler of the event
     failing = Client(raise_request_exception=False)
     response = post(failing, payload)
     assert response.status_code == 500
@@ -278,7 +272,7 @@ def test_cancelled_authorisation_expires_the_request_frees_nights_and_calls_nobo
     client, settings, guest, stripe_server
 ):
     """Stripe voided the hold (it lapsed): expire the request without asking Stripe to cancel again."""
-    settings.PAYMENT_GATEWAY = "bookings.payments.stripe_gateway.StripeGateway"
+    settings.PAYMENT_GATEWAY = "payments.gateways.stripe_gateway.StripeGateway"
     settings.STRIPE_SECRET_KEY = API_KEY
     settings.STRIPE_API_BASE = stripe_server.url
     listing = ListingFactory(instant_book=False, base_price=D("80"), cleaning_fee=D("0"))

@@ -26,11 +26,9 @@ from airbnb.demo import DEMO_ADMIN_EMAIL, DEMO_GUEST_EMAIL, DEMO_HOST_EMAIL, DEM
 from airbnb.demo.photos import photo_pool, photo_pool_ensure
 from airbnb.demo.services import demo_world_seed
 from airbnb.demo.stays import Stays
-from bookings.models import Booking, BookingEvent, CalendarNight, PayoutAccount, PayoutEntry
+from bookings.models import Booking, BookingEvent, CalendarNight
 from bookings.selectors import booking_list_for_guest
 from bookings.services.outbox import outbox_drain
-from bookings.services.payments import payments_reconcile
-from bookings.services.payouts import payout_list_for_host, payouts_release_due
 from bookings.tasks import bookings_complete_finished_task, bookings_expire_stale_task
 from hosttools.analytics import analytics_report
 from hosttools.forms import PeriodForm
@@ -38,6 +36,9 @@ from hosttools.selectors import earnings_totals, today_overview
 from listings.models import PHOTO_VARIANTS, Amenity, Listing, ListingPhoto
 from messaging.models import Message, Thread
 from messaging.selectors import inbox_unread_count, thread_list_for
+from payments.models import PayoutAccount, PayoutEntry
+from payments.services.payments import payments_reconcile
+from payments.services.payouts import payout_list_for_host, payouts_release_due
 from pricing.models import ListingViewDay
 from reviews.models import Review, ReviewReport
 from reviews.selectors import reviews_to_write

@@ -1,6 +1,6 @@
 import pytest
 
-from bookings.payments.gateway import breaker
+from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.listings.factories import ListingFactory
 

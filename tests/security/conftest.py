@@ -20,13 +20,13 @@ from django.db import connection
 from django.test import Client
 
 from bookings.models import Booking, BookingStatus
-from bookings.payments.gateway import breaker
 from hosttools.models import CalendarImport
 from hosttools.services import ical_export_get
 from listings.models import Listing, ListingPhoto, Wishlist, WishlistItem
 from messaging.models import Notification, Thread
 from messaging.services.notifications import notify
 from messaging.services.threads import thread_start_inquiry
+from payments.gateways.base import breaker
 from reviews.models import Review
 from reviews.services.submission import review_submit
 from tests.accounts.factories import UserFactory

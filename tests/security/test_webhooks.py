@@ -15,11 +15,12 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from bookings.models import BookingStatus, Payment, PaymentStatus, ProcessedWebhookEvent
+from bookings.models import BookingStatus
+from payments.models import Payment, PaymentStatus, ProcessedWebhookEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book
-from tests.bookings.test_webhooks import SECRET, URL, event, intent, sign
 from tests.listings.factories import ListingFactory
+from tests.payments.test_webhooks import SECRET, URL, event, intent, sign
 
 from .conftest import db_fingerprint, fingerprint_diff
 

@@ -45,8 +45,8 @@ from ..models import Payment, PaymentStatus
 logger = logging.getLogger(__name__)
 P = PaymentStatus
 
-# The errors a caller of these services handles (raised by the gateway, passed on as they are),
-# and the test-card lookup the checkout form uses.
+# What other apps use: the services, the gateway errors they pass on as raised (callers catch
+# them), the authorisation they answer, and the test-card lookup of the checkout form.
 __all__ = [
     "Authorization",
     "CardDeclined",

@@ -226,7 +226,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "airbnb.tasks.heartbeat", "schedule": 30.0},
     "bookings-expire-stale": {"task": "bookings.tasks.bookings_expire_stale_task", "schedule": 60.0},
     "payments-reconcile": {"task": "bookings.tasks.payments_reconcile_task", "schedule": 120.0},
-    "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 10.0},
+    # Every 2 s: the publishing lag of a booking event (docs/benchmarks.md, "Outbox"); an empty run is one SELECT.
+    "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 2.0},
     "bookings-complete": {"task": "bookings.tasks.bookings_complete_finished_task", "schedule": 3600.0},
     "payouts-release": {"task": "bookings.tasks.payouts_release_due_task", "schedule": 3600.0},
     "idempotency-purge": {"task": "bookings.tasks.idempotency_records_purge_task", "schedule": 6 * 3600.0},

@@ -42,9 +42,3 @@ def notification_emails_flush_task() -> int:
 @shared_task
 def host_response_stats_task() -> int:
     return response_stats.host_response_stats_update()
-
-
-@shared_task
-def wishlist_alerts_deliver_task() -> int:
-    """Deliver the wishlist availability alerts the listings app recorded."""
-    return notifications.wishlist_alerts_deliver()

@@ -240,7 +240,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "superhost-evaluate": {"task": "reviews.tasks.superhost_evaluate_task", "schedule": 86400.0},
     "host-response-stats": {"task": "messaging.tasks.host_response_stats_task", "schedule": 3600.0},
     "notification-emails-flush": {"task": "messaging.tasks.notification_emails_flush_task", "schedule": 60.0},
-    "wishlist-alerts-deliver": {"task": "messaging.tasks.wishlist_alerts_deliver_task", "schedule": 300.0},
+    "wishlist-alerts-deliver": {"task": "listings.tasks.wishlist_alerts_deliver_task", "schedule": 300.0},
 }
 
 # --- Email -----------------------------------------------------------------

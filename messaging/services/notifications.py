@@ -378,27 +378,3 @@ def notification_preferences_set(*, user, email_by_category: dict[str, bool]) ->
             NotificationPreference.objects.update_or_create(
                 user=user, category=category, defaults={"email": bool(enabled)}
             )
-
-
-def wishlist_alerts_deliver(*, limit: int = 500) -> int:
-    """Tell guests that a place they saved changed availability (one notification per alert).
-
-    Reads the pending alerts the listings app records (``wishlist_availability_changed``)
-    and marks them delivered in the same transaction, so a crash never sends twice.
-    """
-    from listings.selectors import wishlist_alerts_pending
-    from listings.services.wishlists import wishlist_alerts_mark_delivered
-
-    alerts = wishlist_alerts_pending(limit=limit)
-    with transaction.atomic():
-        for alert in alerts:
-            notify(
-                user=alert.user,
-                category=NotificationCategory.BOOKING,
-                title=f"Availability changed at {alert.listing.title}",
-                body="A place in your wishlists has new or fewer free nights. Check it before it goes.",
-                url=alert.listing.get_absolute_url(),
-                group_key=f"wishlist-{alert.listing_id}",
-            )
-        wishlist_alerts_mark_delivered(alert_ids=[alert.pk for alert in alerts])
-    return len(alerts)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from bookings.models import BookingEvent
 from bookings.services import outbox
 from bookings.services.booking import booking_accept, booking_create
+from messaging import handlers
 from messaging import tasks as messaging_tasks
 from messaging.models import Message, Notification, NotificationEmail, ReplyWindow, Thread
 from messaging.services import notifications
@@ -108,14 +109,14 @@ def test_one_failing_event_does_not_hold_back_the_rest(monkeypatch):
         for _ in range(3)
     ]
     bad = bookings[1]
-    body = outbox._body
+    body = handlers._body
 
     def failing_body(event, for_host):
         if event.booking_id == bad.pk:
             raise RuntimeError("template blew up")
         return body(event, for_host)
 
-    monkeypatch.setattr(outbox, "_body", failing_body)
+    monkeypatch.setattr(handlers, "_body", failing_body)
     # The good bookings' two events each, and the bad one's first (no notification, no line).
     assert outbox.outbox_dispatch() == 5
     left = BookingEvent.objects.filter(processed_at__isnull=True)
@@ -125,7 +126,7 @@ def test_one_failing_event_does_not_hold_back_the_rest(monkeypatch):
     for good in (bookings[0], bookings[2]):
         assert Notification.objects.filter(user=good.guest).count() == 1
 
-    monkeypatch.setattr(outbox, "_body", body)
+    monkeypatch.setattr(handlers, "_body", body)
     assert outbox.outbox_dispatch() == 1  # fixed: the next run publishes it
     assert Notification.objects.filter(user=bad.guest).count() == 1
 

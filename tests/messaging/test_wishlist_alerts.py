@@ -5,8 +5,8 @@ import pytest
 from bookings.payments.gateway import breaker
 from bookings.services.calendar import calendar_block_range
 from listings.models import Wishlist, WishlistAlert, WishlistItem
+from listings.services.wishlists import wishlist_alerts_deliver
 from messaging.models import Notification
-from messaging.services.notifications import wishlist_alerts_deliver
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days
 from tests.listings.factories import ListingFactory

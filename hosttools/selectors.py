@@ -14,7 +14,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from bookings.models import TRANSFERRED_PAYOUT_STATES, Booking, BookingStatus, CalendarNight, NightStatus, PayoutEntry
+from availability.models import CalendarNight, NightStatus
+from bookings.models import TRANSFERRED_PAYOUT_STATES, Booking, BookingStatus, PayoutEntry
 from listings.models import Listing, ListingStatus
 from pricing.models import ListingCompetitiveness, ListingPricing
 from pricing.rules import night_price

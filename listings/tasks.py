@@ -37,7 +37,7 @@ def wishlist_availability_changed(listing_id: int, start: str | None = None, end
 
     * Enqueue with ``transaction.on_commit`` after any change to which nights of
       ``listing_id`` can be booked: nights booked, released, blocked or
-      unblocked (the bookings calendar), or the listing unlisted, relisted or
+      unblocked (the availability calendar), or the listing unlisted, relisted or
       deleted (``listings.services.listing`` does this itself). ``start`` /
       ``end`` (ISO dates, ``end`` exclusive) narrow it to the changed nights;
       omit both when the whole listing changed.

@@ -46,19 +46,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from availability.models import CalendarNight, NightStatus
+from availability.services import calendar_block_range, calendar_refresh_unavailable
 from bookings.models import (
     Booking,
     BookingEvent,
     BookingStatus,
-    CalendarNight,
-    NightStatus,
     Payment,
     PaymentStatus,
     PayoutEntry,
 )
 from bookings.payments.gateway import get_gateway
 from bookings.services.booking import PAYOUT_DELAY, booking_accept, booking_cancel_by_guest, booking_create
-from bookings.services.calendar import calendar_block_range, calendar_refresh_unavailable
 from bookings.services.outbox import outbox_drain
 from bookings.services.payouts import payout_account_onboard, payout_account_refresh, payouts_release_due
 from listings.models import Listing

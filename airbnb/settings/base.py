@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "airbnb.apps.PlatformConfig",
     "accounts",
     "listings",
+    "availability",
     "bookings",
     "search",
     "pricing",

@@ -1,7 +1,9 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from ..models import Booking, NightStatus, Payment
+from availability.models import NightStatus
+
+from ..models import Booking, Payment
 
 
 class BookingCreateInputSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""Writes of the bookings app: the calendar, the booking saga, idempotency, the outbox.
+"""Writes of the bookings app: the booking saga, idempotency, the outbox.
 
-Import from the submodules: ``calendar``, ``booking``, ``idempotency``, ``outbox``.
+Import from the submodules: ``booking``, ``idempotency``, ``outbox``. Calendar
+writes are ``availability.services``.
 """

@@ -32,6 +32,16 @@ from django.utils import timezone
 from rest_framework import status
 
 from airbnb.api.errors import ApiError, Conflict
+from availability.errors import NightsBooked
+from availability.models import NightStatus
+from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, date_range
+from availability.services import (
+    calendar_announce_after_commit,
+    calendar_mark_booked,
+    calendar_refresh_unavailable,
+    calendar_release_booking,
+)
+from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
 from pricing.selectors import money, price_quote, pricing_rules_for_listings
 
@@ -39,25 +49,15 @@ from ..models import (
     Booking,
     BookingStatus,
     HostCancellation,
-    NightStatus,
     Payment,
     PaymentStatus,
     PayoutEntry,
 )
 from ..payments.gateway import CardDeclined, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
 from ..policies import RefundQuote, refund_quote
-from ..selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, date_range
 from ..state import booking_transition
 from . import booking_statements as statements
 from . import payments
-from .calendar import (
-    NightsBooked,
-    calendar_announce_after_commit,
-    calendar_mark_booked,
-    calendar_refresh_unavailable,
-    calendar_release_booking,
-    listing_lock,
-)
 from .payouts import payout_take_back
 
 logger = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from airbnb.api.errors import ApiError
+from listings.locks import listing_lock
 
 from ..models import BookingStatus, Payment, PaymentStatus, ProcessedWebhookEvent
 from ..payments.stripe_gateway import failure_code, major_units
 from .booking import booking_expire
-from .calendar import listing_lock
 
 logger = logging.getLogger(__name__)
 S = BookingStatus

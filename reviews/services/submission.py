@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from airbnb.events import Event, emit
 from bookings.models import Booking, BookingStatus
-from bookings.services.calendar import listing_lock
+from listings.locks import listing_lock
 
 from ..errors import (
     ResponseAlreadyPosted,

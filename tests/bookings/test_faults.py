@@ -15,8 +15,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 
+from availability.models import CalendarNight
 from bookings import tasks
-from bookings.models import Booking, BookingStatus, CalendarNight, Payment
+from bookings.models import Booking, BookingStatus, Payment
 from bookings.payments.gateway import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import VISA, days

@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, CalendarNight, Payment, PaymentStatus
+from availability.models import CalendarNight
+from bookings.models import Booking, BookingStatus, Payment, PaymentStatus
 from bookings.payments.gateway import (
     AlreadyCaptured,
     CardDeclined,

@@ -12,15 +12,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from bookings.models import (
-    Booking,
-    BookingEvent,
-    BookingStatus,
-    CalendarNight,
-    Payment,
-    PaymentStatus,
-    ProcessedWebhookEvent,
-)
+from availability.models import CalendarNight
+from bookings.models import Booking, BookingEvent, BookingStatus, Payment, PaymentStatus, ProcessedWebhookEvent
 from bookings.payments.gateway import breaker
 from bookings.services import webhooks as webhook_service
 from tests.accounts.factories import UserFactory

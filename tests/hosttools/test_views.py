@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings.models import Booking, CalendarNight, PayoutEntry
+from availability.models import CalendarNight
+from bookings.models import Booking, PayoutEntry
 from hosttools.models import CalendarImport
 from pricing.models import ListingPricing, LocalEvent
 from tests.accounts.factories import UserFactory

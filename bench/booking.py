@@ -228,7 +228,7 @@ def free_listing(candidates: list[int], seed: int) -> int:
         cursor.execute(
             """
             SELECT l FROM unnest(%s::bigint[]) WITH ORDINALITY AS c(l, n)
-             WHERE NOT EXISTS (SELECT 1 FROM bookings_calendarnight
+             WHERE NOT EXISTS (SELECT 1 FROM availability_calendarnight
                                 WHERE listing_id = c.l AND date >= %s AND date < %s
                                   AND status IN ('held', 'booked', 'blocked'))
              ORDER BY n LIMIT 1
@@ -267,7 +267,7 @@ def pgbench_tps(clients: int, seconds: int) -> float | None:
 def invariants() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM (SELECT listing_id, date FROM bookings_calendarnight "
+            "SELECT count(*) FROM (SELECT listing_id, date FROM availability_calendarnight "
             "GROUP BY 1, 2 HAVING count(*) > 1) d"
         )
         doubled = cursor.fetchone()[0]

@@ -251,7 +251,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM search_listing")
         searchable = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM bookings_calendarnight WHERE date >= CURRENT_DATE")
+        cursor.execute("SELECT count(*) FROM availability_calendarnight WHERE date >= CURRENT_DATE")
         future_nights = cursor.fetchone()[0]
     seeded = CalendarSeedRun.objects.first()
     cities = big_cities(40)

@@ -654,7 +654,7 @@ def check_database(ledger: Ledger, hot_ids: list[int], first_booking_id: int) ->
     allowed = [(a, b) for a, targets in TRANSITIONS.items() for b in targets]
     checks = {
         "a night taken twice (calendar rows per listing and date)": scalar(
-            "SELECT count(*) FROM (SELECT listing_id, date FROM bookings_calendarnight "
+            "SELECT count(*) FROM (SELECT listing_id, date FROM availability_calendarnight "
             "GROUP BY 1, 2 HAVING count(*) > 1) d"
         ),
         "overlapping active bookings on one listing": scalar(
@@ -666,20 +666,20 @@ def check_database(ledger: Ledger, hot_ids: list[int], first_booking_id: int) ->
         "active booking whose nights are not all its own (held / booked)": scalar(
             """SELECT count(*) FROM bookings_booking b
                 WHERE b.status IN ('pending_payment', 'awaiting_host', 'confirmed')
-                  AND (SELECT count(*) FROM bookings_calendarnight n WHERE n.booking_id = b.id
+                  AND (SELECT count(*) FROM availability_calendarnight n WHERE n.booking_id = b.id
                           AND n.date >= b.check_in AND n.date < b.check_out
                           AND n.status = CASE WHEN b.status = 'confirmed' THEN 'booked' ELSE 'held' END)
                       <> b.check_out - b.check_in"""
         ),
         "calendar night held/booked for a booking that is not active or not that night": scalar(
-            """SELECT count(*) FROM bookings_calendarnight n JOIN bookings_booking b ON b.id = n.booking_id
+            """SELECT count(*) FROM availability_calendarnight n JOIN bookings_booking b ON b.id = n.booking_id
                 WHERE b.status NOT IN ('pending_payment', 'awaiting_host', 'confirmed', 'completed')
                    OR n.date < b.check_in OR n.date >= b.check_out"""
         ),
         "failed / expired / declined / cancelled booking still holding nights": scalar(
             """SELECT count(*) FROM bookings_booking b WHERE b.status IN ('payment_failed', 'expired', 'declined',
                       'cancelled_by_guest', 'cancelled_by_host')
-                  AND EXISTS (SELECT 1 FROM bookings_calendarnight n WHERE n.booking_id = b.id)"""
+                  AND EXISTS (SELECT 1 FROM availability_calendarnight n WHERE n.booking_id = b.id)"""
         ),
         "confirmed booking without an authorised or captured payment of its total": scalar(
             """SELECT count(*) FROM bookings_booking b LEFT JOIN payments_payment p ON p.booking_id = b.id
@@ -711,7 +711,7 @@ def check_database(ledger: Ledger, hot_ids: list[int], first_booking_id: int) ->
         "hot listing whose search multirange differs from its calendar": scalar(
             """SELECT count(*) FROM listings_listing l
                 WHERE l.id = ANY(%s::bigint[]) AND l.unavailable <> COALESCE(
-                      (SELECT range_agg(daterange(date, date + 1)) FROM bookings_calendarnight n
+                      (SELECT range_agg(daterange(date, date + 1)) FROM availability_calendarnight n
                         WHERE n.listing_id = l.id AND n.status IN ('held', 'booked', 'blocked')
                           AND n.date >= CURRENT_DATE - 1), '{}'::datemultirange)""",
             [hot_ids],

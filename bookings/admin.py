@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from payments.admin import PaymentInline
 
-from .models import Booking, BookingEvent, CalendarNight, HostCancellation, IdempotencyRecord
+from .models import Booking, BookingEvent, HostCancellation, IdempotencyRecord
 
 
 class BookingEventInline(admin.TabularInline):
@@ -23,14 +23,6 @@ class BookingAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Booking._meta.fields]
     inlines = [PaymentInline, BookingEventInline]
     date_hierarchy = "check_in"
-
-
-@admin.register(CalendarNight)
-class CalendarNightAdmin(admin.ModelAdmin):
-    list_display = ["listing", "date", "status", "booking", "price", "min_nights"]
-    list_filter = ["status"]
-    raw_id_fields = ["listing", "booking"]
-    readonly_fields = ["listing", "date", "status", "booking"]
 
 
 @admin.register(BookingEvent)

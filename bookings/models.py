@@ -1,13 +1,10 @@
-"""Bookings, the availability calendar and the booking outbox.
+"""Bookings and the booking outbox.
 
-The calendar keeps one row per (listing, night) that is not plainly available:
-taken (held / booked / blocked) or carrying a per-night price or minimum-nights
-override. The UNIQUE (listing, date) constraint is the last line of defence
-against double booking; the booking service also locks the listing row, so
-competing writes to one listing's calendar are serialised.
-
-A booking's payment and payout are the payments app's (``payments.models``);
-``booking.payment`` and ``booking.payout`` are their reverse relations.
+A booking's nights are rows of the availability calendar (``availability.models``,
+``CalendarNight.booking``): held while it is being paid or awaits the host, booked
+once confirmed. A booking's payment and payout are the payments app's
+(``payments.models``); ``booking.payment`` and ``booking.payout`` are their
+reverse relations.
 """
 
 import uuid
@@ -86,45 +83,6 @@ class Booking(models.Model):
     def reference(self) -> str:
         """Short human reference shown on receipts ("HM4K2QXZ" style)."""
         return str(self.code).replace("-", "")[:8].upper()
-
-
-class NightStatus(models.TextChoices):
-    AVAILABLE = "available", "Available (override only)"
-    HELD = "held", "Held (pending payment or host)"
-    BOOKED = "booked", "Booked"
-    BLOCKED = "blocked", "Blocked by host"
-
-
-TAKEN_NIGHT_STATUSES = (NightStatus.HELD, NightStatus.BOOKED, NightStatus.BLOCKED)
-
-
-class CalendarNight(models.Model):
-    # Indexed as the first column of calendar_night_unique (listing, date).
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="calendar_nights", db_index=False)
-    date = models.DateField()
-    status = models.CharField(max_length=10, choices=NightStatus.choices)
-    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="nights_taken")
-    price = models.DecimalField(**MONEY, null=True, blank=True, help_text="Host's price for this night.")
-    min_nights = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Minimum stay starting this night.")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["listing", "date"], name="calendar_night_unique"),
-            models.CheckConstraint(
-                condition=Q(status__in=["held", "booked"], booking__isnull=False)
-                | Q(status__in=["blocked", "available"], booking__isnull=True),
-                name="calendar_night_booking_matches_status",
-            ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gt=0), name="calendar_night_price_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(min_nights__isnull=True) | Q(min_nights__gte=1), name="calendar_night_min_nights_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.listing_id} {self.date} {self.status}"
 
 
 class BookingEvent(models.Model):

@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from availability.selectors import calendar_nearest_available, calendar_nights, calendar_taken_dates
 from pricing.selectors import Quote, money, price_quote
 
-from .selectors import calendar_nearest_available, calendar_nights, calendar_taken_dates
 from .services.booking import BookingInvalid, booking_validate_request
 
 

@@ -220,7 +220,7 @@ WITH mine AS (
      GROUP BY b.listing_id
 ), blocked AS (
     SELECT n.listing_id, count(*) AS blocked
-      FROM bookings_calendarnight n JOIN mine ON mine.id = n.listing_id
+      FROM availability_calendarnight n JOIN mine ON mine.id = n.listing_id
      WHERE n.status = 'blocked' AND n.date >= %(start)s AND n.date < %(end)s
      GROUP BY n.listing_id
 ), viewed AS (
@@ -264,7 +264,7 @@ WITH mine AS (
       FROM nights GROUP BY 1
 ), blocked AS (
     SELECT date_trunc(%(bucket)s, n.date)::date AS bucket, count(*) AS blocked
-      FROM bookings_calendarnight n JOIN mine ON mine.id = n.listing_id
+      FROM availability_calendarnight n JOIN mine ON mine.id = n.listing_id
      WHERE n.status = 'blocked' AND n.date >= %(start)s AND n.date < %(end)s
      GROUP BY 1
 )

@@ -14,7 +14,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, CalendarNight, NightStatus
+from availability.models import CalendarNight, NightStatus
+from bookings.models import Booking, BookingStatus
 from listings.models import Listing, ListingStatus
 from payments.models import TRANSFERRED_PAYOUT_STATES, PayoutEntry
 from pricing.models import ListingCompetitiveness, ListingPricing

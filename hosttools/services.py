@@ -1,6 +1,6 @@
 """Host tools writes: calendar changes from the dashboard, iCal export tokens and imports.
 
-Calendar changes go through the bookings calendar services (the only calendar
+Calendar changes go through the availability services (the only calendar
 writers) and the pricing services (price bounds, Smart Pricing); this module
 only routes and records.
 """
@@ -17,9 +17,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from airbnb.api.errors import ApiError
-from bookings.models import NightStatus
-from bookings.selectors import BOOKING_WINDOW_DAYS, calendar_nights
-from bookings.services.calendar import calendar_block_range, calendar_unblock_range, listing_lock
+from availability.models import NightStatus
+from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nights
+from availability.services import calendar_block_range, calendar_unblock_range
+from listings.locks import listing_lock
 from listings.models import ListingStatus
 from pricing.services.host import host_nights_set
 from pricing.services.smart import suggestions_accept

@@ -150,7 +150,7 @@ class Listing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Denormalised taken nights (held/booked/blocked) as a multirange, rewritten by the
-    # bookings calendar service in the same transaction as the calendar rows, so
+    # availability calendar services in the same transaction as the calendar rows, so
     # date search never reads stale availability.
     unavailable = DateMultiRangeField(db_default=Value("{}"), editable=False)
 

@@ -346,10 +346,14 @@ def wishlist_entries(*, wishlist: Wishlist) -> list[WishlistEntry]:
             for item in items
         ]
 
+    # Imported here: the calendar and pricing apps sit above listings (they import its models).
+    from availability.selectors import calendar_night_prices_for_listings
     from pricing.selectors import price_quote, pricing_rules_for_listings
 
     published = [item.listing.pk for item in items if item.listing.status == ListingStatus.PUBLISHED]
-    night_prices = _night_prices(listing_ids=published, start=wishlist.check_in, end=wishlist.check_out)
+    night_prices = calendar_night_prices_for_listings(
+        listing_ids=published, start=wishlist.check_in, end=wishlist.check_out
+    )
     rules = pricing_rules_for_listings(listing_ids=published, start=wishlist.check_in, end=wishlist.check_out)
     guests = wishlist.guests or 1
     nights = wishlist.nights
@@ -381,24 +385,6 @@ def wishlist_entries(*, wishlist: Wishlist) -> list[WishlistEntry]:
             reason = f"Sleeps at most {listing.max_guests} guest{'s' if listing.max_guests != 1 else ''}."
         entries.append(WishlistEntry(item=item, listing=listing, available=not reason, quote=quote, reason=reason))
     return entries
-
-
-def _night_prices(*, listing_ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict[dt.date, Decimal]]:
-    """Host per-night prices of many listings in ``[start, end)``, in one query.
-
-    The batch form of ``bookings.selectors.calendar_night_prices`` (which reads one listing).
-    """
-    if not listing_ids:
-        return {}
-    from bookings.models import CalendarNight
-
-    rows = CalendarNight.objects.filter(
-        listing_id__in=listing_ids, date__gte=start, date__lt=end, price__isnull=False
-    ).values_list("listing_id", "date", "price")
-    prices: dict[int, dict[dt.date, Decimal]] = {}
-    for listing_id, date, price in rows:
-        prices.setdefault(listing_id, {})[date] = price
-    return prices
 
 
 def wishlist_watchers(*, listing_id: int, start: dt.date | None = None, end: dt.date | None = None) -> list[int]:

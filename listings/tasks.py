@@ -9,7 +9,7 @@ from celery import shared_task
 
 from .images import PhotoInvalid
 from .services.photos import photo_variants_generate
-from .services.wishlists import wishlist_alerts_record
+from .services.wishlists import wishlist_alerts_deliver, wishlist_alerts_record
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def wishlist_availability_changed(listing_id: int, start: str | None = None, end
 
     * Enqueue with ``transaction.on_commit`` after any change to which nights of
       ``listing_id`` can be booked: nights booked, released, blocked or
-      unblocked (the bookings calendar), or the listing unlisted, relisted or
+      unblocked (the availability calendar), or the listing unlisted, relisted or
       deleted (``listings.services.listing`` does this itself). ``start`` /
       ``end`` (ISO dates, ``end`` exclusive) narrow it to the changed nights;
       omit both when the whole listing changed.
@@ -46,9 +46,9 @@ def wishlist_availability_changed(listing_id: int, start: str | None = None, end
       the listing with no dates or dates overlapping the change; never its
       host). A pending alert is refreshed rather than duplicated, so many
       changes before delivery give one notification. Safe to retry.
-    * Delivery (messaging): read ``listings.selectors.wishlist_alerts_pending()``,
-      notify each ``alert.user`` about ``alert.listing``, then call
-      ``listings.services.wishlists.wishlist_alerts_mark_delivered(alert_ids=...)``.
+    * Delivery: ``wishlist_alerts_deliver_task`` (beat) emits the pending alerts
+      as ``Event.WISHLIST_AVAILABILITY_CHANGED`` (messaging notifies each
+      ``alert.user`` about ``alert.listing``) and marks them delivered.
 
     Returns the ids of the users alerted.
     """
@@ -57,3 +57,9 @@ def wishlist_availability_changed(listing_id: int, start: str | None = None, end
         start=dt.date.fromisoformat(start) if start else None,
         end=dt.date.fromisoformat(end) if end else None,
     )
+
+
+@shared_task
+def wishlist_alerts_deliver_task() -> int:
+    """Deliver the recorded wishlist availability alerts (beat)."""
+    return wishlist_alerts_deliver()

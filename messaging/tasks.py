@@ -20,6 +20,19 @@ def notification_email_send_task(email_id: int) -> bool:
     return notifications.notification_email_send(email_id=email_id)
 
 
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=10,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+)
+def notification_emails_send_task(email_ids: list[int]) -> int:
+    """Send a batch's queued emails; a retry sends only the ones still pending."""
+    return notifications.notification_emails_send_many(email_ids=email_ids)
+
+
 @shared_task
 def notification_emails_flush_task() -> int:
     """Send due emails whose task was lost or ran early (throttled summaries, broker outages)."""
@@ -29,9 +42,3 @@ def notification_emails_flush_task() -> int:
 @shared_task
 def host_response_stats_task() -> int:
     return response_stats.host_response_stats_update()
-
-
-@shared_task
-def wishlist_alerts_deliver_task() -> int:
-    """Deliver the wishlist availability alerts the listings app recorded."""
-    return notifications.wishlist_alerts_deliver()

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from availability.selectors import calendar_night_prices
+
 from .models import ListingCompetitiveness, ListingPricing, PriceSuggestion, SeasonLevel
 from .rules import (
     CENT,
@@ -304,8 +306,6 @@ def price_quote(
     if check_out <= check_in:
         raise ValueError("check_out must be after check_in")
     if night_prices is None:
-        from bookings.selectors import calendar_night_prices
-
         night_prices = calendar_night_prices(listing_id=listing.pk, start=check_in, end=check_out)
     if rules is None:
         rules = pricing_rules_for(listing=listing, start=check_in, end=check_out)

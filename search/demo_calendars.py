@@ -23,7 +23,7 @@ entirely in SQL (INSERT ... SELECT, a chunk of listings per transaction):
   and 2 January (status ``available`` rows carrying ``price`` / ``min_nights``).
 
 Then ``listings_listing.unavailable`` is recomputed exactly as
-``bookings.services.calendar.calendar_refresh_unavailable`` does (range_agg of
+``availability.services.calendar_refresh_unavailable`` does (range_agg of
 held / booked / blocked nights from yesterday on), which in turn refreshes the
 search rows through their trigger.
 
@@ -138,7 +138,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
                md5(%(seed)s || ':listing:' || l.id) AS h
           FROM listings_listing l
          WHERE l.id >= %(low)s AND l.id < %(high)s AND l.status = 'published' AND l.base_price IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM bookings_calendarnight c WHERE c.listing_id = l.id AND c.date >= %(start)s)
+           AND NOT EXISTS (SELECT 1 FROM availability_calendarnight c WHERE c.listing_id = l.id AND c.date >= %(start)s)
         """,
         params,
     )
@@ -237,7 +237,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
     nights = 0
     cursor.execute(
         """
-        INSERT INTO bookings_calendarnight (listing_id, date, status, booking_id)
+        INSERT INTO availability_calendarnight (listing_id, date, status, booking_id)
         SELECT b.listing_id, d::date, 'booked', b.id
           FROM seed_booking b, generate_series(b.check_in, b.check_out - 1, interval '1 day') d
         """
@@ -246,7 +246,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
     # Host blocks: the stays not booked here, then the long blocks; nights already taken stay as they are.
     cursor.execute(
         f"""
-        INSERT INTO bookings_calendarnight (listing_id, date, status)
+        INSERT INTO availability_calendarnight (listing_id, date, status)
         SELECT listing_id, d::date, 'blocked' FROM (
             SELECT s.listing_id, s.check_in, s.check_out FROM seed_stay s WHERE NOT s.is_booking
             UNION ALL
@@ -264,7 +264,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
     # Holiday minimum stays, then weekend prices (only on nights still free).
     cursor.execute(
         f"""
-        INSERT INTO bookings_calendarnight (listing_id, date, status, min_nights)
+        INSERT INTO availability_calendarnight (listing_id, date, status, min_nights)
         SELECT l.id, d::date, 'available', 3 + floor({_u("md5(l.h)", 0)} * 3)::int
           FROM seed_listing l,
                generate_series(%(start)s::date, %(start)s::date + %(days)s - 1, interval '1 day') d
@@ -277,21 +277,21 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
     )
     cursor.execute(
         f"""
-        INSERT INTO bookings_calendarnight (listing_id, date, status, price)
+        INSERT INTO availability_calendarnight (listing_id, date, status, price)
         SELECT l.id, d::date, 'available',
                greatest(10, round(l.base_price * (1.15 + 0.20 * {_u("md5(l.h)", 3)})))
           FROM seed_listing l,
                generate_series(%(start)s::date, %(start)s::date + least(%(days)s, 120) - 1, interval '1 day') d
          WHERE {_u("md5(l.h)", 2)} < 0.08 AND extract(isodow FROM d) IN (5, 6)
         ON CONFLICT (listing_id, date) DO UPDATE SET price = EXCLUDED.price
-         WHERE bookings_calendarnight.status = 'available'
+         WHERE availability_calendarnight.status = 'available'
         """,
         params,
     )
     cursor.execute(
         """
         UPDATE listings_listing AS l SET unavailable = COALESCE(
-            (SELECT range_agg(daterange(c.date, c.date + 1)) FROM bookings_calendarnight c
+            (SELECT range_agg(daterange(c.date, c.date + 1)) FROM availability_calendarnight c
               WHERE c.listing_id = l.id AND c.status IN ('held', 'booked', 'blocked')
                 AND c.date >= CURRENT_DATE - 1),
             '{}'::datemultirange)
@@ -365,19 +365,19 @@ def calendars_clear(*, run: CalendarSeedRun | None = None, report: Callable[[str
             cursor.execute(
                 "CREATE TEMP TABLE seed_clear_listing ON COMMIT DROP AS "
                 "SELECT listing_id AS id FROM bookings_booking WHERE id IN (SELECT id FROM seed_clear) "
-                "UNION SELECT listing_id FROM bookings_calendarnight WHERE date >= %s AND booking_id IS NULL",
+                "UNION SELECT listing_id FROM availability_calendarnight WHERE date >= %s AND booking_id IS NULL",
                 [seeded.start_date],
             )
             cursor.execute("ANALYZE seed_clear_listing")
             for table in (
-                "bookings_calendarnight",
+                "availability_calendarnight",
                 "bookings_bookingevent",
                 "payments_payment",
                 "payments_payoutentry",
             ):
                 cursor.execute(f"DELETE FROM {table} WHERE booking_id IN (SELECT id FROM seed_clear)")
             cursor.execute(
-                "DELETE FROM bookings_calendarnight WHERE booking_id IS NULL AND date >= %s "
+                "DELETE FROM availability_calendarnight WHERE booking_id IS NULL AND date >= %s "
                 "AND listing_id IN (SELECT id FROM seed_clear_listing)",
                 [seeded.start_date],
             )
@@ -385,7 +385,7 @@ def calendars_clear(*, run: CalendarSeedRun | None = None, report: Callable[[str
             cursor.execute(
                 """
                 UPDATE listings_listing AS l SET unavailable = COALESCE(
-                    (SELECT range_agg(daterange(c.date, c.date + 1)) FROM bookings_calendarnight c
+                    (SELECT range_agg(daterange(c.date, c.date + 1)) FROM availability_calendarnight c
                       WHERE c.listing_id = l.id AND c.status IN ('held', 'booked', 'blocked')
                         AND c.date >= CURRENT_DATE - 1),
                     '{}'::datemultirange)
@@ -393,7 +393,7 @@ def calendars_clear(*, run: CalendarSeedRun | None = None, report: Callable[[str
                 """
             )
             cursor.execute(
-                "UPDATE search_listing SET has_overrides = EXISTS (SELECT 1 FROM bookings_calendarnight c "
+                "UPDATE search_listing SET has_overrides = EXISTS (SELECT 1 FROM availability_calendarnight c "
                 "WHERE c.listing_id = search_listing.listing_id AND (c.price IS NOT NULL OR c.min_nights IS NOT NULL)) "
                 "WHERE listing_id IN (SELECT id FROM seed_clear_listing) AND has_overrides"
             )

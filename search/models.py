@@ -2,7 +2,7 @@
 
 ``SearchListing`` is one narrow row per *published* listing holding only what a
 search filters, ranks and facets on. It is written by PostgreSQL triggers on
-``listings_listing``, ``accounts_user`` and ``bookings_calendarnight`` (migration
+``listings_listing``, ``accounts_user`` and ``availability_calendarnight`` (migration
 0002) in the same transaction as the change, so it is never stale: a booking that
 rewrites ``listings_listing.unavailable`` rewrites the copy before it commits. Why
 a copy instead of indexes on ``listings_listing``: a listing row is ~1.3 kB

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from availability.selectors import BOOKING_WINDOW_DAYS  # nothing is bookable beyond it
 from listings.models import CancellationPolicy, PropertyType, RoomType
 
 from .gazetteer import Place, bbox_around, currency_near, place_resolve
@@ -27,7 +28,6 @@ from .text import text_query_build
 
 MAX_GUESTS = 16
 MAX_NIGHTS = 365
-BOOKING_WINDOW_DAYS = 730  # as bookings.selectors.BOOKING_WINDOW_DAYS: nothing is bookable beyond it
 MAX_FLEX_DAYS = 7
 MAX_FLEX_MONTHS = 3
 MAX_LIST_VALUES = 40

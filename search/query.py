@@ -145,7 +145,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     # --- the stay ----------------------------------------------------------------------
     def min_nights_at(day: str) -> str:
         return (
-            "CASE WHEN s.has_overrides THEN COALESCE((SELECT c.min_nights FROM bookings_calendarnight c "
+            "CASE WHEN s.has_overrides THEN COALESCE((SELECT c.min_nights FROM availability_calendarnight c "
             f"WHERE c.listing_id = s.listing_id AND c.date = {day}), s.min_nights) ELSE s.min_nights END"
         )
 
@@ -198,7 +198,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
             return (
                 f"({automatic}{extra} + CASE WHEN s.has_overrides THEN COALESCE((SELECT sum(c.price - "
                 f"{night_price_by_date_sql(base='s.base_price', day='c.date', host=host)}) "
-                f"FROM bookings_calendarnight c WHERE c.listing_id = s.listing_id AND c.date >= {ci} "
+                f"FROM availability_calendarnight c WHERE c.listing_id = s.listing_id AND c.date >= {ci} "
                 f"AND c.date < {co} AND c.price IS NOT NULL), 0) ELSE 0 END)"
             )
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
 
-from bookings.models import CalendarNight
+from availability.selectors import calendar_night_prices_for_listings
 from listings.models import Listing, ListingPhoto
 from listings.selectors import listing_public_queryset
 from pricing.selectors import Quote, price_quote, pricing_rules_for_listings
@@ -182,13 +182,12 @@ def _pricing_inputs(rows: list[dict]) -> tuple[dict, dict]:
     if with_prices:
         # One read for every card: the calendar rows with a host price inside each card's stay.
         stays_by_listing = {row["listing_id"]: (row["check_in"], row["check_out"]) for row in with_prices}
-        nights = CalendarNight.objects.filter(
-            listing_id__in=list(stays_by_listing), date__gte=start, date__lt=end, price__isnull=False
-        ).values_list("listing_id", "date", "price")
-        for listing_id, day, price in nights:
+        priced = calendar_night_prices_for_listings(listing_ids=list(stays_by_listing), start=start, end=end)
+        for listing_id, prices in priced.items():
             check_in, check_out = stays_by_listing[listing_id]
-            if check_in <= day.isoformat() < check_out:
-                night_prices.setdefault(listing_id, {})[day] = price
+            for day, price in prices.items():
+                if check_in <= day.isoformat() < check_out:
+                    night_prices.setdefault(listing_id, {})[day] = price
     return rules, night_prices
 
 
@@ -218,7 +217,7 @@ def availability_check(
                    s.unavailable && daterange(%(ci)s, %(co)s) AS taken,
                    s.max_guests,
                    s.max_nights,
-                   CASE WHEN s.has_overrides THEN COALESCE((SELECT c.min_nights FROM bookings_calendarnight c
+                   CASE WHEN s.has_overrides THEN COALESCE((SELECT c.min_nights FROM availability_calendarnight c
                          WHERE c.listing_id = s.listing_id AND c.date = %(ci)s), s.min_nights)
                         ELSE s.min_nights END AS min_nights
               FROM search_listing s WHERE s.listing_id = ANY(%(ids)s)

@@ -46,9 +46,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.models import Booking, BookingEvent, BookingStatus, CalendarNight, NightStatus
+from availability.models import CalendarNight, NightStatus
+from availability.services import calendar_block_range, calendar_refresh_unavailable
+from bookings.models import Booking, BookingEvent, BookingStatus
 from bookings.services.booking import booking_accept, booking_cancel_by_guest, booking_create
-from bookings.services.calendar import calendar_block_range, calendar_refresh_unavailable
 from bookings.services.outbox import outbox_drain
 from listings.models import Listing
 from messaging.services.threads import message_send, thread_for_booking, thread_mark_read

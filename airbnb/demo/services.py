@@ -26,7 +26,8 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.models import Booking, CalendarNight
+from availability.models import CalendarNight
+from bookings.models import Booking
 from listings.models import Amenity, Listing, ListingPhoto
 from reviews.models import Review
 

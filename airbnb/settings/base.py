@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "airbnb.apps.PlatformConfig",
     "accounts",
     "listings",
+    "availability",
     "payments",
     "bookings",
     "search",
@@ -227,7 +228,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "airbnb.tasks.heartbeat", "schedule": 30.0},
     "bookings-expire-stale": {"task": "bookings.tasks.bookings_expire_stale_task", "schedule": 60.0},
     "payments-reconcile": {"task": "payments.tasks.payments_reconcile_task", "schedule": 120.0},
-    "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 10.0},
+    # Every 2 s: the publishing lag of a booking event (docs/benchmarks.md, "Outbox"); an empty run is one SELECT.
+    "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 2.0},
     "bookings-complete": {"task": "bookings.tasks.bookings_complete_finished_task", "schedule": 3600.0},
     "payouts-release": {"task": "payments.tasks.payouts_release_due_task", "schedule": 3600.0},
     "idempotency-purge": {"task": "bookings.tasks.idempotency_records_purge_task", "schedule": 6 * 3600.0},
@@ -240,7 +242,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "superhost-evaluate": {"task": "reviews.tasks.superhost_evaluate_task", "schedule": 86400.0},
     "host-response-stats": {"task": "messaging.tasks.host_response_stats_task", "schedule": 3600.0},
     "notification-emails-flush": {"task": "messaging.tasks.notification_emails_flush_task", "schedule": 60.0},
-    "wishlist-alerts-deliver": {"task": "messaging.tasks.wishlist_alerts_deliver_task", "schedule": 300.0},
+    "wishlist-alerts-deliver": {"task": "listings.tasks.wishlist_alerts_deliver_task", "schedule": 300.0},
 }
 
 # --- Email -----------------------------------------------------------------

@@ -1,9 +1,10 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from availability.models import NightStatus
 from payments.api.serializers import PaymentSerializer
 
-from ..models import Booking, NightStatus
+from ..models import Booking
 
 
 class BookingCreateInputSerializer(serializers.Serializer):

@@ -12,9 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from airbnb.api.pagination import PageNumberPagination
+from availability import services as calendar_services
+from availability.models import CalendarNight
 from listings.models import Listing, ListingStatus
 
-from ..models import Booking, BookingStatus, CalendarNight
+from ..models import Booking, BookingStatus
 from ..quotes import booking_box
 from ..selectors import (
     BOOKING_LISTING_DEFERRED,
@@ -23,7 +25,6 @@ from ..selectors import (
     booking_visible_to,
 )
 from ..services import booking as booking_services
-from ..services import calendar as calendar_services
 from ..services.idempotency import IdempotencyKeyInvalid, idempotent
 from .serializers import (
     BookingBoxSerializer,

@@ -37,6 +37,16 @@ from django.utils import timezone
 from rest_framework import status
 
 from airbnb.api.errors import ApiError, Conflict
+from availability.errors import NightsBooked
+from availability.models import NightStatus
+from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, date_range
+from availability.services import (
+    calendar_announce_after_commit,
+    calendar_mark_booked,
+    calendar_refresh_unavailable,
+    calendar_release_booking,
+)
+from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
 from payments.models import PaymentStatus
 from payments.services import payments as payment_services
@@ -44,19 +54,10 @@ from payments.services import payouts as payout_services
 from payments.services.payments import CardDeclined, GatewayUnavailable, PaymentError
 from pricing.selectors import money, price_quote, pricing_rules_for_listings
 
-from ..models import Booking, BookingStatus, HostCancellation, NightStatus
+from ..models import Booking, BookingStatus, HostCancellation
 from ..policies import RefundQuote, refund_quote
-from ..selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, date_range
 from ..state import booking_transition
 from . import booking_statements as statements
-from .calendar import (
-    NightsBooked,
-    calendar_announce_after_commit,
-    calendar_mark_booked,
-    calendar_refresh_unavailable,
-    calendar_release_booking,
-    listing_lock,
-)
 
 logger = logging.getLogger(__name__)
 S = BookingStatus

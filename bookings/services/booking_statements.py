@@ -38,10 +38,11 @@ from typing import NamedTuple
 from django.db import connection
 
 from accounts.models import User
+from availability.models import NightStatus
 from listings.models import Listing
 from payments.models import Payment, PaymentStatus, PayoutEntry
 
-from ..models import Booking, BookingStatus, NightStatus
+from ..models import Booking, BookingStatus
 from ..state import TRANSITIONS
 
 S = BookingStatus
@@ -100,7 +101,7 @@ def hold_read_nights(*, listing_id: int, start: dt.date, end: dt.date) -> dict[d
     """Calendar rows of ``[start, end)`` keyed by date (the caller holds the listing lock)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT date, status, price, min_nights FROM bookings_calendarnight "
+            "SELECT date, status, price, min_nights FROM availability_calendarnight "
             "WHERE listing_id = %s AND date >= %s AND date < %s",
             [listing_id, start, end],
         )
@@ -135,11 +136,11 @@ WITH b AS (
 ), k AS (
     UPDATE bookings_idempotencyrecord SET booking_id = (SELECT id FROM b) WHERE id = %(record)s
 ), n AS (
-    INSERT INTO bookings_calendarnight (listing_id, date, status, booking_id)
+    INSERT INTO availability_calendarnight (listing_id, date, status, booking_id)
     SELECT %(listing)s, d::date, '{NightStatus.HELD}', (SELECT id FROM b) FROM unnest(%(nights)s::date[]) AS d
     ON CONFLICT (listing_id, date) DO UPDATE
        SET status = '{NightStatus.HELD}', booking_id = EXCLUDED.booking_id
-     WHERE bookings_calendarnight.status = '{NightStatus.AVAILABLE}'
+     WHERE availability_calendarnight.status = '{NightStatus.AVAILABLE}'
     RETURNING 1
 ), u AS (
     UPDATE listings_listing
@@ -252,7 +253,7 @@ WITH b AS (
     INSERT INTO bookings_bookingevent (booking_id, from_status, to_status, actor_id, reason, created_at)
     SELECT id, '{S.PENDING_PAYMENT}', '{S.CONFIRMED}', NULL, %(reason)s, %(now)s FROM b
 ), n AS (
-    UPDATE bookings_calendarnight SET status = '{NightStatus.BOOKED}'
+    UPDATE availability_calendarnight SET status = '{NightStatus.BOOKED}'
      WHERE booking_id = %(booking)s AND status = '{NightStatus.HELD}' AND EXISTS (SELECT FROM b)
 ), o AS (
     INSERT INTO payments_payoutentry (booking_id, host_id, amount, currency, release_at, status,

@@ -19,7 +19,7 @@ from payments.models import PaymentStatus
 
 from ..models import Booking, BookingStatus
 from .booking import booking_expire
-from .calendar import listing_lock
+from listings.locks import listing_lock
 
 logger = logging.getLogger(__name__)
 S = BookingStatus

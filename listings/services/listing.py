@@ -23,9 +23,10 @@ from django.utils.text import slugify
 
 from airbnb.api.errors import ApiError, Conflict
 
+from ..locks import listing_lock
 from ..models import Listing, ListingStatus
 from ..selectors import Missing, listing_readiness, listing_upcoming_bookings
-from .common import ensure_can_edit, listing_lock
+from .common import ensure_can_edit
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
     ensure_can_edit(listing, actor)
     data = _normalised(fields)
     with transaction.atomic():
-        locked = listing_lock(listing_id=listing.pk)
+        locked = listing_lock(listing_id=listing.pk, live_only=True)
         for name, value in data.items():
             setattr(locked, name, value)
         if "title" in data:
@@ -181,7 +182,7 @@ def listing_publish(*, listing: Listing, actor) -> Listing:
     """
     ensure_can_edit(listing, actor)
     with transaction.atomic():
-        locked = listing_lock(listing_id=listing.pk)
+        locked = listing_lock(listing_id=listing.pk, live_only=True)
         if locked.status == ListingStatus.PUBLISHED:
             return locked
         missing = listing_readiness(locked)
@@ -221,7 +222,7 @@ def listing_unlist(*, listing: Listing, actor, cancel_upcoming: bool = False) ->
     """
     ensure_can_edit(listing, actor)
     with transaction.atomic():
-        locked = listing_lock(listing_id=listing.pk)
+        locked = listing_lock(listing_id=listing.pk, live_only=True)
         if locked.status == ListingStatus.UNLISTED and not cancel_upcoming:
             return locked
         if locked.status not in (ListingStatus.PUBLISHED, ListingStatus.UNLISTED):
@@ -247,7 +248,7 @@ def listing_delete(*, listing: Listing, actor) -> Listing:
     """
     ensure_can_edit(listing, actor)
     with transaction.atomic():
-        locked = listing_lock(listing_id=listing.pk)
+        locked = listing_lock(listing_id=listing.pk, live_only=True)
         open_requests = _refuse_if_booked(locked, action="delete it")
         locked.status = ListingStatus.DELETED
         locked.deleted_at = timezone.now()

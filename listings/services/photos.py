@@ -27,8 +27,9 @@ from PIL import Image
 from airbnb.api.errors import Conflict
 
 from ..images import PHOTO_MAX_PIXELS, PhotoInvalid, photo_clean, photo_variants
+from ..locks import listing_lock
 from ..models import PHOTO_VARIANTS, Listing, ListingPhoto, ListingStatus, photo_upload_to
-from .common import ensure_can_edit, listing_lock
+from .common import ensure_can_edit
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def photo_add(*, listing: Listing, actor, files: Sequence) -> list[ListingPhoto]
             name = photo_upload_to(ListingPhoto(listing_id=listing.pk), f"photo{photo.extension}")
             stored.append(storage.save(name, ContentFile(photo.content)))
         with transaction.atomic():
-            listing_lock(listing_id=listing.pk)
+            listing_lock(listing_id=listing.pk, live_only=True)
             current = ListingPhoto.objects.filter(listing_id=listing.pk).aggregate(n=Count("pk"), last=Max("position"))
             _check_room(current["n"], len(cleaned))
             start = -1 if current["last"] is None else current["last"]
@@ -146,7 +147,7 @@ def photo_reorder(*, listing: Listing, actor, photo_ids: Sequence[int]) -> list[
     ensure_can_edit(listing, actor)
     wanted = [int(pk) for pk in photo_ids]
     with transaction.atomic():
-        listing_lock(listing_id=listing.pk)
+        listing_lock(listing_id=listing.pk, live_only=True)
         photos = {photo.pk: photo for photo in ListingPhoto.objects.filter(listing_id=listing.pk)}
         if len(wanted) != len(set(wanted)) or set(wanted) != set(photos):
             raise ValidationError({"order": ["List every photo of this listing exactly once."]})
@@ -159,7 +160,7 @@ def photo_move(*, photo: ListingPhoto, actor, offset: int) -> list[ListingPhoto]
     """Move a photo ``offset`` places (-1 earlier, +1 later; clamped at the ends). For the no-JavaScript page."""
     ensure_can_edit(photo.listing, actor)
     with transaction.atomic():
-        listing_lock(listing_id=photo.listing_id)
+        listing_lock(listing_id=photo.listing_id, live_only=True)
         photos = list(ListingPhoto.objects.filter(listing_id=photo.listing_id).order_by("position", "pk"))
         index = next((i for i, p in enumerate(photos) if p.pk == photo.pk), None)
         if index is None:
@@ -174,7 +175,7 @@ def photo_set_cover(*, photo: ListingPhoto, actor) -> list[ListingPhoto]:
     """Make ``photo`` the cover (position 0); the others keep their order after it."""
     ensure_can_edit(photo.listing, actor)
     with transaction.atomic():
-        listing_lock(listing_id=photo.listing_id)
+        listing_lock(listing_id=photo.listing_id, live_only=True)
         photos = list(ListingPhoto.objects.filter(listing_id=photo.listing_id).order_by("position", "pk"))
         if photo.pk not in {p.pk for p in photos}:
             raise ListingPhoto.DoesNotExist
@@ -190,7 +191,7 @@ def photo_caption(*, photo: ListingPhoto, actor, caption: str) -> ListingPhoto:
     if len(caption) > 200:
         raise ValidationError({"caption": [f"At most 200 characters (this one has {len(caption)})."]})
     with transaction.atomic():
-        listing_lock(listing_id=photo.listing_id)
+        listing_lock(listing_id=photo.listing_id, live_only=True)
         updated = ListingPhoto.objects.filter(pk=photo.pk, listing_id=photo.listing_id).update(caption=caption)
         if not updated:
             raise ListingPhoto.DoesNotExist
@@ -206,7 +207,7 @@ def photo_delete(*, photo: ListingPhoto, actor) -> None:
     """
     ensure_can_edit(photo.listing, actor)
     with transaction.atomic():
-        listing = listing_lock(listing_id=photo.listing_id)
+        listing = listing_lock(listing_id=photo.listing_id, live_only=True)
         photos = list(ListingPhoto.objects.filter(listing_id=listing.pk).order_by("position", "pk"))
         target = next((p for p in photos if p.pk == photo.pk), None)
         if target is None:

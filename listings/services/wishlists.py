@@ -3,8 +3,9 @@
 Only a list's owner may change it; a shared list (private token link) is read-only
 for everyone else. Alerts for "a listing you saved changed availability" are
 recorded here (``wishlist_alerts_record``, run by the
-``listings.tasks.wishlist_availability_changed`` task) and delivered by the
-notification sender, which marks them with ``wishlist_alerts_mark_delivered``.
+``listings.tasks.wishlist_availability_changed`` task) and delivered by
+``wishlist_alerts_deliver`` (beat), which emits ``Event.WISHLIST_AVAILABILITY_CHANGED``
+for the messaging app to notify and marks them delivered in the same transaction.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from django.utils import timezone
 from rest_framework import status
 
 from airbnb.api.errors import ApiError
+from airbnb.events import Event, emit
 
 from ..models import Listing, ListingStatus, Wishlist, WishlistAlert, WishlistItem
-from ..selectors import wishlist_watchers
+from ..selectors import wishlist_alerts_pending, wishlist_watchers
 
 MAX_WISHLISTS = 100
 MAX_ITEMS = 1000
@@ -220,8 +222,22 @@ def wishlist_alerts_record(
     return users
 
 
+def wishlist_alerts_deliver(*, limit: int = 500) -> int:
+    """Hand the pending alerts to whoever notifies (``Event.WISHLIST_AVAILABILITY_CHANGED``); returns how many.
+
+    They are marked delivered in the same transaction as the handlers' writes, so
+    a crash never notifies twice and a failing handler leaves them pending.
+    """
+    with transaction.atomic():
+        alerts = wishlist_alerts_pending(limit=limit)
+        if alerts:
+            emit(Event.WISHLIST_AVAILABILITY_CHANGED, alerts=alerts)
+            wishlist_alerts_mark_delivered(alert_ids=[alert.pk for alert in alerts])
+    return len(alerts)
+
+
 def wishlist_alerts_mark_delivered(*, alert_ids: Iterable[int], now: dt.datetime | None = None) -> int:
-    """Mark alerts as delivered (the notification sender calls this after sending); returns how many."""
+    """Mark alerts as delivered; returns how many."""
     return WishlistAlert.objects.filter(pk__in=list(alert_ids), delivered_at__isnull=True).update(
         delivered_at=now or timezone.now()
     )

@@ -199,7 +199,7 @@ WITH supply AS (
 ), booked AS (
     SELECT floor(ST_Y(l.location) / %(size)s)::int AS cy, floor(ST_X(l.location) / %(size)s)::int AS cx,
            n.date, count(*) AS booked
-      FROM bookings_calendarnight n JOIN listings_listing l ON l.id = n.listing_id
+      FROM availability_calendarnight n JOIN listings_listing l ON l.id = n.listing_id
      WHERE n.status IN ('held', 'booked') AND n.date >= %(start)s AND n.date < %(end)s
        AND l.status = 'published' AND l.location IS NOT NULL
      GROUP BY 1, 2, 3

@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bookings.services.calendar import calendar_set_nights, listing_lock
+from availability.services import calendar_set_nights
+from listings.locks import listing_lock
 
 from ..errors import PriceOutOfRange, PricingSettingsInvalid
 from ..models import ListingPricing

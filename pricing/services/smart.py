@@ -20,9 +20,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bookings.models import NightStatus
-from bookings.selectors import BOOKING_WINDOW_DAYS, calendar_nights
-from bookings.services.calendar import MAX_RANGE_DAYS, calendar_set_nights, listing_lock
+from availability.models import NightStatus
+from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nights
+from availability.services import MAX_RANGE_DAYS, calendar_set_nights
+from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
 
 from ..errors import PricingRangeInvalid

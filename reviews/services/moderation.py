@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings.services.calendar import listing_lock
+from listings.locks import listing_lock
 
 from ..errors import ReviewAlreadyReported, ReviewNotAllowed, ReviewNotFound
 from ..models import Review, ReviewReport

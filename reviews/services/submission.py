@@ -15,11 +15,11 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from airbnb.events import Event, emit
 from bookings.models import Booking, BookingStatus
-from bookings.services.calendar import listing_lock
+from listings.locks import listing_lock
 
 from ..errors import (
     ResponseAlreadyPosted,
@@ -155,7 +155,7 @@ def review_submit(
         if other is not None:
             _publish(booking=booking, reviews=[other, review], now=now)
         else:
-            _notify_review_waiting(review=review, booking=booking, closes_at=closes_at)
+            emit(Event.REVIEW_WAITING, review=review, booking=booking, closes_at=closes_at)
     return review
 
 
@@ -202,7 +202,7 @@ def _publish(*, booking: Booking, reviews: list[Review], now: dt.datetime) -> in
         user_rating_refresh(user_id=subject_id)
     for review in reviews:
         review.published_at = now
-        _notify_published(review=review, booking=booking)
+        emit(Event.REVIEW_PUBLISHED, review=review, booking=booking)
     return count
 
 
@@ -244,47 +244,5 @@ def review_respond(*, review_id: int, user, response: str, now: dt.datetime | No
         review.response = response
         review.responded_at = now
         review.save(update_fields=["response", "responded_at"])
-        _notify(
-            user=review.author,
-            title=f"{review.subject.display_name} responded to your review",
-            body=response[:300],
-            url=_review_url(review),
-        )
+        emit(Event.REVIEW_RESPONDED, review=review)
     return review
-
-
-# --- notifications -----------------------------------------------------------------------
-
-
-def _notify(**kwargs) -> None:
-    from messaging.models import NotificationCategory
-    from messaging.services.notifications import notify
-
-    notify(category=NotificationCategory.REVIEW, **kwargs)
-
-
-def _review_url(review: Review, listing=None) -> str:
-    if review.direction == D.GUEST_TO_HOST:
-        return (listing or review.listing).get_absolute_url() + "#reviews"
-    return reverse("reviews:profile", kwargs={"pk": review.subject_id}) + "?about=guest"
-
-
-def _notify_review_waiting(*, review: Review, booking: Booking, closes_at: dt.datetime) -> None:
-    deadline = f"{closes_at - dt.timedelta(days=1):%b} {(closes_at - dt.timedelta(days=1)).day}"
-    if review.direction == D.GUEST_TO_HOST:
-        title = f"{review.author.display_name} reviewed their stay at {booking.listing.title}"
-        body = f"Review your guest by {deadline} to read what they wrote. Reviews are published together."
-    else:
-        title = f"{review.author.display_name} reviewed you"
-        body = f"Review your stay at {booking.listing.title} by {deadline} to read what they wrote."
-    _notify(
-        user=review.subject, title=title, body=body, url=reverse("reviews:write", kwargs={"booking_id": booking.pk})
-    )
-
-
-def _notify_published(*, review: Review, booking: Booking) -> None:
-    if review.direction == D.GUEST_TO_HOST:
-        title = f"{review.author.display_name}'s review of {booking.listing.title} is published"
-    else:
-        title = f"{review.author.display_name}'s review of you is published"
-    _notify(user=review.subject, title=title, body=review.comment[:300], url=_review_url(review, booking.listing))

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from bookings.models import Booking, CalendarNight, IdempotencyRecord
+from availability.models import CalendarNight
+from bookings.models import Booking, IdempotencyRecord
 from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, PROCESSING_ERROR, VISA, book, days

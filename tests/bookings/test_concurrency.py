@@ -13,7 +13,8 @@ import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
-from bookings.models import Booking, BookingStatus, CalendarNight
+from availability.models import CalendarNight
+from bookings.models import Booking, BookingStatus
 from bookings.services import booking as svc
 from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
@@ -167,7 +168,8 @@ def test_concurrent_host_block_and_guest_booking_never_both_win():
     for attempt_no in range(5):
         listing = ListingFactory(instant_book=True)
         guest = UserFactory()
-        from bookings.services.calendar import NightsBooked, calendar_block_range
+        from availability.errors import NightsBooked
+        from availability.services import calendar_block_range
 
         results = run_concurrently(
             [

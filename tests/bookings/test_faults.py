@@ -15,8 +15,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 
+from availability.models import CalendarNight
 from bookings import tasks
-from bookings.models import Booking, BookingStatus, CalendarNight
+from bookings.models import Booking, BookingStatus
 from payments.gateways.base import breaker
 from payments.models import Payment
 from tests.accounts.factories import UserFactory

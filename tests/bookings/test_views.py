@@ -17,9 +17,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from availability.models import CalendarNight
+from availability.selectors import calendar_nearest_available
 from bookings import views as booking_views
-from bookings.models import Booking, BookingStatus, CalendarNight, HostCancellation
-from bookings.selectors import calendar_nearest_available
+from bookings.models import Booking, BookingStatus, HostCancellation
 from bookings.services.booking import PaymentDeclined
 from bookings.services.idempotency import IdempotencyInProgress, idempotent
 from listings.models import ListingPhoto
@@ -718,7 +719,7 @@ def test_list_pages_query_count_does_not_grow_with_bookings(guest, guest_client,
 
 
 def test_checkout_refuses_a_changed_price_and_shows_the_new_one(client):
-    from bookings.services.calendar import calendar_set_nights
+    from availability.services import calendar_set_nights
     from tests.accounts.factories import UserFactory
     from tests.listings.factories import ListingFactory
 

@@ -7,7 +7,8 @@ import re
 from django.db import connection
 from playwright.sync_api import expect
 
-from bookings.models import TAKEN_NIGHT_STATUSES, Booking, BookingStatus, CalendarNight, NightStatus
+from availability.models import TAKEN_NIGHT_STATUSES, CalendarNight, NightStatus
+from bookings.models import Booking, BookingStatus
 
 from .world import DECLINED_CARD, GOOD_CARD, PASSWORD, day, paris_listing, person
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from bookings.models import Booking, BookingStatus, CalendarNight, NightStatus
+from availability.models import CalendarNight, NightStatus
+from bookings.models import Booking, BookingStatus
 from bookings.services.outbox import outbox_dispatch
 from listings.models import Listing, ListingStatus
 from messaging.models import Message, Thread

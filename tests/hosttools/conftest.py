@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bookings.models import Booking, CalendarNight
+from availability.models import CalendarNight
+from bookings.models import Booking
 from tests.accounts.factories import UserFactory
 from tests.listings.factories import ListingFactory
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bookings.models import CalendarNight
+from availability.models import CalendarNight
 from hosttools.analytics import PeriodInvalid, analytics_csv, analytics_report
 from listings.models import Listing
 from pricing.models import ListingViewDay

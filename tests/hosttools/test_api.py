@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bookings.models import CalendarNight
+from availability.models import CalendarNight
 from pricing.models import ListingPricing
 from tests.accounts.factories import UserFactory
 from tests.conftest import bearer_client

@@ -6,8 +6,8 @@ import time
 import pytest
 from icalendar import Calendar
 
-from bookings.models import CalendarNight
-from bookings.services.calendar import calendar_block_range
+from availability.models import CalendarNight
+from availability.services import calendar_block_range
 from hosttools.ical import FeedError, HttpFeedFetcher, busy_nights, feed_build, feed_url_normalise
 from hosttools.models import CalendarExport, CalendarImport, ImportedNight
 from hosttools.services import (

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings.models import Booking, CalendarNight
+from availability.models import CalendarNight
+from bookings.models import Booking
 from hosttools.models import CalendarImport
 from payments.models import PayoutEntry
 from pricing.models import ListingPricing, LocalEvent

@@ -9,12 +9,13 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from availability.services import calendar_block_range
 from bookings.models import Booking, BookingStatus
 from bookings.services.booking import ListingNotBookable
-from bookings.services.calendar import calendar_block_range
+from listings.locks import ListingGone
 from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
 from listings.selectors import wishlist_entries, wishlist_watchers
-from listings.services.common import ListingGone, NotListingOwner
+from listings.services.common import NotListingOwner
 from listings.services.listing import (
     ListingHasBookings,
     ListingNotReady,

@@ -2,10 +2,10 @@
 
 import pytest
 
-from bookings.services.calendar import calendar_block_range
+from availability.services import calendar_block_range
 from listings.models import Wishlist, WishlistAlert, WishlistItem
+from listings.services.wishlists import wishlist_alerts_deliver
 from messaging.models import Notification
-from messaging.services.notifications import wishlist_alerts_deliver
 from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days
@@ -38,15 +38,3 @@ def test_calendar_change_alerts_watchers_once_and_delivers_a_notification(django
     assert listing.title in note.title and note.url == listing.get_absolute_url()
     assert not Notification.objects.filter(user=dated_fan).exists()
     assert wishlist_alerts_deliver() == 0  # delivered once
-
-
-def test_calendar_change_on_a_listing_nobody_saved_enqueues_no_alert(django_capture_on_commit_callbacks):
-    listing = ListingFactory(instant_book=True)
-    with django_capture_on_commit_callbacks() as callbacks:
-        calendar_block_range(listing=listing, start=days(10), end=days(12))
-    assert callbacks == []
-    # Saved by a guest: the same change now schedules the alert.
-    WishlistItem.objects.create(wishlist=Wishlist.objects.create(owner=UserFactory(), name="Later"), listing=listing)
-    with django_capture_on_commit_callbacks() as callbacks:
-        calendar_block_range(listing=listing, start=days(14), end=days(15))
-    assert len(callbacks) == 1

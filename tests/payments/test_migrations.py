@@ -1,4 +1,4 @@
-"""Moving the payment tables out of bookings keeps every row (bookings 0008, payments 0001).
+"""Moving the payment tables out of bookings keeps every row (bookings 0009, payments 0001).
 
 The test database is migrated back to just before the move, rows are written into
 the old tables (``bookings_payment``, ``bookings_payoutentry``,

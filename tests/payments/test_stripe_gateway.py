@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, CalendarNight
+from availability.models import CalendarNight
+from bookings.models import Booking, BookingStatus
 from bookings.services import booking as svc
 from payments.gateways.base import (
     AlreadyCaptured,

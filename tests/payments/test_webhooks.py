@@ -12,7 +12,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from bookings.models import Booking, BookingEvent, BookingStatus, CalendarNight
+from availability.models import CalendarNight
+from bookings.models import Booking, BookingEvent, BookingStatus
 from bookings.services import payment_events
 from payments.gateways.base import breaker
 from payments.models import Payment, PaymentStatus, ProcessedWebhookEvent

@@ -26,7 +26,8 @@ from airbnb.demo import DEMO_ADMIN_EMAIL, DEMO_GUEST_EMAIL, DEMO_HOST_EMAIL, DEM
 from airbnb.demo.photos import photo_pool, photo_pool_ensure
 from airbnb.demo.services import demo_world_seed
 from airbnb.demo.stays import Stays
-from bookings.models import Booking, BookingEvent, CalendarNight
+from availability.models import CalendarNight
+from bookings.models import Booking, BookingEvent
 from bookings.selectors import booking_list_for_guest
 from bookings.services.outbox import outbox_drain
 from bookings.tasks import bookings_complete_finished_task, bookings_expire_stale_task
@@ -192,7 +193,7 @@ def test_bookings_nights_and_reviews_are_consistent():
 
     # No night is taken twice, and every night of a booking belongs to its booking's stay.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT listing_id, date FROM bookings_calendarnight GROUP BY 1, 2 HAVING count(*) > 1")
+        cursor.execute("SELECT listing_id, date FROM availability_calendarnight GROUP BY 1, 2 HAVING count(*) > 1")
         assert cursor.fetchall() == []
     nights = CalendarNight.objects.select_related("booking")
     for night in nights.filter(booking__isnull=False):

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings.services.calendar import calendar_set_nights
+from availability.services import calendar_set_nights
 from pricing.models import AreaDemand, ListingPricing, LocalEvent, SeasonPeriod
 from pricing.selectors import price_quote, pricing_rules_for, pricing_rules_for_listings
 from pricing.services.demand import demand_cell

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from bookings.models import CalendarNight
-from bookings.services.calendar import calendar_set_nights
+from availability.models import CalendarNight
+from availability.services import calendar_set_nights
 from pricing.errors import PriceOutOfRange, PricingRangeInvalid, PricingSettingsInvalid
 from pricing.models import ListingPricing, LocalEvent, PriceSuggestion
 from pricing.selectors import price_quote, price_suggestions

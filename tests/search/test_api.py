@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import Point
 
-from bookings.services.calendar import calendar_block_range
+from availability.services import calendar_block_range
 from tests.accounts.factories import UserFactory
 from tests.conftest import bearer_client
 

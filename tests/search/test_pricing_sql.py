@@ -14,7 +14,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.http import QueryDict
 
-from bookings.services.calendar import calendar_set_nights
+from availability.services import calendar_set_nights
 from pricing.models import PRICE_CEILING, PRICE_FLOOR, ListingPricing
 from search.params import SearchForm
 from search.selectors import listing_search

@@ -8,7 +8,8 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, CalendarNight
+from availability.models import CalendarNight
+from bookings.models import Booking, BookingStatus
 from pricing.selectors import price_quote
 from search import services
 from search.demo_calendars import calendars_clear, calendars_seed
@@ -123,7 +124,7 @@ def test_calendar_seed_is_deterministic_priced_by_price_quote_and_clearable():
             """
             SELECT count(*) FROM listings_listing l JOIN search_listing s ON s.listing_id = l.id
              WHERE l.id = ANY(%s) AND (s.unavailable <> l.unavailable OR l.unavailable <> COALESCE(
-                   (SELECT range_agg(daterange(c.date, c.date + 1)) FROM bookings_calendarnight c
+                   (SELECT range_agg(daterange(c.date, c.date + 1)) FROM availability_calendarnight c
                      WHERE c.listing_id = l.id AND c.status <> 'available' AND c.date >= CURRENT_DATE - 1),
                    '{}'::datemultirange))
             """,

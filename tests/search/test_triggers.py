@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from bookings.services.calendar import calendar_block_range, calendar_set_nights, calendar_unblock_range
+from availability.services import calendar_block_range, calendar_set_nights, calendar_unblock_range
 from listings.models import Listing, ListingStatus
 from search.models import SearchListing, SearchListingText
 

@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.models import CalendarNight
+from availability.models import CalendarNight
 from listings.catalogue import AMENITIES
 from listings.models import CancellationPolicy, Listing, ListingStatus, PropertyType, RoomType
 from pricing.rules import PricingRules
@@ -121,11 +121,11 @@ def world_build(*, size: int = 2000, seed: int = 7, days: int = 70) -> World:
         rows += overrides.values()
     CalendarNight.objects.bulk_create(rows)
     with connection.cursor() as cursor:
-        # As bookings.services.calendar.calendar_refresh_unavailable does, for all of them at once.
+        # As availability.services.calendar_refresh_unavailable does, for all of them at once.
         cursor.execute(
             """
             UPDATE listings_listing AS l SET unavailable = COALESCE(
-                (SELECT range_agg(daterange(c.date, c.date + 1)) FROM bookings_calendarnight c
+                (SELECT range_agg(daterange(c.date, c.date + 1)) FROM availability_calendarnight c
                   WHERE c.listing_id = l.id AND c.status IN ('held', 'booked', 'blocked')
                     AND c.date >= CURRENT_DATE - 1), '{}'::datemultirange)
              WHERE l.id = ANY(%s)

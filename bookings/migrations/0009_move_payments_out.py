@@ -10,7 +10,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0007_idempotency_response_content"),
+        ("bookings", "0008_move_calendar_out"),
     ]
 
     operations = [

@@ -1,6 +1,17 @@
-"""Calendar writes. Every write locks the listing row first and rewrites the
-listing's ``unavailable`` multirange in the same transaction, so search never
-sees stale availability.
+"""Calendar writes: host blocks and per-night overrides, a booking's nights, the search column.
+
+Every write runs inside a transaction that first locks the listing row
+(``listings.locks.listing_lock``; the booking services take it before calling the
+booking helpers here). A write that changes which nights are taken also rewrites
+the listing's ``unavailable`` multirange in that transaction
+(``calendar_refresh_unavailable``: the host's writes call it, the booking services
+call it after releasing nights), so search never sees stale availability, and
+guests who saved the listing are told after commit
+(``listings.tasks.wishlist_availability_changed``).
+
+A booking's own nights are held in one statement by the booking hold
+(``bookings.services.booking_statements``); marking them booked and releasing
+them is here.
 """
 
 from __future__ import annotations
@@ -12,36 +23,16 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from airbnb.api.errors import ApiError, Conflict
+from listings.locks import listing_lock
 from listings.models import Listing
+from listings.tasks import wishlist_availability_changed
 
-from ..models import CalendarNight, NightStatus
-from ..selectors import BOOKING_WINDOW_DAYS, date_range
+from .errors import CalendarRangeInvalid, NightsBooked
+from .models import CalendarNight, NightStatus
+from .selectors import BOOKING_WINDOW_DAYS, date_range
 
 MAX_RANGE_DAYS = 366
 logger = logging.getLogger(__name__)
-
-
-class CalendarRangeInvalid(ApiError):
-    default_code = "invalid_range"
-    default_detail = "The date range is not valid."
-
-
-class NightsBooked(Conflict):
-    default_code = "nights_booked"
-    default_detail = "Some of these nights are booked."
-
-
-def listing_lock(*, listing_id: int, fields: tuple[str, ...] | None = None) -> Listing:
-    """``SELECT ... FOR UPDATE`` on the listing row: the one lock every calendar write takes first.
-
-    ``fields`` limits the columns read when the caller needs only a few (the lock
-    is the same row lock either way).
-    """
-    queryset = Listing.objects.select_for_update()
-    if fields:
-        queryset = queryset.only(*fields)
-    return queryset.get(pk=listing_id)
 
 
 def calendar_refresh_unavailable(*, listing_id: int, start: dt.date | None = None, end: dt.date | None = None) -> None:
@@ -58,7 +49,7 @@ def calendar_refresh_unavailable(*, listing_id: int, start: dt.date | None = Non
             """
             UPDATE listings_listing SET unavailable = COALESCE(
                 (SELECT range_agg(daterange(date, date + 1))
-                   FROM bookings_calendarnight
+                   FROM availability_calendarnight
                   WHERE listing_id = %s AND status IN ('held', 'booked', 'blocked')
                     AND date >= CURRENT_DATE - 1),
                 '{}'::datemultirange)
@@ -78,8 +69,6 @@ def calendar_announce_after_commit(*, listing_id: int, start: dt.date | None, en
 
 
 def _announce_availability_change(listing_id: int, start: dt.date | None, end: dt.date | None) -> None:
-    from listings.tasks import wishlist_availability_changed
-
     try:
         wishlist_availability_changed.delay(
             listing_id, start.isoformat() if start else None, end.isoformat() if end else None
@@ -89,6 +78,7 @@ def _announce_availability_change(listing_id: int, start: dt.date | None, end: d
 
 
 def calendar_mark_booked(*, booking_id: int) -> None:
+    """A confirmed booking's held nights become booked (the caller holds the listing lock)."""
     CalendarNight.objects.filter(booking_id=booking_id, status=NightStatus.HELD).update(status=NightStatus.BOOKED)
 
 
@@ -144,10 +134,10 @@ def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> i
         with connection.cursor() as cursor:
             cursor.execute(
                 """
-                INSERT INTO bookings_calendarnight (listing_id, date, status)
+                INSERT INTO availability_calendarnight (listing_id, date, status)
                 SELECT %s, d::date, 'blocked' FROM unnest(%s::date[]) AS d
                 ON CONFLICT (listing_id, date) DO UPDATE SET status = 'blocked'
-                 WHERE bookings_calendarnight.status IN ('available', 'blocked')
+                 WHERE availability_calendarnight.status IN ('available', 'blocked')
                 """,
                 [listing.pk, nights],
             )
@@ -197,12 +187,12 @@ def calendar_set_nights(
         with connection.cursor() as cursor:
             cursor.execute(
                 """
-                INSERT INTO bookings_calendarnight (listing_id, date, status, price, min_nights)
+                INSERT INTO availability_calendarnight (listing_id, date, status, price, min_nights)
                 SELECT %s, d::date, 'available', %s, %s FROM unnest(%s::date[]) AS d
                 ON CONFLICT (listing_id, date) DO UPDATE SET
-                    price = CASE WHEN %s THEN NULL ELSE COALESCE(EXCLUDED.price, bookings_calendarnight.price) END,
+                    price = CASE WHEN %s THEN NULL ELSE COALESCE(EXCLUDED.price, availability_calendarnight.price) END,
                     min_nights = CASE WHEN %s THEN NULL
-                                      ELSE COALESCE(EXCLUDED.min_nights, bookings_calendarnight.min_nights) END
+                                      ELSE COALESCE(EXCLUDED.min_nights, availability_calendarnight.min_nights) END
                 """,
                 [listing.pk, price, min_nights, nights, clear_price, clear_min_nights],
             )

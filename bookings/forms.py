@@ -8,10 +8,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from listings.models import MAX_STAY_NIGHTS
 from payments.services.payments import payment_method_from_card
 
 MAX_GUESTS = 50
-MAX_NIGHTS = 1125
 
 # Reasons from ``booking_box`` / ``BookingInvalid`` that belong next to one field.
 REASON_FIELDS = {
@@ -85,8 +85,8 @@ class StayForm(forms.Form):
         if check_in and check_out:
             if check_out <= check_in:
                 self.add_error("check_out", "Check-out must be after check-in.")
-            elif (check_out - check_in).days > MAX_NIGHTS:
-                self.add_error("check_out", f"Stays are at most {MAX_NIGHTS} nights.")
+            elif (check_out - check_in).days > MAX_STAY_NIGHTS:
+                self.add_error("check_out", f"Stays are at most {MAX_STAY_NIGHTS} nights.")
         return cleaned
 
     def add_reason(self, reason: dict | None) -> bool:

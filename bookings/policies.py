@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pricing.fees import QuoteLineCode, breakdown_line, breakdown_sum, host_earnings
 from pricing.selectors import money
 
 POLICY_TEXT = {
@@ -55,10 +56,6 @@ class RefundQuote:
         }
 
 
-def _line(breakdown: dict, code: str) -> Decimal:
-    return sum((Decimal(line["amount"]) for line in breakdown.get("lines", []) if line["code"] == code), Decimal("0"))
-
-
 def refund_quote(
     *,
     policy: str,
@@ -74,10 +71,10 @@ def refund_quote(
     ``full=True`` forces a full refund (host cancellations, unconfirmed requests).
     """
     total = Decimal(breakdown["total"])
-    accommodation = _line(breakdown, "accommodation") + _line(breakdown, "discount")
-    cleaning = _line(breakdown, "cleaning_fee")
-    service = _line(breakdown, "service_fee")
-    taxes = _line(breakdown, "taxes")
+    accommodation = breakdown_sum(breakdown, (QuoteLineCode.ACCOMMODATION, QuoteLineCode.DISCOUNT))
+    cleaning = breakdown_line(breakdown, QuoteLineCode.CLEANING_FEE)
+    service = breakdown_line(breakdown, QuoteLineCode.SERVICE_FEE)
+    taxes = breakdown_line(breakdown, QuoteLineCode.TAXES)
 
     before = check_in - now
     started = before <= dt.timedelta(0)
@@ -132,5 +129,5 @@ def refund_quote(
 
 
 def _full(total: Decimal, breakdown: dict, why: str = "You are within the free cancellation period.") -> RefundQuote:
-    host_share = _line(breakdown, "accommodation") + _line(breakdown, "discount") + _line(breakdown, "cleaning_fee")
+    host_share = host_earnings(breakdown)
     return RefundQuote(total, Decimal("0"), [("Full refund", total)], True, why, host_share)

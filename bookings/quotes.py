@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from availability.selectors import calendar_nearest_available, calendar_nights, calendar_taken_dates
+from pricing.fees import QuoteLineCode
 from pricing.selectors import Quote, money, price_quote
 
 from .services.booking import BookingInvalid, booking_validate_request
@@ -155,7 +156,7 @@ def breakdown_lines(breakdown: dict) -> list[BreakdownLine]:
             code=line["code"],
             label=line["label"],
             amount=Decimal(line["amount"]),
-            nightly_average=average if line["code"] == "accommodation" else None,
+            nightly_average=average if line["code"] == QuoteLineCode.ACCOMMODATION else None,
         )
         for line in breakdown.get("lines", [])
     ]

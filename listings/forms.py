@@ -18,7 +18,7 @@ from .catalogue import CURRENCIES
 from .images import ACCEPT_ATTRIBUTE, ACCEPTED_FORMATS_LABEL, PHOTO_MAX_BYTES
 from .models import (
     CLEANING_FEE_MAX,
-    MAX_NIGHTS_LIMIT,
+    MAX_STAY_NIGHTS,
     PRICE_MAX,
     PRICE_MIN,
     Amenity,
@@ -238,8 +238,8 @@ class PricingForm(forms.Form):
     max_nights = forms.IntegerField(
         label="Maximum nights",
         min_value=1,
-        max_value=MAX_NIGHTS_LIMIT,
-        widget=_number(min=1, max=MAX_NIGHTS_LIMIT),
+        max_value=MAX_STAY_NIGHTS,
+        widget=_number(min=1, max=MAX_STAY_NIGHTS),
     )
     check_in_time = forms.TimeField(label="Check-in from", widget=TimeInput())
     check_out_time = forms.TimeField(label="Check-out by", widget=TimeInput())

@@ -88,7 +88,8 @@ MONEY = {"max_digits": 10, "decimal_places": 2}
 PRICE_MIN = Decimal("10")
 PRICE_MAX = Decimal("100000")
 CLEANING_FEE_MAX = Decimal("100000")
-MAX_NIGHTS_LIMIT = 1125
+# The longest stay anywhere: a listing's maximum, a booking, a wishlist's dates, a search.
+MAX_STAY_NIGHTS = 1125
 
 
 class Listing(models.Model):
@@ -136,7 +137,7 @@ class Listing(models.Model):
     monthly_discount_pct = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(90)])
     min_nights = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(365)])
     max_nights = models.PositiveSmallIntegerField(
-        default=365, validators=[MinValueValidator(1), MaxValueValidator(MAX_NIGHTS_LIMIT)]
+        default=365, validators=[MinValueValidator(1), MaxValueValidator(MAX_STAY_NIGHTS)]
     )
     instant_book = models.BooleanField(default=False)
     cancellation_policy = models.CharField(
@@ -184,7 +185,7 @@ class Listing(models.Model):
                 condition=Q(weekly_discount_pct__lte=90, monthly_discount_pct__lte=90), name="listing_discounts_max"
             ),
             models.CheckConstraint(
-                condition=Q(min_nights__gte=1, max_nights__lte=MAX_NIGHTS_LIMIT), name="listing_nights_range"
+                condition=Q(min_nights__gte=1, max_nights__lte=MAX_STAY_NIGHTS), name="listing_nights_range"
             ),
             models.CheckConstraint(condition=Q(beds__gte=1), name="listing_beds_positive"),
             models.CheckConstraint(condition=Q(bathrooms__gte=0, bathrooms__lte=50), name="listing_bathrooms_range"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from availability.selectors import calendar_night_prices
 
+from .fees import HOST_EARNING_LINES, FeeRates, QuoteLineCode
 from .models import ListingCompetitiveness, ListingPricing, PriceSuggestion, SeasonLevel
 from .rules import (
     CENT,
@@ -64,7 +65,7 @@ class NightLine:
 
 @dataclass(frozen=True)
 class QuoteLine:
-    code: str
+    code: QuoteLineCode
     label: str
     amount: Decimal
 
@@ -95,13 +96,13 @@ class Quote:
     def nightly_average(self) -> Decimal:
         return money(sum((n.price for n in self.nights), Decimal("0")) / max(len(self.nights), 1))
 
-    def line(self, code: str) -> Decimal:
+    def line(self, code: QuoteLineCode) -> Decimal:
         return sum((line.amount for line in self.lines if line.code == code), Decimal("0"))
 
     @property
     def host_payout(self) -> Decimal:
         """What the host earns: accommodation after discounts, plus cleaning, less the host fee."""
-        earned = self.line("accommodation") + self.line("discount") + self.line("cleaning_fee")
+        earned = sum((self.line(code) for code in HOST_EARNING_LINES), Decimal("0"))
         return money(earned - self.host_fee)
 
     def as_dict(self) -> dict:
@@ -120,7 +121,7 @@ class Quote:
                 }
                 for n in self.nights
             ],
-            "lines": [{"code": ln.code, "label": ln.label, "amount": str(ln.amount)} for ln in self.lines],
+            "lines": [{"code": str(ln.code), "label": ln.label, "amount": str(ln.amount)} for ln in self.lines],
             "total": str(self.total),
             "host_fee": str(self.host_fee),
             "host_payout": str(self.host_payout),
@@ -131,10 +132,6 @@ class Quote:
                 "total": str(money(self.extra_guest_fee * self.extra_guests * len(self.nights))),
             },
         }
-
-
-def _rate(name: str, default: str) -> Decimal:
-    return Decimal(str(getattr(settings, name, default)))
 
 
 def _nights(start: dt.date, end: dt.date):
@@ -344,7 +341,7 @@ def price_quote(
     label = f"{count} night{'s' if count != 1 else ''}"
     if extra_per_night:
         label += f" (incl. {money(extra_per_night * count)} {listing.currency} extra-guest fee)"
-    lines = [QuoteLine("accommodation", label, accommodation)]
+    lines = [QuoteLine(QuoteLineCode.ACCOMMODATION, label, accommodation)]
 
     discount_pct = 0
     discount_label = ""
@@ -355,21 +352,18 @@ def price_quote(
     discount = Decimal("0")
     if discount_pct:
         discount = -money(accommodation * Decimal(discount_pct) / 100)
-        lines.append(QuoteLine("discount", f"{discount_label} ({discount_pct}%)", discount))
+        lines.append(QuoteLine(QuoteLineCode.DISCOUNT, f"{discount_label} ({discount_pct}%)", discount))
 
     cleaning = money(Decimal(listing.cleaning_fee))
     if cleaning:
-        lines.append(QuoteLine("cleaning_fee", "Cleaning fee", cleaning))
+        lines.append(QuoteLine(QuoteLineCode.CLEANING_FEE, "Cleaning fee", cleaning))
 
-    fee_base = accommodation + discount + cleaning
-    service_rate = _rate("PRICING_GUEST_SERVICE_FEE", "0.12")
-    lines.append(QuoteLine("service_fee", "Service fee", money(fee_base * service_rate)))
+    fee_base = accommodation + discount + cleaning  # the HOST_EARNING_LINES
+    rates = FeeRates.current()
+    lines.append(QuoteLine(QuoteLineCode.SERVICE_FEE, "Service fee", money(fee_base * rates.guest_service)))
+    if rates.tax:
+        lines.append(QuoteLine(QuoteLineCode.TAXES, "Occupancy taxes", money(fee_base * rates.tax)))
 
-    tax_rate = _rate("PRICING_TAX_RATE", "0")
-    if tax_rate:
-        lines.append(QuoteLine("taxes", "Occupancy taxes", money(fee_base * tax_rate)))
-
-    host_rate = _rate("PRICING_HOST_SERVICE_FEE", "0.03")
     return Quote(
         currency=listing.currency,
         check_in=check_in,
@@ -377,8 +371,8 @@ def price_quote(
         guests=guests,
         nights=nights,
         lines=lines,
-        host_fee=money(fee_base * host_rate),
-        fee_rates={"guest_service": str(service_rate), "host_service": str(host_rate), "tax": str(tax_rate)},
+        host_fee=money(fee_base * rates.host_service),
+        fee_rates=rates.as_dict(),
         extra_guests=extra_guests if extra_per_night else 0,
         extra_guest_fee=extra_fee if extra_per_night else Decimal("0"),
     )

@@ -21,7 +21,7 @@ from listings.models import PropertyType, RoomType
 
 from .gazetteer import place_suggest
 from .models import Place as PlaceModel
-from .params import BOOKING_WINDOW_DAYS, MAX_GUESTS, MAX_NIGHTS, SearchForm, earliest_allowed_date
+from .params import BOOKING_WINDOW_DAYS, MAX_GUESTS, MAX_STAY_NIGHTS, SearchForm, earliest_allowed_date
 from .presenters import CARD_PHOTOS, result_as_dict
 from .selectors import availability_check, listing_search
 
@@ -237,8 +237,8 @@ class AvailabilityRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError({"check_in": "Check-in can't be in the past."})
         if check_out <= check_in:
             raise serializers.ValidationError({"check_out": "Check-out must be after check-in."})
-        if (check_out - check_in).days > MAX_NIGHTS:
-            raise serializers.ValidationError({"check_out": f"At most {MAX_NIGHTS} nights."})
+        if (check_out - check_in).days > MAX_STAY_NIGHTS:
+            raise serializers.ValidationError({"check_out": f"At most {MAX_STAY_NIGHTS} nights."})
         if check_out > earliest_allowed_date() + dt.timedelta(days=BOOKING_WINDOW_DAYS + 1):
             raise serializers.ValidationError({"check_out": "Stays can be booked up to two years ahead."})
         return attrs

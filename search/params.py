@@ -21,13 +21,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from availability.selectors import BOOKING_WINDOW_DAYS  # nothing is bookable beyond it
-from listings.models import CancellationPolicy, PropertyType, RoomType
+from listings.models import MAX_STAY_NIGHTS, CancellationPolicy, PropertyType, RoomType
 
 from .gazetteer import Place, bbox_around, currency_near, place_resolve
 from .text import text_query_build
 
 MAX_GUESTS = 16
-MAX_NIGHTS = 365
 MAX_FLEX_DAYS = 7
 MAX_FLEX_MONTHS = 3
 MAX_LIST_VALUES = 40
@@ -319,8 +318,8 @@ class SearchForm(forms.Form):
             self.add_error("checkout", "Add a check-out date, or clear check-in.")
         elif checkout and not checkin:
             self.add_error("checkin", "Add a check-in date, or clear check-out.")
-        elif checkin and checkout and (checkout - checkin).days > MAX_NIGHTS:
-            self.add_error("checkout", f"Search stays of at most {MAX_NIGHTS} nights.")
+        elif checkin and checkout and (checkout - checkin).days > MAX_STAY_NIGHTS:
+            self.add_error("checkout", f"Search stays of at most {MAX_STAY_NIGHTS} nights.")
         elif checkin and checkout:
             if flex:
                 self.add_error("flex", "Choose either exact dates or a flexible stay, not both.")

@@ -24,34 +24,12 @@ for the non-negative amounts involved here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.conf import settings
 
+from pricing.fees import FeeRates
 from pricing.models import PRICE_CEILING, PRICE_FLOOR
 from pricing.rules import WEEKEND
 from pricing.selectors import MONTH, WEEK
-
-
-@dataclass(frozen=True)
-class FeeRates:
-    guest_service: Decimal
-    host_service: Decimal
-    tax: Decimal
-
-    @classmethod
-    def current(cls) -> FeeRates:
-        """The rates ``price_quote`` applies now (same settings, same defaults)."""
-
-        def rate(name: str, default: str) -> Decimal:
-            return Decimal(str(getattr(settings, name, default)))
-
-        return cls(
-            guest_service=rate("PRICING_GUEST_SERVICE_FEE", "0.12"),
-            host_service=rate("PRICING_HOST_SERVICE_FEE", "0.03"),
-            tax=rate("PRICING_TAX_RATE", "0"),
-        )
 
 
 def weekday_premiums() -> dict[int, int]:

@@ -36,9 +36,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pricing.fees import FeeRates
+
 from .params import SearchParams
 from .pricing_sql import (
-    FeeRates,
     extra_guests_per_night_sql,
     night_price_by_date_sql,
     rule_accommodation_sql,

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from availability.models import NightStatus
+from listings.models import MAX_STAY_NIGHTS
 from payments.api.serializers import PaymentSerializer
 
 from ..models import Booking
@@ -191,8 +192,8 @@ class QuoteInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["check_out"] <= attrs["check_in"]:
             raise serializers.ValidationError({"check_out": ["Check-out must be after check-in."]})
-        if (attrs["check_out"] - attrs["check_in"]).days > 1125:
-            raise serializers.ValidationError({"check_out": ["Stays are at most 1125 nights."]})
+        if (attrs["check_out"] - attrs["check_in"]).days > MAX_STAY_NIGHTS:
+            raise serializers.ValidationError({"check_out": [f"Stays are at most {MAX_STAY_NIGHTS} nights."]})
         return attrs
 
 

@@ -52,6 +52,7 @@ from payments.models import PaymentStatus
 from payments.services import payments as payment_services
 from payments.services import payouts as payout_services
 from payments.services.payments import CardDeclined, GatewayUnavailable, PaymentError
+from pricing.fees import host_earnings
 from pricing.selectors import money, price_quote, pricing_rules_for_listings
 
 from ..models import Booking, BookingStatus, HostCancellation
@@ -492,8 +493,7 @@ def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Book
 
 
 def _host_share_kept(booking: Booking, preview: RefundQuote) -> Decimal:
-    lines = {line["code"]: Decimal(line["amount"]) for line in booking.price_breakdown["lines"]}
-    earned = lines.get("accommodation", 0) + lines.get("discount", 0) + lines.get("cleaning_fee", 0)
+    earned = host_earnings(booking.price_breakdown)
     kept = earned - preview.host_share_refunded
     if earned <= 0 or kept <= 0:
         return Decimal("0")

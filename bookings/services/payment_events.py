@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 
+from listings.locks import listing_lock
 from payments.hooks import BookingStates, PaymentEvent, PaymentEventKind
 from payments.models import PaymentStatus
 
 from ..models import Booking, BookingStatus
 from .booking import booking_expire
-from listings.locks import listing_lock
 
 logger = logging.getLogger(__name__)
 S = BookingStatus

@@ -23,13 +23,12 @@ from rest_framework import status
 from airbnb.api.errors import ApiError
 from airbnb.events import Event, emit
 
-from ..models import Listing, ListingStatus, Wishlist, WishlistAlert, WishlistItem
+from ..models import MAX_STAY_NIGHTS, Listing, ListingStatus, Wishlist, WishlistAlert, WishlistItem
 from ..selectors import wishlist_alerts_pending, wishlist_watchers
 
 MAX_WISHLISTS = 100
 MAX_ITEMS = 1000
 DEFAULT_NAME = "Favourites"
-MAX_STAY_NIGHTS = 1125
 
 
 class NotWishlistOwner(ApiError):

@@ -103,7 +103,7 @@ def test_antimeridian_box(api_client):
         ({"checkin": future(5), "checkout": future(3)}, "checkout"),
         ({"checkin": "31/12/2030", "checkout": future(3)}, "checkin"),
         ({"checkin": future(3)}, "checkout"),
-        ({"checkin": future(3), "checkout": future(500)}, "checkout"),
+        ({"checkin": future(3), "checkout": future(3 + 1126)}, "checkout"),  # over the longest stay
         ({"checkout": future(900), "checkin": future(899)}, "checkout"),
         ({"amenities": "wifi,jetpack"}, "amenities"),
         ({"accessibility": "wifi"}, "accessibility"),
@@ -211,3 +211,23 @@ def test_search_has_its_own_budget_apart_from_the_anonymous_one(api_client, monk
     assert other == [200, 200, 429]  # everything else keeps the anonymous budget
     body = api_client.get("/api/v1/search/", {"q": "Paris"}).json()
     assert body["error"]["code"] == "throttled"
+
+
+def test_the_longest_stay_is_the_same_for_search_quotes_and_bookings(api_client):
+    """One limit (listings.models.MAX_STAY_NIGHTS): search used to stop at 365 nights while a booking allowed 1125."""
+    from listings.models import MAX_STAY_NIGHTS
+
+    loft = in_paris(title="Long stay loft", base_price=Decimal("40"), min_nights=1, max_nights=MAX_STAY_NIGHTS)
+    long_stay = {"q": "Paris", "checkin": future(10), "checkout": future(10 + 400)}
+    response = api_client.get(URL, long_stay)
+    assert response.status_code == 200, response.content
+    card = next(item for item in response.json()["results"] if item["id"] == loft.pk)
+    assert card["price"]["nights"] == 400
+    quote = api_client.get(
+        f"/api/v1/listings/{loft.pk}/quote/", {"check_in": future(10), "check_out": future(10 + 400), "guests": 1}
+    )
+    assert quote.status_code == 200, quote.content
+    assert Decimal(quote.json()["quote"]["total"]) == Decimal(card["price"]["total"])
+
+    too_long = {"q": "Paris", "checkin": future(10), "checkout": future(10 + MAX_STAY_NIGHTS + 1)}
+    assert api_client.get(URL, too_long).status_code == 400

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from availability.selectors import BOOKING_WINDOW_DAYS
 from search.demo_calendars import calendars_clear, calendars_seed
 
 
@@ -24,8 +25,8 @@ class Command(BaseCommand):
             cleared = calendars_clear(report=self.stdout.write)
             self.stdout.write(self.style.SUCCESS(f"Cleared {cleared} calendar seed run(s)."))
             return
-        if not 1 <= days <= 730:
-            raise CommandError("--days must be between 1 and 730 (the booking window).")
+        if not 1 <= days <= BOOKING_WINDOW_DAYS:
+            raise CommandError(f"--days must be between 1 and {BOOKING_WINDOW_DAYS} (the booking window).")
         if chunk < 1:
             raise CommandError("--chunk must be positive.")
         self.stdout.write(f"Seeding {days} nights of calendars (seed {seed})...")

@@ -18,6 +18,7 @@ from .catalogue import CURRENCIES
 from .images import ACCEPT_ATTRIBUTE, ACCEPTED_FORMATS_LABEL, PHOTO_MAX_BYTES
 from .models import (
     CLEANING_FEE_MAX,
+    LISTING_EDITABLE_FIELDS,
     MAX_STAY_NIGHTS,
     PRICE_MAX,
     PRICE_MIN,
@@ -322,34 +323,7 @@ def listing_initial(listing: Listing) -> dict:
     return initial
 
 
-_STEP_FIELDS = (
-    "title",
-    "property_type",
-    "room_type",
-    "description",
-    "address",
-    "neighbourhood",
-    "city",
-    "region",
-    "country_code",
-    "max_guests",
-    "bedrooms",
-    "beds",
-    "bathrooms",
-    "amenities",
-    "currency",
-    "base_price",
-    "cleaning_fee",
-    "weekly_discount_pct",
-    "monthly_discount_pct",
-    "min_nights",
-    "max_nights",
-    "check_in_time",
-    "check_out_time",
-    "house_rules",
-    "instant_book",
-    "cancellation_policy",
-)
+_STEP_FIELDS = tuple(name for name in LISTING_EDITABLE_FIELDS if name != "location")  # as latitude/longitude
 
 
 # --- wishlists ---------------------------------------------------------------------------------

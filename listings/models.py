@@ -91,6 +91,32 @@ CLEANING_FEE_MAX = Decimal("100000")
 # The longest stay anywhere: a listing's maximum, a booking, a wishlist's dates, a search.
 MAX_STAY_NIGHTS = 1125
 
+# The listing's fields in named groups, written once: the services, forms and API,
+# the booking hold's narrow read and the search cards take them from here.
+LISTING_DESCRIPTION_FIELDS = ("title", "property_type", "room_type", "description")
+LISTING_PLACE_FIELDS = ("location", "address", "neighbourhood", "city", "region", "country_code")
+LISTING_SPACE_FIELDS = ("max_guests", "bedrooms", "beds", "bathrooms", "amenities")
+# What ``pricing.selectors.price_quote`` reads of a listing (a host-set fee joins here).
+LISTING_PRICE_FIELDS = ("currency", "base_price", "cleaning_fee", "weekly_discount_pct", "monthly_discount_pct")
+LISTING_STAY_RULE_FIELDS = (
+    "min_nights",
+    "max_nights",
+    "check_in_time",
+    "check_out_time",
+    "house_rules",
+    "instant_book",
+    "cancellation_policy",
+)
+# What hosts set through the forms and the API. Status, rating aggregates and the
+# ``unavailable`` multirange are written by their own services only.
+LISTING_EDITABLE_FIELDS = (
+    LISTING_DESCRIPTION_FIELDS
+    + LISTING_PLACE_FIELDS
+    + LISTING_SPACE_FIELDS
+    + LISTING_PRICE_FIELDS
+    + LISTING_STAY_RULE_FIELDS
+)
+
 
 class Listing(models.Model):
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="listings")

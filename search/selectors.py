@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from availability.selectors import calendar_night_prices_for_listings
-from listings.models import Listing, ListingPhoto
+from listings.models import LISTING_PRICE_FIELDS, Listing, ListingPhoto
 from listings.selectors import listing_public_queryset
 from pricing.selectors import Quote, price_quote, pricing_rules_for_listings
 
@@ -134,9 +134,8 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
 
 CARD_FIELDS = (
     "id", "title", "slug", "property_type", "room_type", "neighbourhood", "city", "country_code", "max_guests",
-    "bedrooms", "beds", "bathrooms", "rating_avg", "rating_count", "instant_book", "currency", "base_price",
-    "cleaning_fee", "weekly_discount_pct", "monthly_discount_pct", "status", "host__id", "host__is_superhost",
-    "host__first_name",
+    "bedrooms", "beds", "bathrooms", "rating_avg", "rating_count", "instant_book", *LISTING_PRICE_FIELDS, "status",
+    "host__id", "host__is_superhost", "host__first_name",
 )  # fmt: skip
 
 

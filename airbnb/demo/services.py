@@ -30,6 +30,7 @@ from availability.models import CalendarNight
 from bookings.models import Booking
 from listings.models import Amenity, Listing, ListingPhoto
 from reviews.models import Review
+from reviews.services.aggregates import review_aggregates_rebuild
 
 from . import DEMO_EMAILS, DEMO_PASSWORD
 from .flows import LiveFlows, LiveSummary
@@ -158,8 +159,6 @@ def demo_world_seed(
         with clock.phase("aggregates"):
             _aggregates_update(cursor)
             # Per-category listing averages and person ratings (the reviews app's tables).
-            from reviews.services.aggregates import review_aggregates_rebuild
-
             review_aggregates_rebuild()
             for model in (User, Listing, Booking, ListingPhoto, CalendarNight, Review):
                 _sequence_sync(cursor, model)

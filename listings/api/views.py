@@ -22,6 +22,7 @@ from airbnb.api.pagination import PageNumberPagination, cached_count_pagination
 from airbnb.api.parsers import StrictJSONParser
 from airbnb.api.schema import AnyOf
 from airbnb.api.throttling import ScopedUserRateThrottle
+from pricing.wishlists import wishlist_entries
 
 from ..models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist
 from ..selectors import (
@@ -29,7 +30,6 @@ from ..selectors import (
     listing_get_visible,
     listing_list_for_host,
     listing_public_queryset,
-    wishlist_entries,
     wishlist_get_for_owner,
     wishlist_get_shared,
     wishlist_list_for_user,

@@ -13,7 +13,6 @@ stays cannot be deleted, nor unlisted with its future cancelled.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,11 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from airbnb.api.errors import ApiError, Conflict
+from airbnb.api.errors import Conflict
 
+from ..hooks import booking_rules
 from ..locks import listing_lock
 from ..models import LISTING_EDITABLE_FIELDS, Listing, ListingStatus
-from ..selectors import Missing, listing_readiness, listing_upcoming_bookings
+from ..selectors import Missing, listing_readiness
 from .common import ensure_can_edit
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
             if locked.base_price is None:
                 errors["base_price"] = ["A published listing needs a nightly price."]
         if "max_guests" in data:
-            booking = _largest_upcoming_party(locked.pk, above=locked.max_guests)
+            booking = booking_rules().upcoming_party_above(listing_id=locked.pk, above=locked.max_guests)
             if booking is not None:
                 errors.setdefault("max_guests", []).append(
                     f"A booking for {booking.guests} guests ({_stay(booking)}) is coming up: "
@@ -127,14 +127,6 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
             raise ValidationError(errors)
         locked.save(update_fields=[*data, *(["slug"] if "title" in data else []), "updated_at"])
     return locked
-
-
-def _largest_upcoming_party(listing_id: int, *, above: int):
-    from bookings.models import ACTIVE_STATUSES
-
-    upcoming = listing_upcoming_bookings(listing_id=listing_id, statuses=ACTIVE_STATUSES)
-    larger = [booking for booking in upcoming if booking.guests > above]
-    return max(larger, key=lambda booking: booking.guests) if larger else None
 
 
 def _stay(booking) -> str:
@@ -197,12 +189,14 @@ def listing_unlist(*, listing: Listing, actor, cancel_upcoming: bool = False) ->
             raise ListingStatusInvalid("Only a published listing can be unlisted.", code="invalid_status")
         open_requests = []
         if cancel_upcoming:
-            open_requests = _refuse_if_booked(locked, action="unlist it and cancel its upcoming stays")
+            open_requests = booking_rules().withdrawal_check(
+                listing=locked, action="unlist it and cancel its upcoming stays"
+            )
         if locked.status != ListingStatus.UNLISTED:
             locked.status = ListingStatus.UNLISTED
             locked.save(update_fields=["status", "updated_at"])
             _availability_changed_on_commit(locked.pk)
-    _decline_requests(open_requests, actor=actor, reason="The host unlisted this place.")
+    booking_rules().requests_decline(booking_ids=open_requests, actor=actor, reason="The host unlisted this place.")
     return locked
 
 
@@ -217,68 +211,13 @@ def listing_delete(*, listing: Listing, actor) -> Listing:
     ensure_can_edit(listing, actor)
     with transaction.atomic():
         locked = listing_lock(listing_id=listing.pk, live_only=True)
-        open_requests = _refuse_if_booked(locked, action="delete it")
+        open_requests = booking_rules().withdrawal_check(listing=locked, action="delete it")
         locked.status = ListingStatus.DELETED
         locked.deleted_at = timezone.now()
         locked.save(update_fields=["status", "deleted_at", "updated_at"])
         _availability_changed_on_commit(locked.pk)
-    _decline_requests(open_requests, actor=actor, reason="The host removed this place.")
+    booking_rules().requests_decline(booking_ids=open_requests, actor=actor, reason="The host removed this place.")
     return locked
-
-
-def _refuse_if_booked(listing: Listing, *, action: str) -> list[int]:
-    """Raise ``ListingHasBookings`` if confirmed stays or payments in progress are upcoming.
-
-    Returns the ids of open requests (awaiting the host), which the caller
-    declines after its transaction. Runs under the listing lock, so no new
-    booking can start meanwhile.
-    """
-    from bookings.models import BookingStatus
-
-    upcoming = listing_upcoming_bookings(
-        listing_id=listing.pk,
-        statuses=(BookingStatus.CONFIRMED, BookingStatus.PENDING_PAYMENT, BookingStatus.AWAITING_HOST),
-    )
-    confirmed = [b for b in upcoming if b.status == BookingStatus.CONFIRMED]
-    paying = [b for b in upcoming if b.status == BookingStatus.PENDING_PAYMENT]
-    if confirmed:
-        stays = "; ".join(_stay(b) for b in confirmed[:3]) + ("; ..." if len(confirmed) > 3 else "")
-        count = len(confirmed)
-        raise ListingHasBookings(
-            f"You can't {action} while {count} confirmed stay{'s are' if count > 1 else ' is'} coming up ({stays}). "
-            "Cancel those reservations first from your reservations page, so the guests are refunded and told.",
-            extra={"bookings": [_booking_dict(b) for b in confirmed]},
-        )
-    if paying:
-        raise ListingHasBookings(
-            f"A guest is paying for a stay right now, so you can't {action} yet. Try again in a few minutes.",
-            code="booking_in_progress",
-            extra={"bookings": [_booking_dict(b) for b in paying]},
-        )
-    return [b.pk for b in upcoming if b.status == BookingStatus.AWAITING_HOST]
-
-
-def _booking_dict(booking) -> dict[str, Any]:
-    return {
-        "id": booking.pk,
-        "reference": booking.reference,
-        "status": booking.status,
-        "check_in": booking.check_in.isoformat(),
-        "check_out": booking.check_out.isoformat(),
-        "guests": booking.guests,
-    }
-
-
-def _decline_requests(booking_ids: Iterable[int], *, actor, reason: str) -> None:
-    """Decline open requests through the booking service (each its own transaction, after ours)."""
-    from bookings.services.booking import booking_decline
-
-    for booking_id in booking_ids:
-        try:
-            booking_decline(booking_id=booking_id, host=actor, reason=reason)
-        except ApiError as exc:
-            # Answered, expired or cancelled meanwhile: nothing left to decline.
-            logger.info("request %s not declined: %s", booking_id, exc.detail)
 
 
 def _availability_changed_on_commit(listing_id: int) -> None:

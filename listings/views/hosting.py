@@ -24,7 +24,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.api.errors import ApiError
+from bookings.models import BookingStatus
 from bookings.policies import POLICY_TEXT
+from bookings.selectors import listing_upcoming_bookings
 
 from ..forms import (
     AmenitiesForm,
@@ -47,7 +49,6 @@ from ..selectors import (
     listing_public_place,
     listing_readiness,
     listing_status_counts,
-    listing_upcoming_bookings,
 )
 from ..services import listing as listing_services
 from ..services import photos as photo_services
@@ -363,7 +364,5 @@ def listing_delete(request, pk: int):
             return redirect("hosting:delete", pk=listing.pk)
         messages.success(request, f"“{listing.title}” was deleted.")
         return redirect("hosting:listings")
-    from bookings.models import BookingStatus
-
     upcoming = listing_upcoming_bookings(listing_id=listing.pk, statuses=(BookingStatus.CONFIRMED,))
     return render(request, "listings/hosting/delete.html", {"listing": listing, "upcoming": upcoming})

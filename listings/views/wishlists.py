@@ -16,11 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from airbnb.api.errors import ApiError
+from pricing.wishlists import wishlist_entries
 
 from ..forms import WishlistChooseForm, WishlistForm, form_add_service_errors
 from ..models import Listing, ListingStatus, Wishlist
 from ..selectors import (
-    wishlist_entries,
     wishlist_get_for_owner,
     wishlist_get_shared,
     wishlist_list_for_user,

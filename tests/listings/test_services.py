@@ -14,7 +14,7 @@ from bookings.models import Booking, BookingStatus
 from bookings.services.booking import ListingNotBookable
 from listings.locks import ListingGone
 from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
-from listings.selectors import wishlist_entries, wishlist_watchers
+from listings.selectors import wishlist_watchers
 from listings.services.common import NotListingOwner
 from listings.services.listing import (
     ListingHasBookings,
@@ -52,6 +52,7 @@ from listings.services.wishlists import (
 )
 from payments.gateways.base import breaker
 from pricing.selectors import price_quote
+from pricing.wishlists import wishlist_entries
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days
 from tests.listings.factories import ListingFactory, ListingPhotoFactory, WishlistFactory, draft_listing

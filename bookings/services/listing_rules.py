@@ -1,0 +1,91 @@
+"""The listing rules that depend on bookings, registered with ``listings.hooks``.
+
+Capacity cannot drop below an upcoming party; a listing with upcoming confirmed
+stays (or a payment in progress) cannot be deleted, nor unlisted with its future
+cancelled; withdrawing a listing declines its open requests. The listing services
+ask these under the listing row lock (``listings.services.listing``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from airbnb.api.errors import ApiError
+from listings.hooks import BookingRules
+from listings.models import Listing
+from listings.services.listing import ListingHasBookings
+
+from ..models import ACTIVE_STATUSES, Booking, BookingStatus
+from ..selectors import listing_upcoming_bookings
+from .booking import booking_decline
+
+logger = logging.getLogger(__name__)
+
+
+def _stay(booking: Booking) -> str:
+    return f"{booking.check_in:%-d %b %Y} to {booking.check_out:%-d %b %Y}"
+
+
+def upcoming_party_above(*, listing_id: int, above: int) -> Booking | None:
+    """The upcoming active booking with the largest party above ``above`` guests, or None."""
+    upcoming = listing_upcoming_bookings(listing_id=listing_id, statuses=ACTIVE_STATUSES)
+    larger = [booking for booking in upcoming if booking.guests > above]
+    return max(larger, key=lambda booking: booking.guests) if larger else None
+
+
+def withdrawal_check(*, listing: Listing, action: str) -> list[int]:
+    """Raise ``ListingHasBookings`` if confirmed stays or payments in progress are upcoming.
+
+    Returns the ids of open requests (awaiting the host), which the caller
+    declines after its transaction. Runs under the listing lock, so no new
+    booking can start meanwhile.
+    """
+    upcoming = listing_upcoming_bookings(
+        listing_id=listing.pk,
+        statuses=(BookingStatus.CONFIRMED, BookingStatus.PENDING_PAYMENT, BookingStatus.AWAITING_HOST),
+    )
+    confirmed = [b for b in upcoming if b.status == BookingStatus.CONFIRMED]
+    paying = [b for b in upcoming if b.status == BookingStatus.PENDING_PAYMENT]
+    if confirmed:
+        stays = "; ".join(_stay(b) for b in confirmed[:3]) + ("; ..." if len(confirmed) > 3 else "")
+        count = len(confirmed)
+        raise ListingHasBookings(
+            f"You can't {action} while {count} confirmed stay{'s are' if count > 1 else ' is'} coming up ({stays}). "
+            "Cancel those reservations first from your reservations page, so the guests are refunded and told.",
+            extra={"bookings": [_booking_dict(b) for b in confirmed]},
+        )
+    if paying:
+        raise ListingHasBookings(
+            f"A guest is paying for a stay right now, so you can't {action} yet. Try again in a few minutes.",
+            code="booking_in_progress",
+            extra={"bookings": [_booking_dict(b) for b in paying]},
+        )
+    return [b.pk for b in upcoming if b.status == BookingStatus.AWAITING_HOST]
+
+
+def _booking_dict(booking: Booking) -> dict[str, Any]:
+    return {
+        "id": booking.pk,
+        "reference": booking.reference,
+        "status": booking.status,
+        "check_in": booking.check_in.isoformat(),
+        "check_out": booking.check_out.isoformat(),
+        "guests": booking.guests,
+    }
+
+
+def requests_decline(*, booking_ids: Iterable[int], actor, reason: str) -> None:
+    """Decline open requests through the booking service (each its own transaction, after the listing's)."""
+    for booking_id in booking_ids:
+        try:
+            booking_decline(booking_id=booking_id, host=actor, reason=reason)
+        except ApiError as exc:
+            # Answered, expired or cancelled meanwhile: nothing left to decline.
+            logger.info("request %s not declined: %s", booking_id, exc.detail)
+
+
+RULES = BookingRules(
+    upcoming_party_above=upcoming_party_above, withdrawal_check=withdrawal_check, requests_decline=requests_decline
+)

@@ -13,6 +13,9 @@ Times are compared with the listing's check-in time on the check-in date (UTC).
 Everywhere: the cleaning fee is refunded if the stay has not started; the guest
 service fee only with a full refund; taxes follow the amounts they were charged on.
 A host who cancels refunds everything (see ``booking_cancel_by_host``).
+
+What guests and hosts read about each policy is ``listings.models.POLICY_TEXT``
+(next to the listing's ``cancellation_policy`` choices); keep the two in step.
 """
 
 from __future__ import annotations
@@ -23,16 +26,6 @@ from decimal import Decimal
 
 from pricing.fees import QuoteLineCode, breakdown_line, breakdown_sum, host_earnings
 from pricing.selectors import money
-
-POLICY_TEXT = {
-    "flexible": "Full refund until 24 hours before check-in. After that, the first night is non-refundable "
-    "and the remaining unspent nights are refunded. The cleaning fee is refunded if you cancel before check-in.",
-    "moderate": "Full refund until 5 days before check-in. After that, 50% of the unspent nights is refunded. "
-    "The cleaning fee is refunded if you cancel before check-in.",
-    "strict": "Full refund if you cancel within 48 hours of booking and at least 14 days before check-in. "
-    "After that, 50% of the nights is refunded until 7 days before check-in; nothing after. "
-    "The cleaning fee is refunded if you cancel before check-in.",
-}
 
 
 @dataclass(frozen=True)

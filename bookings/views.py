@@ -22,12 +22,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.api.errors import ApiError, Conflict
-from listings.models import Listing, ListingPhoto
+from listings.models import POLICY_TEXT, Listing, ListingPhoto
 from listings.selectors import listing_get_public, listing_public_place
 
 from .forms import TEST_CARDS, CheckoutForm, ReasonForm, StayForm, local_gateway_in_use
 from .models import Booking, BookingStatus
-from .policies import POLICY_TEXT
 from .quotes import booking_box, breakdown_lines
 from .selectors import booking_list_for_guest, booking_list_for_host
 from .services.booking import (

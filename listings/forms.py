@@ -12,14 +12,13 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from bookings.policies import POLICY_TEXT
-
 from .catalogue import CURRENCIES
 from .images import ACCEPT_ATTRIBUTE, ACCEPTED_FORMATS_LABEL, PHOTO_MAX_BYTES
 from .models import (
     CLEANING_FEE_MAX,
     LISTING_EDITABLE_FIELDS,
     MAX_STAY_NIGHTS,
+    POLICY_TEXT,
     PRICE_MAX,
     PRICE_MIN,
     Amenity,

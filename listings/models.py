@@ -75,6 +75,18 @@ class CancellationPolicy(models.TextChoices):
     STRICT = "strict", "Strict"
 
 
+# What each policy means, as guests and hosts read it (the rules: ``bookings.policies``).
+POLICY_TEXT = {
+    "flexible": "Full refund until 24 hours before check-in. After that, the first night is non-refundable "
+    "and the remaining unspent nights are refunded. The cleaning fee is refunded if you cancel before check-in.",
+    "moderate": "Full refund until 5 days before check-in. After that, 50% of the unspent nights is refunded. "
+    "The cleaning fee is refunded if you cancel before check-in.",
+    "strict": "Full refund if you cancel within 48 hours of booking and at least 14 days before check-in. "
+    "After that, 50% of the nights is refunded until 7 days before check-in; nothing after. "
+    "The cleaning fee is refunded if you cancel before check-in.",
+}
+
+
 class ListingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"

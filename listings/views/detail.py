@@ -8,13 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from bookings.forms import StayForm
-from bookings.policies import POLICY_TEXT
 from bookings.quotes import availability_months, booking_box, breakdown_lines
 from bookings.selectors import listing_address_visible_to
 from pricing.services.demand import listing_view_record
 from reviews.selectors import listing_reviews_summary
 
-from ..models import Listing, ListingStatus
+from ..models import POLICY_TEXT, Listing, ListingStatus
 from ..selectors import (
     amenity_groups,
     listing_approximate_area,

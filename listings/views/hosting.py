@@ -25,7 +25,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.api.errors import ApiError
 from bookings.models import BookingStatus
-from bookings.policies import POLICY_TEXT
 from bookings.selectors import listing_upcoming_bookings
 
 from ..forms import (
@@ -40,7 +39,7 @@ from ..forms import (
     form_add_service_errors,
     listing_initial,
 )
-from ..models import Listing, ListingPhoto, ListingStatus
+from ..models import POLICY_TEXT, Listing, ListingPhoto, ListingStatus
 from ..selectors import (
     amenity_groups,
     listing_can_edit,

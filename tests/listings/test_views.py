@@ -12,8 +12,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from bookings.policies import POLICY_TEXT
-from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistItem
+from listings.models import POLICY_TEXT, Listing, ListingPhoto, ListingStatus, Wishlist, WishlistItem
 from listings.services.photos import photo_variants_generate
 from payments.gateways.base import breaker
 from pricing.selectors import price_quote

@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pricing.fees import QuoteLineCode, breakdown_line, breakdown_sum, host_earnings
+from pricing.fees import HOST_FLAT_FEES, QuoteLineCode, breakdown_line, breakdown_sum, host_earnings
 from pricing.selectors import money
 
 
@@ -65,7 +65,8 @@ def refund_quote(
     """
     total = Decimal(breakdown["total"])
     accommodation = breakdown_sum(breakdown, (QuoteLineCode.ACCOMMODATION, QuoteLineCode.DISCOUNT))
-    cleaning = breakdown_line(breakdown, QuoteLineCode.CLEANING_FEE)
+    flat_fees = [(fee.label, breakdown_line(breakdown, fee.code)) for fee in HOST_FLAT_FEES]
+    flat_total = sum((amount for _, amount in flat_fees), Decimal("0"))
     service = breakdown_line(breakdown, QuoteLineCode.SERVICE_FEE)
     taxes = breakdown_line(breakdown, QuoteLineCode.TAXES)
 
@@ -105,20 +106,21 @@ def refund_quote(
         raise ValueError(f"unknown cancellation policy {policy!r}")
 
     nights_refund = money(per_night * refunded_nights * fraction)
-    cleaning_refund = cleaning if not started else Decimal("0")
-    taxed_base = accommodation + cleaning
+    # Flat fees (cleaning...) come back in full while the stay has not started.
+    fees_refund = flat_total if not started else Decimal("0")
+    taxed_base = accommodation + flat_total
     taxes_refund = (
-        money(taxes * (nights_refund + cleaning_refund) / taxed_base) if taxes and taxed_base else Decimal("0")
+        money(taxes * (nights_refund + fees_refund) / taxed_base) if taxes and taxed_base else Decimal("0")
     )
     lines = [("Nights", nights_refund)]
-    if cleaning_refund:
-        lines.append(("Cleaning fee", cleaning_refund))
+    if not started:
+        lines += [(label, amount) for label, amount in flat_fees if amount]
     if taxes_refund:
         lines.append(("Taxes", taxes_refund))
-    refund = nights_refund + cleaning_refund + taxes_refund
+    refund = nights_refund + fees_refund + taxes_refund
     if service and refund:
         why += " The service fee is not refunded."
-    return RefundQuote(refund, total - refund, lines, False, why, nights_refund + cleaning_refund)
+    return RefundQuote(refund, total - refund, lines, False, why, nights_refund + fees_refund)
 
 
 def _full(total: Decimal, breakdown: dict, why: str = "You are within the free cancellation period.") -> RefundQuote:

@@ -3,9 +3,9 @@
 ``price_quote`` writes a quote as lines with these codes; bookings freeze that
 breakdown, refunds read it back, the API and the booking box show it, and the
 search SQL repeats the arithmetic (``search.pricing_sql``). All of them take the
-codes, the host's earning lines and the rates from here, so a new fee is one
-enum member, one line in ``price_quote`` and, if the host earns it, one entry in
-``HOST_EARNING_LINES`` (docs/architecture.md, "Adding a fee").
+codes, the host's flat fees, the host's earning lines and the rates from here, so
+a new host-set fee is one enum member and one ``HOST_FLAT_FEES`` entry here
+(docs/architecture.md, "Adding a host-set fee").
 
 Rates come from settings (``PRICING_GUEST_SERVICE_FEE``, ``PRICING_HOST_SERVICE_FEE``,
 ``PRICING_TAX_RATE``, defaults in ``airbnb/settings/base.py`` only).
@@ -31,12 +31,27 @@ class QuoteLineCode(StrEnum):
     TAXES = "taxes"  # occupancy taxes (collected for the authorities)
 
 
+@dataclass(frozen=True)
+class HostFlatFee:
+    """A fee the host sets once per stay: its quote line, the listing field holding it, its label."""
+
+    code: QuoteLineCode
+    field: str
+    label: str
+
+
+# Every flat fee is the host's money: it joins the nights in what the guest service
+# fee, taxes and the host fee are charged on, and is refunded in full while the stay
+# has not started (``bookings.policies``). ``price_quote``, refunds and the search SQL
+# read this tuple; a new fee is a listing field (in ``LISTING_PRICE_FIELDS``) and a line here.
+HOST_FLAT_FEES: tuple[HostFlatFee, ...] = (HostFlatFee(QuoteLineCode.CLEANING_FEE, "cleaning_fee", "Cleaning fee"),)
+
 # The host's part of a stay: what the guest service fee, taxes and the host fee are
 # charged on, and what a cancellation's host share is measured against.
 HOST_EARNING_LINES: tuple[QuoteLineCode, ...] = (
     QuoteLineCode.ACCOMMODATION,
     QuoteLineCode.DISCOUNT,
-    QuoteLineCode.CLEANING_FEE,
+    *(fee.code for fee in HOST_FLAT_FEES),
 )
 
 

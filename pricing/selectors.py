@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from availability.selectors import calendar_night_prices
 
-from .fees import HOST_EARNING_LINES, FeeRates, QuoteLineCode
+from .fees import HOST_EARNING_LINES, HOST_FLAT_FEES, FeeRates, QuoteLineCode
 from .models import ListingCompetitiveness, ListingPricing, PriceSuggestion, SeasonLevel
 from .rules import (
     CENT,
@@ -354,11 +354,14 @@ def price_quote(
         discount = -money(accommodation * Decimal(discount_pct) / 100)
         lines.append(QuoteLine(QuoteLineCode.DISCOUNT, f"{discount_label} ({discount_pct}%)", discount))
 
-    cleaning = money(Decimal(listing.cleaning_fee))
-    if cleaning:
-        lines.append(QuoteLine(QuoteLineCode.CLEANING_FEE, "Cleaning fee", cleaning))
+    flat_fees = Decimal("0")
+    for fee in HOST_FLAT_FEES:
+        amount = money(Decimal(getattr(listing, fee.field) or 0))
+        if amount:
+            lines.append(QuoteLine(fee.code, fee.label, amount))
+            flat_fees += amount
 
-    fee_base = accommodation + discount + cleaning  # the HOST_EARNING_LINES
+    fee_base = accommodation + discount + flat_fees  # the HOST_EARNING_LINES
     rates = FeeRates.current()
     lines.append(QuoteLine(QuoteLineCode.SERVICE_FEE, "Service fee", money(fee_base * rates.guest_service)))
     if rates.tax:

@@ -6,7 +6,7 @@ whole search budget. These expressions follow ``price_quote`` line by line: each
 night is the host's calendar price, else the base price times the platform's
 day-of-week premium within the guardrails (the automatic-increase cap, the
 platform floor and ceiling), rounded to cents; then the length-of-stay discount,
-cleaning fee, guest service fee and taxes, each rounded half-up, the total the
+the host's flat fees (cleaning...), guest service fee and taxes, each rounded half-up, the total the
 sum of the lines. ``tests/search/test_pricing_sql.py`` proves they give
 ``price_quote``'s total to the cent on random listings, stays and per-night prices.
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from pricing.fees import FeeRates
+from pricing.fees import HOST_FLAT_FEES, FeeRates
 from pricing.models import PRICE_CEILING, PRICE_FLOOR
 from pricing.rules import WEEKEND
 from pricing.selectors import MONTH, WEEK
@@ -123,8 +123,13 @@ def discount_pct_sql(*, nights: str, weekly: str, monthly: str) -> str:
     )
 
 
+def flat_fees_sql(alias: str) -> str:
+    """The host's flat fees of a stay (``pricing.fees.HOST_FLAT_FEES``), from ``alias``'s columns of those names."""
+    return "(" + " + ".join(f"{alias}.{fee.field}" for fee in HOST_FLAT_FEES) + ")"
+
+
 def stay_total_sql(
-    *, accommodation: str, nights: str, weekly: str, monthly: str, cleaning: str, rates: FeeRates
+    *, accommodation: str, nights: str, weekly: str, monthly: str, flat_fees: str, rates: FeeRates
 ) -> str:
     """SQL for the guest's total: every argument is an SQL expression (``accommodation`` in cents-exact numeric).
 
@@ -132,7 +137,7 @@ def stay_total_sql(
     """
     pct = discount_pct_sql(nights=nights, weekly=weekly, monthly=monthly)
     discount = f"(-round({accommodation} * {pct} / 100.0, 2))"
-    fee_base = f"({accommodation} + {discount} + {cleaning})"
+    fee_base = f"({accommodation} + {discount} + {flat_fees})"
     total = f"({fee_base} + round({fee_base} * {rates.guest_service}::numeric, 2)"
     if rates.tax:
         total += f" + round({fee_base} * {rates.tax}::numeric, 2)"

@@ -36,11 +36,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pricing.fees import FeeRates
+from pricing.fees import HOST_FLAT_FEES, FeeRates
 
 from .params import SearchParams
 from .pricing_sql import (
     extra_guests_per_night_sql,
+    flat_fees_sql,
     night_price_by_date_sql,
     rule_accommodation_sql,
     stay_total_sql,
@@ -209,7 +210,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         )
         total = stay_total_sql(
             accommodation="b.accommodation", nights="b.nights", weekly="b.weekly_discount_pct",
-            monthly="b.monthly_discount_pct", cleaning="b.cleaning_fee", rates=rates,
+            monthly="b.monthly_discount_pct", flat_fees=flat_fees_sql("b"), rates=rates,
         )  # fmt: skip
         nightly = "round(b.accommodation / b.nights, 2)"
     else:
@@ -265,6 +266,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     codes, factors = _factors(params.currency)
     explain_columns = ", ".join(f"'{name}', round(({sql})::numeric, 4)" for name, sql in components.items())
     buckets = int(settings.SEARCH_HISTOGRAM_BUCKETS)
+    flat_fee_columns = ", ".join(f"s.{fee.field}" for fee in HOST_FLAT_FEES)
 
     sql = f"""
     WITH fx AS (
@@ -272,7 +274,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                     AS f(code, factor)
     ), candidates AS (
         SELECT s.listing_id, s.property_type, s.room_type, s.amenity_ids, s.currency, s.base_price,
-               s.cleaning_fee, s.weekly_discount_pct, s.monthly_discount_pct, s.rating_count,
+               {flat_fee_columns}, s.weekly_discount_pct, s.monthly_discount_pct, s.rating_count,
                s.published_at, s.location, s.instant_book, s.is_superhost, s.has_overrides,
                {stay_columns},
                {accommodation} AS accommodation,

@@ -109,9 +109,7 @@ def refund_quote(
     # Flat fees (cleaning...) come back in full while the stay has not started.
     fees_refund = flat_total if not started else Decimal("0")
     taxed_base = accommodation + flat_total
-    taxes_refund = (
-        money(taxes * (nights_refund + fees_refund) / taxed_base) if taxes and taxed_base else Decimal("0")
-    )
+    taxes_refund = money(taxes * (nights_refund + fees_refund) / taxed_base) if taxes and taxed_base else Decimal("0")
     lines = [("Nights", nights_refund)]
     if not started:
         lines += [(label, amount) for label, amount in flat_fees if amount]

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from availability.models import NightStatus
 from listings.models import MAX_STAY_NIGHTS
 from payments.api.serializers import PaymentSerializer
+from pricing.fees import QuoteLineCode
 
 from ..models import Booking
 
@@ -214,7 +215,7 @@ class PriceNightSerializer(serializers.Serializer):
 
 
 class PriceLineSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="accommodation, discount, cleaning_fee, service_fee, taxes, ...")
+    code = serializers.CharField(help_text=f"One of: {', '.join(QuoteLineCode)}.")
     label = serializers.CharField()
     amount = serializers.DecimalField(**_AMOUNT, help_text="Negative for discounts.")
 

@@ -11,7 +11,7 @@ from bookings.api.serializers import PriceQuoteSerializer
 
 from ..catalogue import CURRENCIES
 from ..images import PHOTO_MAX_BYTES
-from ..models import Amenity, Listing, ListingPhoto, Wishlist
+from ..models import LISTING_PRICE_FIELDS, Amenity, Listing, ListingPhoto, Wishlist
 from ..selectors import listing_readiness
 from ..services.listing import EDITABLE_FIELDS
 
@@ -85,11 +85,7 @@ PUBLIC_FIELDS = [
     "house_rules",
     "check_in_time",
     "check_out_time",
-    "currency",
-    "base_price",
-    "cleaning_fee",
-    "weekly_discount_pct",
-    "monthly_discount_pct",
+    *LISTING_PRICE_FIELDS,
     "min_nights",
     "max_nights",
     "instant_book",

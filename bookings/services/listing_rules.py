@@ -15,17 +15,13 @@ from typing import Any
 from airbnb.api.errors import ApiError
 from listings.hooks import BookingRules
 from listings.models import Listing
-from listings.services.listing import ListingHasBookings
+from listings.services.listing import ListingHasBookings, stay_dates_label
 
 from ..models import ACTIVE_STATUSES, Booking, BookingStatus
 from ..selectors import listing_upcoming_bookings
 from .booking import booking_decline
 
 logger = logging.getLogger(__name__)
-
-
-def _stay(booking: Booking) -> str:
-    return f"{booking.check_in:%-d %b %Y} to {booking.check_out:%-d %b %Y}"
 
 
 def upcoming_party_above(*, listing_id: int, above: int) -> Booking | None:
@@ -49,7 +45,7 @@ def withdrawal_check(*, listing: Listing, action: str) -> list[int]:
     confirmed = [b for b in upcoming if b.status == BookingStatus.CONFIRMED]
     paying = [b for b in upcoming if b.status == BookingStatus.PENDING_PAYMENT]
     if confirmed:
-        stays = "; ".join(_stay(b) for b in confirmed[:3]) + ("; ..." if len(confirmed) > 3 else "")
+        stays = "; ".join(stay_dates_label(b) for b in confirmed[:3]) + ("; ..." if len(confirmed) > 3 else "")
         count = len(confirmed)
         raise ListingHasBookings(
             f"You can't {action} while {count} confirmed stay{'s are' if count > 1 else ' is'} coming up ({stays}). "

@@ -120,7 +120,7 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
             booking = booking_rules().upcoming_party_above(listing_id=locked.pk, above=locked.max_guests)
             if booking is not None:
                 errors.setdefault("max_guests", []).append(
-                    f"A booking for {booking.guests} guests ({_stay(booking)}) is coming up: "
+                    f"A booking for {booking.guests} guests ({stay_dates_label(booking)}) is coming up: "
                     f"your place must sleep at least {booking.guests}."
                 )
         if errors:
@@ -129,7 +129,8 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
     return locked
 
 
-def _stay(booking) -> str:
+def stay_dates_label(booking) -> str:
+    """'3 Mar 2027 to 7 Mar 2027': how listing refusals name a booking's stay."""
     return f"{booking.check_in:%-d %b %Y} to {booking.check_out:%-d %b %Y}"
 
 

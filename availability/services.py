@@ -21,8 +21,8 @@ import logging
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from listings.localtime import listing_today
 from listings.locks import listing_lock
 from listings.models import Listing
 from listings.tasks import wishlist_availability_changed
@@ -96,8 +96,8 @@ def calendar_release_booking(*, booking_id: int, keep_blocked: bool = False) -> 
     rows.update(status=NightStatus.AVAILABLE, booking=None)
 
 
-def _validate_range(start: dt.date, end: dt.date) -> None:
-    today = timezone.localdate()
+def _validate_range(listing: Listing, start: dt.date, end: dt.date) -> None:
+    today = listing_today(listing)
     if end <= start:
         raise CalendarRangeInvalid("The end date must be after the start date.")
     if start < today:
@@ -114,7 +114,7 @@ def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> i
     Already blocked nights stay blocked; per-night overrides are kept. Returns the
     number of nights blocked.
     """
-    _validate_range(start, end)
+    _validate_range(listing, start, end)
     nights = list(date_range(start, end))
     with transaction.atomic():
         listing_lock(listing_id=listing.pk)
@@ -147,7 +147,7 @@ def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> i
 
 def calendar_unblock_range(*, listing: Listing, start: dt.date, end: dt.date) -> int:
     """Unblock the host's blocks in ``[start, end)``; bookings are never touched."""
-    _validate_range(start, end)
+    _validate_range(listing, start, end)
     with transaction.atomic():
         listing_lock(listing_id=listing.pk)
         blocked = CalendarNight.objects.filter(
@@ -174,7 +174,7 @@ def calendar_set_nights(
 
     Prices apply to future quotes only: a booking keeps the price it was made with.
     """
-    _validate_range(start, end)
+    _validate_range(listing, start, end)
     if price is not None and not (Decimal("10") <= price <= Decimal("100000")):
         raise CalendarRangeInvalid("The nightly price must be between 10 and 100,000.")
     if min_nights is not None and not (1 <= min_nights <= 365):

@@ -1,6 +1,7 @@
 """Cancellation policies: what a guest gets back, in exact numbers.
 
-Times are compared with the listing's check-in time on the check-in date (UTC).
+Times are compared with the instant of check-in: the listing's check-in time on the
+check-in date in the listing's own time zone (``listings.localtime.listing_check_in_at``).
 "Unspent nights" are the nights that have not started yet at cancellation time.
 
 * Flexible: full refund until 24 hours before check-in. After that, the first

@@ -14,9 +14,9 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from availability.selectors import calendar_nearest_available, calendar_nights, calendar_taken_dates
+from listings.localtime import listing_today
 from pricing.fees import QuoteLineCode
 from pricing.selectors import Quote, money, price_quote
 
@@ -89,7 +89,7 @@ def booking_box(*, listing, check_in: dt.date, check_out: dt.date, guests: int, 
     """
     if check_out <= check_in:
         raise ValueError("check_out must be after check_in")
-    today = timezone.localdate()
+    today = listing_today(listing)
     reason = None
     try:
         booking_validate_request(
@@ -197,7 +197,7 @@ def availability_months(
     alternative names booked or blocked nights only). ``chosen`` (check-in,
     check-out) marks the nights of a stay being quoted. One query for all months.
     """
-    today = today or timezone.localdate()
+    today = today or listing_today(listing)
     first = today.replace(day=1)
     starts = [first]
     for _ in range(months):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from listings.localtime import local_today_sql
 from listings.models import Listing
 from listings.selectors import listing_can_edit
 
@@ -49,9 +49,9 @@ def listing_upcoming_bookings(*, listing_id: int, statuses: tuple[str, ...]) -> 
     The listing rules (soft delete, capacity) ask it through ``listings.hooks``.
     """
     return list(
-        Booking.objects.filter(listing_id=listing_id, status__in=statuses, check_out__gt=timezone.localdate()).order_by(
-            "check_in", "pk"
-        )
+        Booking.objects.filter(
+            listing_id=listing_id, status__in=statuses, check_out__gt=local_today_sql("listing__time_zone")
+        ).order_by("check_in", "pk")
     )
 
 

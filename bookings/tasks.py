@@ -11,6 +11,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from listings.localtime import local_today_sql
+
 from .models import Booking, BookingStatus
 from .services import idempotency, outbox
 from .services.booking import booking_expire, hold_minutes
@@ -36,13 +38,13 @@ def bookings_expire_stale_task() -> int:
 
 @shared_task
 def bookings_complete_finished_task() -> int:
-    """Confirmed stays whose check-out has passed become completed (opens reviews)."""
+    """Confirmed stays whose check-out day has come where the listing is become completed (opens reviews)."""
     from .state import booking_transition
 
     done = 0
-    for booking_id in Booking.objects.filter(status=S.CONFIRMED, check_out__lte=timezone.localdate()).values_list(
-        "pk", flat=True
-    )[:2000]:
+    for booking_id in Booking.objects.filter(
+        status=S.CONFIRMED, check_out__lte=local_today_sql("listing__time_zone")
+    ).values_list("pk", flat=True)[:2000]:
         with transaction.atomic():
             booking = Booking.objects.select_for_update().get(pk=booking_id)
             if booking.status == S.CONFIRMED:

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.api.errors import ApiError, Conflict
+from listings.localtime import listing_today, local_today_sql
 from listings.models import POLICY_TEXT, Listing, ListingPhoto
 from listings.selectors import listing_get_public, listing_public_place
 
@@ -323,8 +324,11 @@ def _paged_sections(request, sections, *, prefix: str) -> list[dict]:
 
 @login_required
 def trips(request):
-    """The guest's trips: upcoming (soonest first), past and cancelled (latest first)."""
-    today = timezone.localdate()
+    """The guest's trips: upcoming (soonest first), past and cancelled (latest first).
+
+    A stay is past once its check-out day has come where the listing is.
+    """
+    today = local_today_sql("listing__time_zone")
     mine = _with_photos(booking_list_for_guest(guest=request.user))
     cancelled = Q(status__in=CANCELLED_STATUSES)
     sections = [
@@ -342,7 +346,7 @@ def trips(request):
 @login_required
 def trip_detail(request, pk: int):
     booking = _trip_for(request.user, pk)
-    today = timezone.localdate()
+    today = listing_today(booking.listing)
     return render(
         request,
         "bookings/trip_detail.html",
@@ -373,7 +377,7 @@ def trip_cancel(request, pk: int):
             refund = _money(booking.refund_amount or 0, booking.currency)
             messages.success(request, f"Your booking was cancelled. Refund: {refund}.")
         return redirect("bookings:trip_detail", pk=booking.pk)
-    can_cancel = _can_guest_cancel(booking, timezone.localdate())
+    can_cancel = _can_guest_cancel(booking, listing_today(booking.listing))
     preview = booking_cancellation_preview(booking=booking, user=request.user) if can_cancel else None
     return render(
         request,
@@ -412,7 +416,7 @@ def host_reservations(request):
 
     Unpaid holds and failed payments were never reservations, so they are not listed.
     """
-    today, now = timezone.localdate(), timezone.now()
+    today, now = local_today_sql("listing__time_zone"), timezone.now()
     mine = _with_photos(booking_list_for_host(host=request.user))
     pending = list(mine.filter(status=S.AWAITING_HOST).order_by("expires_at", "pk"))
     for booking in pending:
@@ -456,7 +460,7 @@ def host_reservation_detail(request, pk: int):
             "host_payout": booking.price_breakdown.get("host_payout"),
             "host_fee": booking.price_breakdown.get("host_fee"),
             "payout": payout,
-            "can_cancel": booking.status == S.CONFIRMED and booking.check_out > timezone.localdate(),
+            "can_cancel": booking.status == S.CONFIRMED and booking.check_out > listing_today(booking.listing),
         },
     )
 
@@ -520,7 +524,7 @@ def host_cancel(request, pk: int):
                 f"{_money(booking.refund_amount or 0, booking.currency)}.",
             )
         return redirect("bookings:host_reservation_detail", pk=booking.pk)
-    can_cancel = booking.status == S.CONFIRMED and booking.check_out > timezone.localdate()
+    can_cancel = booking.status == S.CONFIRMED and booking.check_out > listing_today(booking.listing)
     return render(
         request,
         "bookings/host_cancel.html",

@@ -32,11 +32,11 @@ import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
+from listings.localtime import zone
 from listings.models import Listing
+from listings.selectors import host_time_zone
 
 CENT = Decimal("0.01")
 MAX_PERIOD_DAYS = 731
@@ -291,7 +291,9 @@ def analytics_report(
         listings_qs = listings_qs.filter(pk__in=listing_ids)
     listings = list(listings_qs.only("id", "title", "currency", "status", "rating_avg", "rating_count", "slug"))
     ids = [listing.pk for listing in listings]
-    tz = timezone.get_current_timezone()
+    # Days are the host's (their listings' zone): a booking made at 23:30 in Oslo counts on that day.
+    zone_name = host_time_zone(host=host)
+    tz = zone(zone_name)
     params = {
         "host": host.pk,
         "ids": ids,
@@ -300,7 +302,7 @@ def analytics_report(
         "start_at": dt.datetime.combine(start, dt.time.min, tzinfo=tz),
         "end_at": dt.datetime.combine(end, dt.time.min, tzinfo=tz),
         "made": list(MADE_STATUSES),
-        "tz": settings.TIME_ZONE,
+        "tz": zone_name,
     }
     days = (end - start).days
     per_listing = {pk: Metrics(days=days, listings=1) for pk in ids}

@@ -42,12 +42,17 @@ class RangeActionForm(forms.Form):
     )
     min_nights = forms.IntegerField(label="Minimum nights", required=False, min_value=1, max_value=365)
 
+    def __init__(self, *args, today=None, **kwargs):
+        # The listing's today (its time zone): past nights are the listing's past.
+        self.today = today
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         first, last = data.get("first_night"), data.get("last_night")
         if first and last and last < first:
             self.add_error("last_night", "The last night must be on or after the first night.")
-        if first and first < timezone.localdate():
+        if first and first < (self.today or timezone.localdate()):
             self.add_error("first_night", "Past nights cannot be changed.")
         action = data.get("action")
         if action == "set_price" and data.get("price") is None:

@@ -272,12 +272,20 @@ def nights_to_ranges(nights: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]
 
 
 def feed_build(
-    *, listing_id: int, title: str, reserved: Iterable[dt.date], blocked: Iterable[dt.date], domain: str
+    *,
+    listing_id: int,
+    title: str,
+    reserved: Iterable[dt.date],
+    blocked: Iterable[dt.date],
+    domain: str,
+    time_zone: str = "UTC",
 ) -> bytes:
     """An RFC 5545 calendar with one all-day event per run of reserved or blocked nights.
 
     UIDs are stable for a given run, so subscribers update rather than duplicate
-    events on each poll.
+    events on each poll. Nights are floating dates (``DTSTART;VALUE=DATE``): a
+    night is the listing's night wherever the subscriber is; ``X-WR-TIMEZONE``
+    names the listing's zone for clients that show the calendar in it.
     """
     calendar = Calendar()
     calendar.add("prodid", "-//airbnb clone//host calendar//EN")
@@ -285,6 +293,7 @@ def feed_build(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{title} (unavailable nights)")
+    calendar.add("x-wr-timezone", time_zone)
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for summary, nights in (("Reserved", reserved), ("Not available", blocked)):
         for first, end in nights_to_ranges(nights):

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from availability.models import CalendarNight, NightStatus
 from bookings.models import Booking, BookingStatus
+from listings.localtime import DEFAULT_ZONE, listing_today, local_today
 from listings.models import Listing, ListingStatus
+from listings.selectors import host_today
 from payments.models import TRANSFERRED_PAYOUT_STATES, PayoutEntry
 from pricing.models import ListingCompetitiveness, ListingPricing
 from pricing.rules import night_price
@@ -51,8 +53,11 @@ class TodayOverview:
 
 
 def today_overview(*, host, today: dt.date | None = None, days: int = 7) -> TodayOverview:
-    """Check-ins and check-outs in the next ``days`` days, guests staying now, open requests, broken feeds."""
-    today = today or timezone.localdate()
+    """Check-ins and check-outs in the next ``days`` days, guests staying now, open requests, broken feeds.
+
+    Days are the host's (``listings.selectors.host_today``).
+    """
+    today = today or host_today(host=host)
     horizon = today + dt.timedelta(days=days)
     mine = Booking.objects.filter(listing__host=host).select_related("listing", "guest")
     confirmed = mine.filter(status__in=(S.CONFIRMED, S.COMPLETED))
@@ -179,7 +184,7 @@ def _imported(listing_ids: list[int], start: dt.date, end: dt.date) -> dict[int,
 
 def calendar_month(*, listing: Listing, month: dt.date, today: dt.date | None = None) -> MonthGrid:
     """The month grid (Monday first, whole weeks) of one listing with statuses, prices and suggestions."""
-    today = today or timezone.localdate()
+    today = today or listing_today(listing)
     month = month.replace(day=1)
     first = month - dt.timedelta(days=month.weekday())
     last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
@@ -223,8 +228,11 @@ class ListingRow:
 def calendar_multi(
     *, listings: list[Listing], start: dt.date, days: int, today: dt.date | None = None
 ) -> list[ListingRow]:
-    """Several listings side by side for ``days`` days from ``start``: a fixed number of queries."""
-    today = today or timezone.localdate()
+    """Several listings side by side for ``days`` days from ``start``: a fixed number of queries.
+
+    ``today`` defaults to the first listing's (views pass the host's, ``host_today``).
+    """
+    today = today or (listing_today(listings[0]) if listings else local_today(DEFAULT_ZONE))
     end = start + dt.timedelta(days=days)
     ids = [listing.pk for listing in listings]
     rows = _calendar_rows(ids, start, end)
@@ -265,7 +273,7 @@ class ListingOverview:
 
 def listings_overview(*, host, today: dt.date | None = None) -> list[ListingOverview]:
     """The host's listings with pricing settings, tonight's automatic price, competitiveness and feed health."""
-    today = today or timezone.localdate()
+    today = today or host_today(host=host)
     listings = list(
         host_listings(host=host).annotate(
             feed_count=Count("ical_imports", distinct=True),

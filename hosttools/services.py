@@ -20,6 +20,7 @@ from airbnb.api.errors import ApiError
 from availability.models import NightStatus
 from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nights
 from availability.services import calendar_block_range, calendar_unblock_range
+from listings.localtime import listing_today
 from listings.locks import listing_lock
 from listings.models import ListingStatus
 from pricing.services.host import host_nights_set
@@ -112,9 +113,9 @@ def ical_export_document(*, export: CalendarExport, domain: str, today: dt.date 
     events. Nights blocked only because an imported feed said so are left out,
     so two platforms importing each other never keep a night busy forever.
     """
-    today = today or timezone.localdate()
-    end = today + dt.timedelta(days=BOOKING_WINDOW_DAYS)
     listing = export.listing
+    today = today or listing_today(listing)
+    end = today + dt.timedelta(days=BOOKING_WINDOW_DAYS)
     nights = calendar_nights(listing_id=listing.pk, start=today, end=end)
     imported = set(
         ImportedNight.objects.filter(listing_id=listing.pk, date__gte=today, date__lt=end).values_list(
@@ -123,7 +124,14 @@ def ical_export_document(*, export: CalendarExport, domain: str, today: dt.date 
     )
     reserved = [d for d, n in nights.items() if n.status in BOOKED]
     blocked = [d for d, n in nights.items() if n.status == NightStatus.BLOCKED and d not in imported]
-    return feed_build(listing_id=listing.pk, title=listing.title, reserved=reserved, blocked=blocked, domain=domain)
+    return feed_build(
+        listing_id=listing.pk,
+        title=listing.title,
+        reserved=reserved,
+        blocked=blocked,
+        domain=domain,
+        time_zone=listing.time_zone,
+    )
 
 
 # --- iCal import -------------------------------------------------------------------------
@@ -157,7 +165,7 @@ def ical_import_add(*, listing, name: str, url: str) -> CalendarImport:
 
 def ical_import_remove(*, feed: CalendarImport, today: dt.date | None = None) -> int:
     """Stop importing a calendar and unblock the nights only it had blocked; returns nights unblocked."""
-    today = today or timezone.localdate()
+    today = today or listing_today(feed.listing)
     with transaction.atomic():
         listing = listing_lock(listing_id=feed.listing_id, fields=("id",))
         ours = set(feed.nights.filter(date__gte=today).values_list("date", flat=True))
@@ -205,10 +213,10 @@ def ical_import_sync(*, feed_id: int, fetcher=None, today: dt.date | None = None
     All calendar changes are one transaction: a failure applies nothing. The
     outcome (or the error) is stored on the feed for the dashboard.
     """
-    today = today or timezone.localdate()
-    feed = CalendarImport.objects.filter(pk=feed_id).first()
+    feed = CalendarImport.objects.filter(pk=feed_id).select_related("listing").first()
     if feed is None:  # removed by the host after the sync was queued
         return SyncResult(ok=False, error="This calendar is no longer imported.")
+    today = today or listing_today(feed.listing)
     end = today + dt.timedelta(days=BOOKING_WINDOW_DAYS)
     try:
         data = (fetcher or feed_fetcher()).fetch(feed.url)

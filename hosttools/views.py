@@ -16,12 +16,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from airbnb.api.errors import ApiError
+from listings.localtime import listing_today
 from listings.models import Listing, ListingStatus
+from listings.selectors import host_today
 from messaging.selectors import host_inbox_unread_count
 from payments.services import payouts as payout_services
 from pricing.errors import PricingSettingsInvalid
@@ -104,7 +105,7 @@ def today(request):
 @require_safe
 def calendar_all(request):
     """All listings side by side for two weeks from ``start``, 20 listings a page."""
-    today_date = timezone.localdate()
+    today_date = host_today(host=request.user)
     start = _date_param(request.GET.get("start"), today_date)
     page = Paginator(host_listings(host=request.user), MULTI_CALENDAR_PER_PAGE).get_page(request.GET.get("page"))
     rows = calendar_multi(listings=list(page.object_list), start=start, days=MULTI_CALENDAR_DAYS, today=today_date)
@@ -130,10 +131,10 @@ def calendar_all(request):
 def calendar_listing(request, listing_id: int):
     """One listing's month: statuses, prices, suggestions; the form changes a range of nights."""
     listing = _own_listing(request, listing_id)
-    today_date = timezone.localdate()
+    today_date = listing_today(listing)
     month = _month_param(request.GET.get("month"), today_date)
     # No preset dates: the host picks them in the grid (or types them), whatever month is shown.
-    form = RangeActionForm(request.POST or None)
+    form = RangeActionForm(request.POST or None, today=today_date)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -387,7 +388,7 @@ def payouts_return(request):
 def _period(request) -> tuple[PeriodForm, host_analytics.Report | None]:
     """The period form (defaults: the last twelve months) and its report, or ``None`` when the input is invalid."""
     listings_all = list(host_listings(host=request.user).only("id", "title"))
-    initial = PeriodForm.default_initial(timezone.localdate())
+    initial = PeriodForm.default_initial(host_today(host=request.user))
     data = {"start": initial["start"].isoformat(), "end": initial["end"].isoformat(), "listing": ""}
     data.update({key: request.GET[key] for key in data if key in request.GET})
     form = PeriodForm(data, listings=listings_all)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from .catalogue import CURRENCIES
 from .images import ACCEPT_ATTRIBUTE, ACCEPTED_FORMATS_LABEL, PHOTO_MAX_BYTES
+from .localtime import zone_choices
 from .models import (
     CLEANING_FEE_MAX,
     LISTING_EDITABLE_FIELDS,
@@ -134,9 +135,17 @@ class LocationForm(forms.Form):
         },
     )
 
+    time_zone = forms.ChoiceField(
+        required=False,
+        label="Time zone",
+        help_text="Check-in times, cancellation deadlines and your calendar's days follow it. "
+        "Leave it on automatic and it follows the map point.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country_code"].choices = [("", "Choose a country"), *country_choices()]
+        self.fields["time_zone"].choices = [("", "Automatic (from the map point)"), *zone_choices()]
 
     def clean(self):
         cleaned = super().clean()

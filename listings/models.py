@@ -28,6 +28,7 @@ from django.urls import reverse
 
 from .catalogue import CURRENCY_CODES
 from .fields import DateMultiRangeField
+from .localtime import DEFAULT_ZONE, zone_for_point, zone_names
 
 
 class Amenity(models.Model):
@@ -106,7 +107,8 @@ MAX_STAY_NIGHTS = 1125
 # The listing's fields in named groups, written once: the services, forms and API,
 # the booking hold's narrow read and the search cards take them from here.
 LISTING_DESCRIPTION_FIELDS = ("title", "property_type", "room_type", "description")
-LISTING_PLACE_FIELDS = ("location", "address", "neighbourhood", "city", "region", "country_code")
+# ``time_zone`` follows the location (derived when the listing is created or moved) unless the host sets it.
+LISTING_PLACE_FIELDS = ("location", "address", "neighbourhood", "city", "region", "country_code", "time_zone")
 LISTING_SPACE_FIELDS = ("max_guests", "bedrooms", "beds", "bathrooms", "amenities")
 # What ``pricing.selectors.price_quote`` reads of a listing (a host-set fee joins here).
 LISTING_PRICE_FIELDS = ("currency", "base_price", "cleaning_fee", "weekly_discount_pct", "monthly_discount_pct")
@@ -160,6 +162,9 @@ class Listing(models.Model):
     house_rules = models.TextField(max_length=5000, blank=True)
     check_in_time = models.TimeField(default="15:00")
     check_out_time = models.TimeField(default="11:00")
+    # The IANA zone every date rule of a stay is read in (``listings.localtime``):
+    # derived from ``location`` on save when empty, editable by the host.
+    time_zone = models.CharField(max_length=64, blank=True, help_text="IANA time zone, e.g. Europe/Oslo.")
 
     currency = models.CharField(max_length=3, default="EUR")
     # Empty only while a draft: publishing needs a price (CHECK listing_published_has_price).
@@ -234,13 +239,26 @@ class Listing(models.Model):
             models.CheckConstraint(
                 condition=Q(deleted_at__isnull=True) | Q(status="deleted"), name="listing_deleted_at_only_deleted"
             ),
+            models.CheckConstraint(condition=~Q(time_zone=""), name="listing_time_zone_set"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.time_zone:
+            self.time_zone_derive()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "time_zone"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("listings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def time_zone_derive(self) -> None:
+        """Set ``time_zone`` from the map point (UTC while the listing has none)."""
+        loc = self.location
+        self.time_zone = zone_for_point(lat=loc.y, lng=loc.x) if loc is not None else DEFAULT_ZONE
 
     def clean(self) -> None:
         """Rules across fields and against the amenity catalogue, as field-level messages."""
@@ -262,6 +280,10 @@ class Listing(models.Model):
                 errors.setdefault("location", []).append(
                     "Latitude must be between -90 and 90 and longitude between -180 and 180."
                 )
+        if self.time_zone and self.time_zone not in zone_names():
+            errors.setdefault("time_zone", []).append(
+                f"{self.time_zone!r} is not a time zone we know: use an IANA name such as Europe/Oslo."
+            )
         unknown = sorted(set(self.amenities or []) - set(Amenity.objects.values_list("code", flat=True)))
         if unknown:
             errors.setdefault("amenities", []).append(

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from .localtime import DEFAULT_ZONE, local_today
 from .models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
 
 
@@ -101,6 +102,28 @@ def listing_list_for_host(*, host, status: str | None = None) -> QuerySet[Listin
     else:
         listings = listings.exclude(status=ListingStatus.DELETED)
     return listings.order_by("-updated_at", "-pk")
+
+
+def host_time_zone(*, host) -> str:
+    """The zone a host's dashboards count days in: the one most of their listings are in (UTC with none).
+
+    A listing's own pages (its calendar, its reservations' dates) use the listing's zone;
+    this is for views over all of a host's listings (Today, analytics, the multi-calendar).
+    """
+    row = (
+        Listing.objects.filter(host=host)
+        .exclude(status=ListingStatus.DELETED)
+        .values("time_zone")
+        .annotate(n=Count("id"))
+        .order_by("-n", "time_zone")
+        .first()
+    )
+    return row["time_zone"] if row else DEFAULT_ZONE
+
+
+def host_today(*, host) -> dt.date:
+    """Today in ``host_time_zone``."""
+    return local_today(host_time_zone(host=host))
 
 
 def listing_status_counts(*, host) -> dict[str, int]:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus
+from listings.localtime import local_instant, local_today_sql
 
 from .models import REVIEW_WINDOW_DAYS, STAY_CATEGORIES, ListingRating, Review, UserRating
 
@@ -18,10 +19,16 @@ LISTING_REVIEWS_PER_PAGE = 6
 PROFILE_REVIEWS_PER_PAGE = 10
 
 
-def review_window_closes_at(check_out: dt.date) -> dt.datetime:
-    """The moment both sides' window to review a stay closes: midnight starting check-out + 14 days."""
-    day = check_out + dt.timedelta(days=REVIEW_WINDOW_DAYS)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+def review_window_closes_at(booking: Booking) -> dt.datetime:
+    """The moment both sides' window to review a stay closes: midnight starting check-out + 14 days,
+    where the listing is."""
+    day = booking.check_out + dt.timedelta(days=REVIEW_WINDOW_DAYS)
+    return local_instant(booking.listing.time_zone, day, dt.time.min)
+
+
+def review_window_last_day(booking: Booking) -> dt.date:
+    """The last day (the listing's) on which a review of ``booking`` can be written."""
+    return booking.check_out + dt.timedelta(days=REVIEW_WINDOW_DAYS - 1)
 
 
 def review_direction_for(*, booking: Booking, user) -> str | None:
@@ -74,8 +81,8 @@ def reviews_to_write(*, user, now: dt.datetime | None = None) -> list[ReviewToWr
     the other side already wrote theirs (shown as "X reviewed you").
     """
     now = now or timezone.now()
-    # Open window: closes_at(check_out) > now  <=>  check_out > today - 14 days.
-    earliest_check_out = timezone.localdate(now) - dt.timedelta(days=REVIEW_WINDOW_DAYS)
+    # Open window: closes_at(check_out) > now  <=>  check_out > the listing's today - 14 days.
+    earliest_check_out = local_today_sql("listing__time_zone", now=now) - dt.timedelta(days=REVIEW_WINDOW_DAYS)
     base = (
         Booking.objects.filter(status=BookingStatus.COMPLETED, check_out__gt=earliest_check_out)
         .select_related("listing", "listing__host", "guest")
@@ -93,7 +100,7 @@ def reviews_to_write(*, user, now: dt.datetime | None = None) -> list[ReviewToWr
             ReviewToWrite(
                 booking=booking,
                 direction=direction,
-                closes_at=review_window_closes_at(booking.check_out),
+                closes_at=review_window_closes_at(booking),
                 other_party_reviewed=booking.other_reviewed,
             )
             for booking in rows[:100]
@@ -197,6 +204,6 @@ def review_write_state(*, booking: Booking, direction: str, now: dt.datetime | N
         return "submitted"
     if booking.status != BookingStatus.COMPLETED:
         return "not_completed"
-    if now >= review_window_closes_at(booking.check_out):
+    if now >= review_window_closes_at(booking):
         return "closed"
     return "open"

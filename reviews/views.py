@@ -6,8 +6,6 @@ looked up for their guest or host only, so anyone else gets a 404.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,7 +25,7 @@ from .models import Review
 from .selectors import (
     review_direction_for,
     review_public_queryset,
-    review_window_closes_at,
+    review_window_last_day,
     review_write_state,
     reviews_awaiting_publication,
     reviews_received,
@@ -95,7 +92,7 @@ def write(request, booking_id: int):
             "subject": subject,
             "as_guest": direction == D.GUEST_TO_HOST,
             "state": state,
-            "last_day": timezone.localtime(review_window_closes_at(booking.check_out)).date() - dt.timedelta(days=1),
+            "last_day": review_window_last_day(booking),
             "form": form,
         },
         status=status,

@@ -134,7 +134,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
         """
         CREATE TEMP TABLE seed_listing ON COMMIT DROP AS
         SELECT l.id, l.host_id, l.min_nights, l.max_nights, l.max_guests, l.instant_book, l.currency, l.base_price,
-               l.cleaning_fee, l.weekly_discount_pct, l.monthly_discount_pct, l.check_in_time,
+               l.cleaning_fee, l.weekly_discount_pct, l.monthly_discount_pct, l.check_in_time, l.time_zone,
                md5(%(seed)s || ':listing:' || l.id) AS h
           FROM listings_listing l
          WHERE l.id >= %(low)s AND l.id < %(high)s AND l.status = 'published' AND l.base_price IS NOT NULL
@@ -167,7 +167,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
         )
         SELECT p.id AS listing_id, p.i, p.hs, l.host_id, p.nights, l.max_guests, l.instant_book, l.currency,
                l.base_price, l.cleaning_fee, l.weekly_discount_pct, l.monthly_discount_pct, l.check_in_time,
-               %(start)s::date + p.offset_days AS check_in,
+               l.time_zone, %(start)s::date + p.offset_days AS check_in,
                %(start)s::date + p.offset_days + p.nights AS check_out,
                {_u("p.hs", 3)} < {BOOKING_SHARE} AS is_booking
           FROM placed p JOIN seed_listing l ON l.id = p.id
@@ -221,7 +221,7 @@ def _seed_chunk(cursor, *, seed: int, start: dt.date, days: int, low: int, high:
         """
         INSERT INTO payments_payoutentry (booking_id, host_id, amount, currency, release_at, status)
         SELECT b.id, b.host_id, q.host_payout, b.currency,
-               (b.check_in + b.check_in_time) AT TIME ZONE 'UTC' + interval '24 hours', 'scheduled'
+               (b.check_in + b.check_in_time) AT TIME ZONE b.time_zone + interval '24 hours', 'scheduled'
           FROM seed_booking b JOIN seed_quote q ON q.id = b.id
         """
     )

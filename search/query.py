@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from listings.localtime import latest_today
 from pricing.fees import HOST_FLAT_FEES, FeeRates
 
 from .params import SearchParams
@@ -158,6 +159,13 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         where.append(f"NOT s.unavailable && daterange({ci}, {co})")
         where.append(f"s.max_nights >= {nights}")
         where.append(f"{nights} >= {min_nights_at(ci)}")
+        if check_in < latest_today():
+            # "Tonight" is not the same night everywhere: near midnight UTC a check-in date is
+            # already past where some listings are. Only these searches pay the zone lookup.
+            where.append(
+                "NOT EXISTS (SELECT 1 FROM listings_listing lz WHERE lz.id = s.listing_id "
+                f"AND ({q.p('now', timezone.now())}::timestamptz AT TIME ZONE lz.time_zone)::date > {ci})"
+            )
         stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights"
     elif params.stays:
         ci, co, nights = "st.check_in", "st.check_out", "(st.check_out - st.check_in)"

@@ -51,6 +51,7 @@ from availability.services import calendar_block_range, calendar_refresh_unavail
 from bookings.models import Booking, BookingEvent, BookingStatus
 from bookings.services.booking import booking_accept, booking_cancel_by_guest, booking_create
 from bookings.services.outbox import outbox_drain
+from listings.localtime import listing_check_in_at
 from listings.models import Listing
 from messaging.services.threads import message_send, thread_for_booking, thread_mark_read
 from payments.gateways.base import get_gateway
@@ -289,7 +290,7 @@ class LiveFlows:
         check_in, check_out = world_date(stay.check_in), world_date(stay.check_out)
         party = min(2, listing.max_guests)
         quote = price_quote(listing=listing, check_in=check_in, check_out=check_out, guests=party, night_prices={})
-        arrival = dt.datetime.combine(check_in, listing.check_in_time, tzinfo=dt.UTC)
+        arrival = listing_check_in_at(listing, check_in)
         created = arrival - dt.timedelta(days=24, hours=5)
         confirmed = created + (dt.timedelta(minutes=1) if listing.instant_book else dt.timedelta(hours=6))
         booking = Booking.objects.create(
@@ -454,7 +455,7 @@ def _history_payments(*, listing_ids: list[int], guest_id: int, account_id: str)
                                               transfer_id, transfer_key, attempts, failure_code, failure_message,
                                               reversal_due, amount_reversed, reversal_id, reversal_key)
             SELECT b.id, l.host_id, (b.price_breakdown ->> 'host_payout')::numeric, b.currency,
-                   ((b.check_in + l.check_in_time) AT TIME ZONE 'UTC') + %s, %s, '', '', 0, '', '', 0, 0, '', ''
+                   ((b.check_in + l.check_in_time) AT TIME ZONE l.time_zone) + %s, %s, '', '', 0, '', '', 0, 0, '', ''
               FROM bookings_booking b JOIN listings_listing l ON l.id = b.listing_id
              WHERE b.listing_id = ANY(%s) AND b.status = %s
             RETURNING id, amount, currency

@@ -29,6 +29,7 @@ from itertools import accumulate
 
 from django.utils.text import slugify
 
+from listings.localtime import zone_for_point
 from listings.models import CancellationPolicy, PropertyType, RoomType
 
 from . import DEMO_ADMIN_EMAIL, DEMO_GUEST_EMAIL, DEMO_HOST_EMAIL
@@ -177,6 +178,7 @@ class _CityContext:
     __slots__ = (
         "city", "placer", "name", "slug", "region", "country_code", "currency", "usd_rate", "price_level",
         "climate", "big", "name_group", "streets", "languages", "type_cum", "hood_names", "hood_slugs",
+        "time_zone",
     )  # fmt: skip
 
     def __init__(self, *, city: City, seed: int) -> None:
@@ -200,6 +202,8 @@ class _CityContext:
         self.type_cum = list(accumulate(weights.get(t, 0) for t in PROPERTY_TYPES))
         self.hood_names = {id(h): copy_escape(h.name) for h in self.placer.hoods}
         self.hood_slugs = {id(h): h.slug for h in self.placer.hoods}
+        # The city centre's zone for all its listings (cities do not straddle zone borders here).
+        self.time_zone = zone_for_point(lat=city.latitude, lng=city.longitude)
 
 
 class _NamePool:
@@ -483,6 +487,7 @@ class DemoWorld:
         "amenities", "house_rules", "check_in_time", "check_out_time", "currency", "base_price", "cleaning_fee",
         "weekly_discount_pct", "monthly_discount_pct", "min_nights", "max_nights", "instant_book",
         "cancellation_policy", "status", "published_at", "created_at", "updated_at", "rating_avg", "rating_count",
+        "time_zone",
     )  # fmt: skip
 
     def listing_lines(self) -> Iterator[str]:
@@ -650,7 +655,7 @@ class DemoWorld:
                 f"{bathrooms}\t{{{','.join(amenities)}}}\t{house_rules[randrange(len(house_rules))]}\t{check_in}\t"
                 f"{check_out}\t{ctx.currency}\t{price}\t{cleaning}\t{weekly}\t{monthly}\t{min_nights}\t{max_nights}\t"
                 f"{'t' if instant else 'f'}\t{_CANCELLATION[randrange(100)]}\t{status}\t{published_text}\t"
-                f"{created_text}\t{published_text if published else created_text}\t\\N\t0"
+                f"{created_text}\t{published_text if published else created_text}\t\\N\t0\t{ctx.time_zone}"
             )
 
     @staticmethod

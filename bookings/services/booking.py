@@ -46,6 +46,7 @@ from availability.services import (
     calendar_refresh_unavailable,
     calendar_release_booking,
 )
+from listings.localtime import listing_check_in_at, listing_today
 from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
 from payments.models import PaymentStatus
@@ -163,7 +164,7 @@ def _hold(
     expected_total: Decimal | None = None,
     idempotency_record_id: int | None = None,
 ) -> Booking:
-    today = timezone.localdate()
+    today = None
     # Pricing rules (seasons, events, demand, host settings) are read before the
     # listing lock so the lock is held for as short a time as possible.
     rules = pricing_rules_for_listings(listing_ids=[listing_id], start=check_in, end=check_out).get(listing_id)
@@ -172,6 +173,7 @@ def _hold(
             listing = statements.hold_lock_listing(listing_id)
             if listing is None or listing.status != ListingStatus.PUBLISHED:
                 raise ListingNotBookable()
+            today = listing_today(listing)
             booking_validate_request(
                 listing=listing, guest=guest, check_in=check_in, check_out=check_out, guests=guests, today=today
             )
@@ -230,7 +232,7 @@ def _hold(
         if isinstance(exc, IntegrityError) and "calendar_night_unique" not in str(exc):
             raise
         listing = Listing.objects.get(pk=listing_id)
-        raise _dates_unavailable(listing, check_in, check_out, today) from None
+        raise _dates_unavailable(listing, check_in, check_out, today or listing_today(listing)) from None
 
 
 # --- step 2 and 3 ---------------------------------------------------------------
@@ -339,9 +341,7 @@ def _after_authorization(*, booking: Booking, capture_before) -> Booking:
             booking=booking,
             capture_before=capture_before,
             payout=Decimal(booking.price_breakdown["host_payout"]),
-            release_at=payout_services.payout_release_at(
-                check_in=booking.check_in, check_in_time=booking.listing.check_in_time
-            ),
+            release_at=payout_services.payout_release_at(listing=booking.listing, check_in=booking.check_in),
             reason="instant book: payment authorised",
             now=now,
         ):
@@ -386,7 +386,7 @@ def _schedule_payout(booking: Booking, listing: Listing) -> None:
         host_id=listing.host_id,
         amount=Decimal(booking.price_breakdown["host_payout"]),
         currency=booking.currency,
-        release_at=payout_services.payout_release_at(check_in=booking.check_in, check_in_time=listing.check_in_time),
+        release_at=payout_services.payout_release_at(listing=listing, check_in=booking.check_in),
     )
 
 
@@ -461,7 +461,7 @@ def booking_cancellation_preview(*, booking: Booking, user, now: dt.datetime | N
     now = now or timezone.now()
     is_host = booking.listing.host_id == user.pk and booking.guest_id != user.pk
     full = is_host or booking.status == S.AWAITING_HOST
-    check_in_at = dt.datetime.combine(booking.check_in, booking.listing.check_in_time, tzinfo=dt.UTC)
+    check_in_at = listing_check_in_at(booking.listing, booking.check_in)
     return refund_quote(
         policy=booking.listing.cancellation_policy,
         breakdown=booking.price_breakdown,
@@ -477,7 +477,7 @@ def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Book
     """The guest cancels: refund per the listing's policy, nights released at once."""
     with transaction.atomic():
         booking, listing = _lock_booking_for(booking_id=booking_id, user=guest, role="guest")
-        if booking.status == S.CONFIRMED and booking.check_out <= timezone.localdate():
+        if booking.status == S.CONFIRMED and booking.check_out <= listing_today(listing):
             raise Conflict("This stay is over and can no longer be cancelled.", code="stay_over")
         preview = booking_cancellation_preview(booking=booking, user=guest)
         booking_transition(booking, S.CANCELLED_BY_GUEST, actor=guest, reason=reason[:200] or "cancelled by guest")
@@ -506,7 +506,7 @@ def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Bookin
         booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
         if booking.status == S.AWAITING_HOST:
             raise Conflict("Decline the request instead of cancelling it.", code="use_decline")
-        if booking.status == S.CONFIRMED and booking.check_out <= timezone.localdate():
+        if booking.status == S.CONFIRMED and booking.check_out <= listing_today(listing):
             raise Conflict("This stay is over and can no longer be cancelled.", code="stay_over")
         booking_transition(booking, S.CANCELLED_BY_HOST, actor=host, reason=reason[:200] or "cancelled by host")
         calendar_release_booking(booking_id=booking.pk, keep_blocked=True)

@@ -60,6 +60,7 @@ HOLD_FIELDS = (
     *LISTING_PRICE_FIELDS,
     "instant_book",
     "check_in_time",
+    "time_zone",
     "slug",
     "city",
     "country_code",

@@ -105,8 +105,15 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
     data = _normalised(fields)
     with transaction.atomic():
         locked = listing_lock(listing_id=listing.pk, live_only=True)
+        was_at, was_zone = locked.location, locked.time_zone
         for name, value in data.items():
             setattr(locked, name, value)
+        moved = "location" in data and data["location"] != was_at
+        zone_chosen = bool(data.get("time_zone")) and data["time_zone"] != was_zone
+        if (moved and not zone_chosen) or ("time_zone" in data and not data["time_zone"]):
+            # The zone follows the map point unless the host picks another in the same edit.
+            locked.time_zone_derive()
+            data["time_zone"] = locked.time_zone
         if "title" in data:
             locked.slug = listing_slug(locked.title)
         _validate(locked)

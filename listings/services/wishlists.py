@@ -23,6 +23,7 @@ from rest_framework import status
 from airbnb.api.errors import ApiError
 from airbnb.events import Event, emit
 
+from ..localtime import earliest_today
 from ..models import MAX_STAY_NIGHTS, Listing, ListingStatus, Wishlist, WishlistAlert, WishlistItem
 from ..selectors import wishlist_alerts_pending, wishlist_watchers
 
@@ -65,7 +66,7 @@ def _validated(wishlist: Wishlist, *, owner) -> None:
             errors["check_out"] = ["Check-out must be after check-in."]
         elif (check_out - check_in).days > MAX_STAY_NIGHTS:
             errors["check_out"] = [f"Stays are at most {MAX_STAY_NIGHTS} nights."]
-        elif check_in < timezone.localdate() and wishlist._state.adding:
+        elif check_in < earliest_today() and wishlist._state.adding:
             errors["check_in"] = ["Check-in can't be in the past."]
     if wishlist.guests is not None and not (1 <= wishlist.guests <= 50):
         errors["guests"] = ["Between 1 and 50 guests."]

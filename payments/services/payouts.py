@@ -52,6 +52,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from airbnb.api.errors import ApiError
+from listings.localtime import listing_check_in_at
 from listings.models import Listing
 
 from ..gateways.base import ConnectedAccount, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
@@ -146,9 +147,9 @@ def payout_failure_explanation(entry: PayoutEntry) -> str:
 # --- scheduling and cancellations (called by bookings) ----------------------------------
 
 
-def payout_release_at(*, check_in: dt.date, check_in_time: dt.time) -> dt.datetime:
-    """When a stay's payout is due: ``PAYOUT_DELAY`` after check-in (the listing's check-in time, UTC)."""
-    return dt.datetime.combine(check_in, check_in_time, tzinfo=dt.UTC) + PAYOUT_DELAY
+def payout_release_at(*, listing, check_in: dt.date) -> dt.datetime:
+    """When a stay's payout is due: ``PAYOUT_DELAY`` after check-in (the listing's check-in time, local)."""
+    return listing_check_in_at(listing, check_in) + PAYOUT_DELAY
 
 
 def payout_schedule(

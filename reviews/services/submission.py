@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from airbnb.events import Event, emit
 from bookings.models import Booking, BookingStatus
+from listings.localtime import local_today_sql
 from listings.locks import listing_lock
 
 from ..errors import (
@@ -31,7 +32,7 @@ from ..errors import (
     ReviewWindowClosed,
 )
 from ..models import GUEST_CATEGORIES, REVIEW_WINDOW_DAYS, STAY_CATEGORIES, Review
-from ..selectors import review_direction_for, review_window_closes_at
+from ..selectors import review_direction_for, review_window_closes_at, review_window_last_day
 from .aggregates import listing_rating_refresh, user_rating_refresh
 
 logger = logging.getLogger(__name__)
@@ -127,9 +128,9 @@ def review_submit(
         )
         if booking.status != BookingStatus.COMPLETED:
             raise ReviewNotOpen("You can review this stay once it is completed, after check-out.")
-        closes_at = review_window_closes_at(booking.check_out)
+        closes_at = review_window_closes_at(booking)
         if now >= closes_at:
-            last_day = timezone.localtime(closes_at).date() - dt.timedelta(days=1)
+            last_day = review_window_last_day(booking)
             raise ReviewWindowClosed(f"The 14 days to review this stay ended on {last_day:%b} {last_day.day}.")
         reviews = {
             review.direction: review
@@ -166,7 +167,8 @@ def reviews_publish_due(*, now: dt.datetime | None = None, batch: int = 500) -> 
     submissions); returns how many reviews were published.
     """
     now = now or timezone.now()
-    last_check_out = timezone.localdate(now) - dt.timedelta(days=REVIEW_WINDOW_DAYS)
+    # Closed where the listing is: check-out + 14 days <= the listing's today.
+    last_check_out = local_today_sql("booking__listing__time_zone", now=now) - dt.timedelta(days=REVIEW_WINDOW_DAYS)
     booking_ids = list(
         Review.objects.filter(published_at__isnull=True, booking__check_out__lte=last_check_out)
         .order_by("booking_id")
@@ -183,7 +185,7 @@ def reviews_publish_due(*, now: dt.datetime | None = None, batch: int = 500) -> 
                 .select_related("listing", "guest", "listing__host")
                 .get(pk=booking_id)
             )
-            if now < review_window_closes_at(booking.check_out):
+            if now < review_window_closes_at(booking):
                 continue
             pending = list(
                 Review.objects.filter(booking=booking, published_at__isnull=True).select_related("author", "subject")

@@ -71,7 +71,7 @@ class ReviewToWrite:
     @property
     def last_day(self) -> dt.date:
         """The last day to write it (the window closes at midnight after it)."""
-        return timezone.localtime(self.closes_at).date() - dt.timedelta(days=1)
+        return review_window_last_day(self.booking)
 
 
 def reviews_to_write(*, user, now: dt.datetime | None = None) -> list[ReviewToWrite]:

@@ -85,6 +85,7 @@ PUBLIC_FIELDS = [
     "house_rules",
     "check_in_time",
     "check_out_time",
+    "time_zone",
     *LISTING_PRICE_FIELDS,
     "min_nights",
     "max_nights",

@@ -30,6 +30,10 @@ class ListingFactory(factory.django.DjangoModelFactory):
     property_type = "apartment"
     room_type = "entire"
     location = factory.LazyFunction(lambda: Point(2.3522, 48.8566, srid=4326))
+    # Most tests count days from the server's (UTC) date, so factory listings keep UTC's
+    # clock whatever their point; the time-zone tests (tests/platform/test_local_time.py)
+    # set a zone, or pass time_zone="" to have it derived from the point.
+    time_zone = "UTC"
     address = "1 Rue de Rivoli"
     city = "Paris"
     country_code = "FR"

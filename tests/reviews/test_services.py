@@ -3,12 +3,14 @@
 import datetime as dt
 import threading
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from listings.models import Listing
 from reviews import tasks
 from reviews.errors import (
     ResponseAlreadyPosted,
@@ -103,9 +105,13 @@ def test_window_closing_publishes_through_the_beat_task(guest, listing):
 
 
 def test_window_boundaries(guest, listing):
+    Listing.objects.filter(pk=listing.pk).update(time_zone="Asia/Tokyo")
+    listing.refresh_from_db()
     booking = stay(guest=guest, listing=listing, checked_out_days_ago=1)
-    closes = review_window_closes_at(booking.check_out)
-    assert closes == timezone.make_aware(dt.datetime.combine(booking.check_out + dt.timedelta(days=14), dt.time.min))
+    closes = review_window_closes_at(booking)
+    # Midnight where the listing is (Tokyo), not on the server's clock.
+    zone = ZoneInfo("Asia/Tokyo")
+    assert closes == dt.datetime.combine(booking.check_out + dt.timedelta(days=14), dt.time.min, tzinfo=zone)
     with pytest.raises(ReviewWindowClosed):
         guest_review(booking, now=closes)
     assert guest_review(booking, now=closes - dt.timedelta(seconds=1)).pk

@@ -92,6 +92,7 @@ def world_build(*, size: int = 2000, seed: int = 7, days: int = 70) -> World:
     for listing in listings:
         if listing.rating_avg is None:
             listing.rating_count = 0
+        listing.time_zone_derive()  # bulk_create skips save(), which derives it
     listings = Listing.objects.bulk_create(listings)
 
     taken: dict[int, set[dt.date]] = {}

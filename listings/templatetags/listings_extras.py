@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import template
 
+from .. import localtime
 from ..selectors import wishlist_saved_listing_ids
 
 register = template.Library()
@@ -67,3 +68,9 @@ def percent(rate) -> str:
     if rate is None or rate == "":
         return ""
     return f"{(Decimal(str(rate)) * 100).quantize(Decimal('1'))}%"
+
+
+@register.filter
+def zone_label(name) -> str:
+    """"Asia/Tokyo" -> "Tokyo time": said next to every time of a stay (times are the listing's)."""
+    return localtime.zone_label(str(name or ""))

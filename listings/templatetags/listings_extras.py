@@ -72,5 +72,5 @@ def percent(rate) -> str:
 
 @register.filter
 def zone_label(name) -> str:
-    """"Asia/Tokyo" -> "Tokyo time": said next to every time of a stay (times are the listing's)."""
+    """ "Asia/Tokyo" -> "Tokyo time": said next to every time of a stay (times are the listing's)."""
     return localtime.zone_label(str(name or ""))

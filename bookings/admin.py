@@ -34,7 +34,7 @@ class BookingEventAdmin(admin.ModelAdmin):
 
 @admin.register(IdempotencyRecord)
 class IdempotencyRecordAdmin(admin.ModelAdmin):
-    list_display = ["key", "user", "scope", "response_status", "booking", "created_at", "completed_at"]
+    list_display = ["key", "user", "scope", "error_code", "booking", "created_at", "completed_at"]
     raw_id_fields = ["user", "booking"]
 
 

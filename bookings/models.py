@@ -117,7 +117,9 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=255)
     scope = models.CharField(max_length=60)
     request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The outcome's error code ("" for a success, e.g. the booking). Never an HTTP status: the
+    # API maps codes to statuses (``airbnb.api.errors.HTTP_STATUS_BY_CODE``), pages to forms.
+    error_code = models.CharField(max_length=60, blank=True, default="")
     response_body = models.JSONField(null=True, blank=True)
     # The exact bytes of the first answer: a replay sends these, not ``response_body`` re-rendered
     # (jsonb reorders keys). Null on rows written before it existed.

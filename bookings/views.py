@@ -21,21 +21,19 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from airbnb.api.errors import ApiError, Conflict
+from airbnb.errors import ApplicationError, CommonErrorCode
+from airbnb.form_errors import application_error_from_body
+from listings.errors import ListingErrorCode
 from listings.models import POLICY_TEXT, Listing, ListingPhoto
 from listings.selectors import listing_get_public, listing_public_place
+from payments.errors import DeclineCode, PaymentErrorCode
 
+from .errors import BookingErrorCode
 from .forms import TEST_CARDS, CheckoutForm, ReasonForm, StayForm, local_gateway_in_use
 from .models import Booking, BookingStatus
 from .quotes import booking_box, breakdown_lines
 from .selectors import booking_list_for_guest, booking_list_for_host
 from .services.booking import (
-    BookingInvalid,
-    DatesUnavailable,
-    ListingNotBookable,
-    PaymentDeclined,
-    PaymentsUnavailable,
-    PriceChanged,
     booking_accept,
     booking_cancel_by_guest,
     booking_cancel_by_host,
@@ -52,6 +50,13 @@ IN_PROGRESS_WAIT_SECONDS = 8.0
 
 CANCELLED_STATUSES = (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST, S.DECLINED, S.EXPIRED, S.PAYMENT_FAILED)
 ADDRESS_VISIBLE_STATUSES = (S.CONFIRMED, S.COMPLETED)
+
+# Failures after which the form keeps its key (the attempt is not over), and what the page says.
+KEEP_KEY = {
+    PaymentErrorCode.PAYMENTS_UNAVAILABLE: "payments_unavailable",
+    CommonErrorCode.IDEMPOTENCY_IN_PROGRESS: "in_progress",
+}
+DATES_TAKEN = (BookingErrorCode.DATES_UNAVAILABLE, BookingErrorCode.HOLD_EXPIRED)
 
 MESSAGES = {
     "card_declined": "Your card was declined. Your dates are still free — try another card.",
@@ -104,7 +109,7 @@ def checkout(request, pk: int):
         if stay_valid and form.is_valid():
             try:
                 booking = _book_once(user=request.user, listing=listing, cleaned=form.cleaned_data)
-            except ApiError as exc:
+            except ApplicationError as exc:
                 failure = exc
                 form = _checkout_failed(request, listing, stay, exc)
             else:
@@ -124,9 +129,9 @@ def checkout(request, pk: int):
         reason_inline = stay.add_reason(box.reason)
         if form is not None and not form.is_bound:
             form.initial["expected_total"] = box.quote.total
-        if isinstance(failure, DatesUnavailable) and box.available:
+        if failure is not None and failure.code in DATES_TAKEN and box.available:
             # Taken when we tried, free now (e.g. our hold timed out): say what happened.
-            form.add_error(None, str(failure.detail))
+            form.add_error(None, failure.message)
     return render(
         request,
         "bookings/checkout.html",
@@ -165,19 +170,19 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
 
     def work(record_id: int):
         booking = booking_create(guest=user, idempotency_record_id=record_id, **args)
-        return 201, {"booking_id": booking.pk}, booking.pk
+        return {"booking_id": booking.pk}, booking.pk
 
     deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
     while True:
         try:
-            status_code, body, *_ = idempotent(
+            error_code, body, *_ = idempotent(
                 user=user,
                 scope=WEB_SCOPE,
                 key=key,
                 payload=args,
                 work=work,
-                retryable=lambda exc: isinstance(exc, PaymentsUnavailable),
-                recover=lambda booking: (201, {"booking_id": booking.pk}),
+                retryable=lambda exc: exc.code == PaymentErrorCode.PAYMENTS_UNAVAILABLE,
+                recover=lambda booking: {"booking_id": booking.pk},
             )
             break
         except IdempotencyKeyReused:
@@ -186,25 +191,10 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
             if time.monotonic() >= deadline:
                 raise
             time.sleep(0.25)
-    if status_code == 201:
+    if not error_code:
         return Booking.objects.get(pk=body["booking_id"])
-    raise _replayed_error(status_code, body["error"])
-
-
-def _replayed_error(status_code: int, error: dict) -> ApiError:
-    """The stored outcome of an earlier attempt with this key, as the exception it was."""
-    message, code = error["message"], error["code"]
-    if status_code == 402:
-        return PaymentDeclined(message, code=code)
-    if status_code == 404:
-        return ListingNotBookable(message, code=code)
-    if code == "price_changed":
-        return PriceChanged(message, code=code)
-    if code in ("dates_unavailable", "hold_expired"):
-        return DatesUnavailable(message, code=code, extra={"alternatives": error.get("alternatives", [])})
-    if status_code == 400:
-        return BookingInvalid(message, code=code)
-    return Conflict(message, code=code)
+    # A failure stored under this key: the same error again, rebuilt from its code.
+    raise application_error_from_body(error_code, body)
 
 
 def _rebound(request, listing: Listing, *, new_key: bool) -> CheckoutForm:
@@ -216,38 +206,32 @@ def _rebound(request, listing: Listing, *, new_key: bool) -> CheckoutForm:
     return form
 
 
-def _checkout_failed(request, listing: Listing, stay: StayForm, exc: ApiError) -> CheckoutForm:
-    """The checkout form again, with the error where it belongs.
+def _checkout_failed(request, listing: Listing, stay: StayForm, exc: ApplicationError) -> CheckoutForm:
+    """The checkout form again, with the error where it belongs (decided by its code).
 
     Outcomes stored under the key (declined, dates taken, invalid) get a new key:
     the next submission is a new attempt. A payment service outage deleted the
     key's record, and one still in progress must keep it, so those keep the key.
     """
-    if isinstance(exc, ListingNotBookable):
+    code = exc.code
+    if code == ListingErrorCode.LISTING_NOT_FOUND:
         raise Http404("No such listing.")
-    code = str(getattr(exc.detail, "code", "") or exc.default_code)
-    keep_key = isinstance(exc, PaymentsUnavailable | IdempotencyInProgress)
-    form = _rebound(request, listing, new_key=not keep_key)
-    if isinstance(exc, PaymentDeclined):
+    form = _rebound(request, listing, new_key=code not in KEEP_KEY)
+    if isinstance(code, DeclineCode):
         form.add_error(
-            "card_number", MESSAGES.get(code) or f"{exc.detail} Your dates are still free — try another card."
+            "card_number", MESSAGES.get(code) or f"{exc.message} Your dates are still free — try another card."
         )
-    elif isinstance(exc, PaymentsUnavailable):
-        form.add_error(None, MESSAGES["payments_unavailable"])
-    elif isinstance(exc, IdempotencyInProgress):
-        form.add_error(None, MESSAGES["in_progress"])
-    elif isinstance(exc, DatesUnavailable):
+    elif code in KEEP_KEY:
+        form.add_error(None, MESSAGES[KEEP_KEY[code]])
+    elif code in DATES_TAKEN:
         pass  # the page shows the calendar's answer now, with alternatives (see checkout)
-    elif isinstance(exc, PriceChanged):
+    elif code == BookingErrorCode.PRICE_CHANGED:
         # Show the new total (the page's breakdown is recomputed) and accept it on the next submit.
         form.data = form.data.copy()
         form.data["expected_total"] = exc.extra.get("total", "")
-        form.add_error(None, str(exc.detail))
-    elif isinstance(exc, BookingInvalid):
-        if not stay.add_reason({"code": code, "message": str(exc.detail)}):
-            form.add_error(None, str(exc.detail))
-    else:
-        form.add_error(None, str(exc.detail))
+        form.add_error(None, exc.message)
+    elif not stay.add_reason({"code": code, "message": exc.message}):
+        form.add_error(None, exc.message)
     return form
 
 
@@ -367,8 +351,8 @@ def trip_cancel(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_cancel_by_guest(booking_id=booking.pk, guest=request.user, **form.cleaned_data)
-        except ApiError as exc:
-            messages.error(request, str(exc.detail))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
         else:
             refund = _money(booking.refund_amount or 0, booking.currency)
             messages.success(request, f"Your booking was cancelled. Refund: {refund}.")
@@ -475,8 +459,8 @@ def host_accept(request, pk: int):
     booking = _reservation_for(request.user, pk)
     try:
         booking_accept(booking_id=booking.pk, host=request.user)
-    except ApiError as exc:
-        messages.error(request, str(exc.detail))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,
@@ -493,8 +477,8 @@ def host_decline(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         booking_decline(booking_id=booking.pk, host=request.user, reason=reason)
-    except ApiError as exc:
-        messages.error(request, str(exc.detail))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request, f"Request declined. {booking.guest.display_name} won't be charged and your nights are free again."
@@ -511,8 +495,8 @@ def host_cancel(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_cancel_by_host(booking_id=booking.pk, host=request.user, **form.cleaned_data)
-        except ApiError as exc:
-            messages.error(request, str(exc.detail))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(
                 request,

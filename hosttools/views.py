@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
+from airbnb.form_errors import form_add_application_error
 from listings.models import Listing, ListingStatus
 from messaging.selectors import host_inbox_unread_count
 from payments.services import payouts as payout_services
@@ -140,8 +141,8 @@ def calendar_listing(request, listing_id: int):
             arguments = form.service_arguments()
             try:
                 count = calendar_range_apply(listing=listing, **arguments)
-            except ApiError as exc:
-                form.add_error(None, str(exc.detail))
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
             else:
                 label = dict(RangeActionForm.ACTIONS)[arguments["action"]]
                 messages.success(request, f"{label}: done for {count} night{'s' if count != 1 else ''}.")
@@ -182,7 +183,7 @@ def pricing_settings(request, listing_id: int):
                     listing=listing, **{name: form.cleaned_data[name] for name in PricingSettingsForm.Meta.fields}
                 )
             except PricingSettingsInvalid as exc:
-                form.add_error(None, str(exc.detail))
+                form.add_error(None, exc.message)
             else:
                 messages.success(request, "Pricing settings saved.")
                 return redirect("hosttools:pricing_settings", listing_id=listing.pk)
@@ -226,8 +227,8 @@ def calendar_sync(request, listing_id: int):
         if form.is_valid():
             try:
                 ical_import_add(listing=listing, **form.cleaned_data)
-            except ApiError as exc:
-                form.add_error("url", str(exc.detail))
+            except ApplicationError as exc:
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, "Calendar added. It is imported within a few minutes.")
                 return redirect("hosttools:calendar_sync", listing_id=listing.pk)
@@ -341,9 +342,9 @@ def _payouts_onboard_redirect(request):
     try:
         onboarding = payout_services.payout_account_onboard(host=request.user, **_onboarding_urls(request))
     except payout_services.NotAHost as exc:
-        raise PermissionDenied(str(exc.detail)) from None
+        raise PermissionDenied(exc.message) from None
     except (payout_services.PayoutsUnavailable, payout_services.PayoutGatewayError) as exc:
-        messages.error(request, str(exc.detail))
+        messages.error(request, exc.message)
         return redirect("hosttools:earnings")
     return redirect(onboarding.url)
 
@@ -371,7 +372,7 @@ def payouts_return(request):
     try:
         account = payout_services.payout_account_refresh(host=request.user, retry_failed=True)
     except (payout_services.PayoutsUnavailable, payout_services.PayoutGatewayError) as exc:
-        messages.error(request, f"We couldn't check your payout account: {exc.detail}")
+        messages.error(request, f"We couldn't check your payout account: {exc.message}")
         return redirect("hosttools:earnings")
     if account is None:
         messages.error(request, "You haven't set up payouts yet.")

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
+from airbnb.form_errors import page_status
 from listings.models import Listing
 from listings.selectors import listing_get_public
 
@@ -108,7 +109,7 @@ def thread_detail(request, pk: int):
             except ValidationError as exc:
                 form.add_error("body", exc.message_dict.get("body", exc.messages))
             except thread_services.RateLimited as exc:
-                form.add_error(None, str(exc.detail))
+                form.add_error(None, exc.message)
                 status = 429
             else:
                 return redirect(reverse("messaging:thread", kwargs={"pk": thread.pk}) + "#latest")
@@ -200,9 +201,9 @@ def contact_host(request, listing_id: int):
                 )
             except ValidationError as exc:
                 form.add_error("body", exc.message_dict.get("body", exc.messages))
-            except ApiError as exc:
-                form.add_error(None, str(exc.detail))
-                status = exc.status_code
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = page_status(exc)
             else:
                 messages.success(request, f"Message sent to {listing.host.display_name}.")
                 return redirect(reverse("messaging:thread", kwargs={"pk": thread.pk}) + "#latest")

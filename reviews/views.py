@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
 from bookings.models import Booking
 
 from .errors import ReviewNotAllowed, ReviewNotFound
@@ -72,8 +72,8 @@ def write(request, booking_id: int):
             review = submission.review_submit(booking_id=booking.pk, author=request.user, **form.service_arguments())
         except ValidationError as exc:
             form.add_service_errors(exc)
-        except ApiError as exc:
-            messages.error(request, str(exc.detail))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
             return redirect("reviews:to_write")
         else:
             if review.published_at:
@@ -126,8 +126,8 @@ def respond(request, pk: int):
         messages.error(request, exc.messages[0])
     except ReviewNotAllowed:
         raise PermissionDenied("Only the person a review is about can respond to it.") from None
-    except ApiError as exc:
-        messages.error(request, str(exc.detail))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, "Your response is published.")
     return redirect(_back(request, fallback))
@@ -145,8 +145,8 @@ def report(request, pk: int):
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-        except ApiError as exc:
-            messages.error(request, str(exc.detail))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
             return redirect(_back(request, reverse("reviews:profile", kwargs={"pk": review.subject_id})))
         else:
             messages.success(request, "Thanks for telling us. Our team will review it.")

@@ -11,11 +11,14 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from airbnb.api.errors import HTTP_STATUS_BY_CODE
 from airbnb.api.pagination import PageNumberPagination
+from airbnb.errors import ApplicationError
 from availability import services as calendar_services
 from availability.models import CalendarNight
 from listings.models import Listing, ListingStatus
 
+from ..errors import BookingErrorCode, PaymentsUnavailable
 from ..models import Booking, BookingStatus
 from ..quotes import booking_box
 from ..selectors import (
@@ -145,7 +148,7 @@ class BookingListCreateView(APIView):
                 idempotency_record_id=record_id,
             )
             # booking_create returns the booking with listing, host and payment loaded.
-            return status.HTTP_201_CREATED, dict(BookingSerializer(booking).data), booking.pk
+            return dict(BookingSerializer(booking).data), booking.pk
 
         result = idempotent(
             user=request.user,
@@ -153,16 +156,13 @@ class BookingListCreateView(APIView):
             key=key,
             payload=dict(args),
             work=work,
-            retryable=lambda exc: isinstance(exc, booking_services.PaymentsUnavailable),
-            recover=lambda booking: (
-                status.HTTP_201_CREATED,
-                dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
-            ),
+            retryable=lambda exc: isinstance(exc, PaymentsUnavailable),
+            recover=lambda booking: dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
         )
         # The stored bytes, first time and on every replay: byte-identical answers (docs/booking.md).
         return HttpResponse(
             result.content,
-            status=result.status,
+            status=HTTP_STATUS_BY_CODE[result.error_code] if result.error_code else status.HTTP_201_CREATED,
             content_type="application/json",
             headers={"Idempotent-Replayed": "true"} if result.replayed else None,
         )
@@ -183,7 +183,7 @@ class BookingCancellationPreviewView(APIView):
     def get(self, request, pk: int):
         booking = _booking_for(request.user, pk)
         if booking.status not in (BookingStatus.AWAITING_HOST, BookingStatus.CONFIRMED):
-            raise booking_services.Conflict("This booking cannot be cancelled.", code="not_cancellable")
+            raise ApplicationError(BookingErrorCode.NOT_CANCELLABLE, "This booking cannot be cancelled.")
         return Response(booking_services.booking_cancellation_preview(booking=booking, user=request.user).as_dict())
 
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
 from bookings.models import BookingStatus
 from bookings.selectors import listing_upcoming_bookings
 
@@ -271,14 +271,14 @@ def photo_action(request, pk: int, photo_id: int, action: str):
             photo_services.photo_delete(photo=photo, actor=request.user)
             messages.success(request, "Photo deleted.")
             anchor = ""
-    except (ValidationError, ApiError) as exc:
+    except (ValidationError, ApplicationError) as exc:
         messages.error(request, _message(exc))
     return redirect(reverse("hosting:photos", args=[listing.pk]) + anchor)
 
 
 def _message(exc: Exception) -> str:
-    if isinstance(exc, ApiError):
-        return str(exc.detail)
+    if isinstance(exc, ApplicationError):
+        return exc.message
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
@@ -323,7 +323,7 @@ def listing_publish(request, pk: int):
     was = listing.status
     try:
         listing_services.listing_publish(listing=listing, actor=request.user)
-    except ApiError as exc:
+    except ApplicationError as exc:
         messages.error(request, _message(exc))
         return redirect(_back(request, reverse("hosting:review", args=[listing.pk])))
     verb = "is live again" if was == ListingStatus.UNLISTED else "is published"
@@ -339,7 +339,7 @@ def listing_unlist(request, pk: int):
     cancel = form.is_valid() and form.cleaned_data["cancel_upcoming"]
     try:
         listing_services.listing_unlist(listing=listing, actor=request.user, cancel_upcoming=cancel)
-    except ApiError as exc:
+    except ApplicationError as exc:
         messages.error(request, _message(exc))
     else:
         messages.success(
@@ -358,7 +358,7 @@ def listing_delete(request, pk: int):
     if request.method == "POST":
         try:
             listing_services.listing_delete(listing=listing, actor=request.user)
-        except ApiError as exc:
+        except ApplicationError as exc:
             messages.error(request, _message(exc))
             return redirect("hosting:delete", pk=listing.pk)
         messages.success(request, f"“{listing.title}” was deleted.")

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
 from pricing.wishlists import wishlist_entries
 
 from ..forms import WishlistChooseForm, WishlistForm, form_add_service_errors
@@ -178,8 +178,8 @@ def wishlist_save(request, listing_id: int):
             wishlist_services.wishlist_add(wishlist=wishlist, actor=request.user, listing=listing)
         except ValidationError as exc:
             form_add_service_errors(form, exc, aliases={"name": "new_name"})
-        except ApiError as exc:
-            form.add_error(None, str(exc.detail))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, f"Saved to “{wishlist.name}”.")
             return redirect(_safe_next(request, listing.get_absolute_url()))

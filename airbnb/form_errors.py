@@ -13,6 +13,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404
 
 from airbnb.api.errors import ERROR_CODES, HTTP_STATUS_BY_CODE
 from airbnb.errors import ApplicationError
@@ -52,6 +55,32 @@ def form_field_for(code: str, form: forms.BaseForm) -> str | None:
 
 def form_add_application_error(form: forms.BaseForm, exc: ApplicationError) -> None:
     form.add_error(form_field_for(exc.code, form), exc.message)
+
+
+class ApplicationErrorPageMiddleware:
+    """Pages answer an access error (``<app>/access.py``) with the site's 404 or 403 page.
+
+    A view calls ``access_listing(...)`` and lets its ``NotFound`` / ``PermissionDenied``
+    propagate: the same page as ``Http404`` / Django's ``PermissionDenied`` would give.
+    Other application errors are the view's to show (in its form); one that escapes
+    is a bug and stays a 500. DRF views never get here: their handler answers first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError):
+            return None
+        status = HTTP_STATUS_BY_CODE.get(exception.code)
+        if status == 404:
+            return response_for_exception(request, Http404(exception.message))
+        if status == 403:
+            return response_for_exception(request, PermissionDenied(exception.message))
+        return None
 
 
 def page_status(exc: ApplicationError) -> int:

@@ -23,11 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.errors import ApplicationError, CommonErrorCode
 from airbnb.form_errors import application_error_from_body
+from listings.access import access_public_listing
 from listings.errors import ListingErrorCode
 from listings.models import POLICY_TEXT, Listing, ListingPhoto
-from listings.selectors import listing_get_public, listing_public_place
+from listings.selectors import listing_public_place
 from payments.errors import DeclineCode, PaymentErrorCode
 
+from .access import access_booking
 from .errors import BookingErrorCode
 from .forms import TEST_CARDS, CheckoutForm, ReasonForm, StayForm, local_gateway_in_use
 from .models import Booking, BookingStatus
@@ -79,13 +81,6 @@ def _with_photos(qs: QuerySet[Booking]) -> QuerySet[Booking]:
     )
 
 
-def _public_listing(pk: int) -> Listing:
-    try:
-        return listing_get_public(pk=pk)
-    except Listing.DoesNotExist:
-        raise Http404("No such listing.") from None
-
-
 # --- checkout -----------------------------------------------------------------------
 
 
@@ -97,7 +92,7 @@ def checkout(request, pk: int):
     GET takes the stay from the query string; POST books it through the form's
     per-attempt idempotency key, so a double submission books once.
     """
-    listing = _public_listing(pk)
+    listing = access_public_listing(pk)
     data = request.POST if request.method == "POST" else (request.GET or None)
     stay = StayForm(data, listing=listing, auto_id="stay_%s")
     stay_valid = stay.is_valid()
@@ -256,13 +251,9 @@ def _flash_booked(request, booking: Booking) -> None:
 
 
 def _trip_for(user, pk: int) -> Booking:
-    qs = Booking.objects.select_related("listing", "listing__host", "payment")
-    if not user.is_staff:
-        qs = qs.filter(guest=user)
-    try:
-        return _with_photos(qs).get(pk=pk)
-    except Booking.DoesNotExist:
-        raise Http404("No such trip.") from None
+    """The guest's trip (staff: any), loaded for the trip page; 404 for anyone else (``access_booking``)."""
+    loaded = _with_photos(Booking.objects.select_related("listing", "listing__host", "payment"))
+    return access_booking(user, pk, as_role="guest", queryset=loaded)
 
 
 def _can_guest_cancel(booking: Booking, today) -> bool:
@@ -377,13 +368,9 @@ def trip_cancel(request, pk: int):
 
 
 def _reservation_for(user, pk: int) -> Booking:
-    qs = Booking.objects.select_related("listing", "guest", "payment", "payout")
-    if not user.is_staff:
-        qs = qs.filter(listing__host=user)
-    try:
-        return _with_photos(qs).get(pk=pk)
-    except Booking.DoesNotExist:
-        raise Http404("No such reservation.") from None
+    """The host's reservation (staff: any), loaded for its page; 404 for anyone else (``access_booking``)."""
+    loaded = _with_photos(Booking.objects.select_related("listing", "guest", "payment", "payout"))
+    return access_booking(user, pk, as_role="host", queryset=loaded)
 
 
 def _request_open(booking: Booking, now) -> bool:

@@ -20,13 +20,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.errors import ApplicationError
-from bookings.models import Booking
 
+from .access import access_stay_to_review
 from .errors import ReviewNotAllowed, ReviewNotFound
 from .forms import ReportForm, ResponseForm, ReviewForm
 from .models import Review
 from .selectors import (
-    review_direction_for,
     review_public_queryset,
     review_window_closes_at,
     review_write_state,
@@ -51,19 +50,11 @@ def to_write(request):
     )
 
 
-def _booking_for_review(request, booking_id: int) -> tuple[Booking, str]:
-    booking = Booking.objects.select_related("listing", "listing__host", "guest").filter(pk=booking_id).first()
-    direction = review_direction_for(booking=booking, user=request.user) if booking else None
-    if direction is None:
-        raise Http404("No booking to review here.")
-    return booking, direction
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def write(request, booking_id: int):
     """The review form for the guest (the stay) or the host (the guest) of a completed booking."""
-    booking, direction = _booking_for_review(request, booking_id)
+    booking, direction = access_stay_to_review(request.user, booking_id)
     subject = booking.listing.host if direction == D.GUEST_TO_HOST else booking.guest
     state = review_write_state(booking=booking, direction=direction)
     form = ReviewForm(request.POST or None, direction=direction, subject_name=subject.display_name)

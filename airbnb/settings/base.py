@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "airbnb.middleware.ContentSecurityPolicyMiddleware",
+    "airbnb.form_errors.ApplicationErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "airbnb.urls"

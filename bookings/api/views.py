@@ -16,8 +16,10 @@ from airbnb.api.pagination import PageNumberPagination
 from airbnb.errors import ApplicationError
 from availability import services as calendar_services
 from availability.models import CalendarNight
+from listings.access import access_public_listing
 from listings.models import Listing, ListingStatus
 
+from ..access import access_booking
 from ..errors import BookingErrorCode, PaymentsUnavailable
 from ..models import Booking, BookingStatus
 from ..quotes import booking_box
@@ -25,7 +27,6 @@ from ..selectors import (
     BOOKING_LISTING_DEFERRED,
     booking_list_for_guest,
     booking_list_for_host,
-    booking_visible_to,
 )
 from ..services import booking as booking_services
 from ..services.idempotency import IdempotencyKeyInvalid, idempotent
@@ -52,15 +53,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 def _booking_for(user, pk: int) -> Booking:
-    try:
-        return (
-            booking_visible_to(user)
-            .select_related("listing", "listing__host", "guest", "payment")
-            .defer(*BOOKING_LISTING_DEFERRED)
-            .get(pk=pk)
-        )
-    except Booking.DoesNotExist:
-        raise NotFound("No booking with this id.") from None
+    """The booking if the user is its guest, host or staff (``access_booking``), loaded for the serializer."""
+    loaded = Booking.objects.select_related("listing", "listing__host", "guest", "payment")
+    loaded = loaded.defer(*BOOKING_LISTING_DEFERRED)
+    return access_booking(user, pk, as_role="either", queryset=loaded)
 
 
 class BookingListCreateView(APIView):
@@ -225,10 +221,6 @@ class BookingDeclineView(BookingActionView):
 # --- listing quote and calendar ------------------------------------------------------
 
 
-def _public_listing(pk: int) -> Listing:
-    return get_object_or_404(Listing, pk=pk, status=ListingStatus.PUBLISHED)
-
-
 class ListingQuoteView(APIView):
     """Price and live availability for given dates: what the booking box shows."""
 
@@ -239,7 +231,7 @@ class ListingQuoteView(APIView):
         responses={200: BookingBoxSerializer},
     )
     def get(self, request, pk: int):
-        listing = _public_listing(pk)
+        listing = access_public_listing(pk)
         data = QuoteInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         box = booking_box(listing=listing, user=request.user, **data.validated_data)

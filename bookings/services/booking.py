@@ -56,6 +56,7 @@ from payments.services.payments import CardDeclined, GatewayUnavailable, Payment
 from pricing.fees import host_earnings
 from pricing.selectors import money, price_quote, pricing_rules_for_listings
 
+from ..access import access_booking_for_update
 from ..errors import (
     BookingErrorCode,
     BookingInvalid,
@@ -369,29 +370,10 @@ def _schedule_payout(booking: Booking, listing: Listing) -> None:
 # --- host decisions -------------------------------------------------------------
 
 
-def _lock_booking_for(*, booking_id: int, user, role: str) -> tuple[Booking, Listing]:
-    """Lock listing then booking (the fixed lock order) and check the user's role.
-
-    Raises ``Booking.DoesNotExist`` for users who are neither guest nor host, so
-    views answer 404 and do not reveal the booking exists.
-    """
-    booking = Booking.objects.select_related("listing").get(pk=booking_id)
-    is_host = booking.listing.host_id == user.pk
-    is_guest = booking.guest_id == user.pk
-    if not (is_host or is_guest or user.is_staff):
-        raise Booking.DoesNotExist
-    if role == "host" and not (is_host or user.is_staff):
-        raise NotAllowed(message="Only the host can do this.")
-    if role == "guest" and not (is_guest or user.is_staff):
-        raise NotAllowed(message="Only the guest can do this.")
-    listing = listing_lock(listing_id=booking.listing_id)
-    return Booking.objects.select_for_update().get(pk=booking_id), listing
-
-
 def booking_accept(*, booking_id: int, host) -> Booking:
     """The host accepts a request: confirmed, nights booked, payment captured."""
     with transaction.atomic():
-        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        booking, listing = access_booking_for_update(host, booking_id, as_role="host")
         if booking.status == S.AWAITING_HOST and booking.expires_at and booking.expires_at <= timezone.now():
             raise ApplicationError(BookingErrorCode.REQUEST_EXPIRED, "This request has expired.")
         booking_transition(booking, S.CONFIRMED, actor=host, reason="accepted by host")
@@ -404,7 +386,7 @@ def booking_accept(*, booking_id: int, host) -> Booking:
 def booking_decline(*, booking_id: int, host, reason: str = "") -> Booking:
     """The host declines a request: nights released, authorisation voided."""
     with transaction.atomic():
-        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        booking, listing = access_booking_for_update(host, booking_id, as_role="host")
         booking_transition(booking, S.DECLINED, actor=host, reason=reason[:200] or "declined by host")
         calendar_release_booking(booking_id=booking.pk)
         calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
@@ -452,7 +434,7 @@ def booking_cancellation_preview(*, booking: Booking, user, now: dt.datetime | N
 def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Booking:
     """The guest cancels: refund per the listing's policy, nights released at once."""
     with transaction.atomic():
-        booking, listing = _lock_booking_for(booking_id=booking_id, user=guest, role="guest")
+        booking, listing = access_booking_for_update(guest, booking_id, as_role="guest")
         if booking.status == S.CONFIRMED and booking.check_out <= timezone.localdate():
             raise ApplicationError(BookingErrorCode.STAY_OVER, "This stay is over and can no longer be cancelled.")
         preview = booking_cancellation_preview(booking=booking, user=guest)
@@ -479,7 +461,7 @@ def _host_share_kept(booking: Booking, preview: RefundQuote) -> Decimal:
 def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Booking:
     """The host cancels a confirmed booking: full refund, nights stay blocked, penalty recorded."""
     with transaction.atomic():
-        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        booking, listing = access_booking_for_update(host, booking_id, as_role="host")
         if booking.status == S.AWAITING_HOST:
             raise ApplicationError(BookingErrorCode.USE_DECLINE, "Decline the request instead of cancelling it.")
         if booking.status == S.CONFIRMED and booking.check_out <= timezone.localdate():

@@ -27,6 +27,7 @@ from airbnb.errors import ApplicationError
 from bookings.models import BookingStatus
 from bookings.selectors import listing_upcoming_bookings
 
+from ..access import access_listing
 from ..forms import (
     AmenitiesForm,
     BasicsForm,
@@ -42,8 +43,6 @@ from ..forms import (
 from ..models import POLICY_TEXT, Listing, ListingPhoto, ListingStatus
 from ..selectors import (
     amenity_groups,
-    listing_can_edit,
-    listing_get_visible,
     listing_list_for_host,
     listing_public_place,
     listing_readiness,
@@ -102,17 +101,6 @@ def step_url(listing: Listing, slug: str) -> str:
     if slug == "review":
         return reverse("hosting:review", args=[listing.pk])
     return reverse("hosting:edit", args=[listing.pk, slug])
-
-
-def _own_listing(request, pk: int) -> Listing:
-    """A listing the user may edit, or 404 (the same answer for other hosts' listings and missing ones)."""
-    try:
-        listing = listing_get_visible(pk=pk, user=request.user)
-    except Listing.DoesNotExist:
-        raise Http404("No such listing.") from None
-    if not listing_can_edit(listing, request.user):
-        raise Http404("No such listing.")
-    return listing
 
 
 def _steps_nav(listing: Listing | None, current: str) -> list[dict]:
@@ -189,7 +177,7 @@ def listing_new(request):
 @require_http_methods(["GET", "POST"])
 def listing_edit(request, pk: int, step: str):
     """One form step (basics, location, capacity, amenities, pricing) of an existing listing."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     if step not in FORM_STEPS:
         raise Http404("No such step.")
     current = STEP_BY_SLUG[step]
@@ -210,7 +198,7 @@ def listing_edit(request, pk: int, step: str):
 @require_http_methods(["GET", "POST"])
 def listing_photos(request, pk: int):
     """Upload (several at once), caption, reorder, choose the cover, delete."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     form = PhotoUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,7 +236,7 @@ PHOTO_ACTIONS = ("caption", "cover", "up", "down", "delete")
 @require_POST
 def photo_action(request, pk: int, photo_id: int, action: str):
     """One change to one photo from the photos page, then back to it."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     if action not in PHOTO_ACTIONS:
         raise Http404("No such action.")
     photo = get_object_or_404(ListingPhoto, pk=photo_id, listing=listing)
@@ -287,7 +275,7 @@ def _message(exc: Exception) -> str:
 @login_required
 def listing_review(request, pk: int):
     """Everything at a glance, what is still missing (with links to the steps) and the publish button."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     photos = list(listing.photos.all())
     return render(
         request,
@@ -319,7 +307,7 @@ def _back(request, default: str) -> str:
 @login_required
 @require_POST
 def listing_publish(request, pk: int):
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     was = listing.status
     try:
         listing_services.listing_publish(listing=listing, actor=request.user)
@@ -334,7 +322,7 @@ def listing_publish(request, pk: int):
 @login_required
 @require_POST
 def listing_unlist(request, pk: int):
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     form = UnlistForm(request.POST)
     cancel = form.is_valid() and form.cleaned_data["cancel_upcoming"]
     try:
@@ -354,7 +342,7 @@ def listing_unlist(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def listing_delete(request, pk: int):
     """GET asks for confirmation (naming upcoming stays that prevent it); POST deletes."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     if request.method == "POST":
         try:
             listing_services.listing_delete(listing=listing, actor=request.user)

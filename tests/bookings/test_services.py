@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from airbnb.api.errors import HTTP_STATUS_BY_CODE
-from airbnb.errors import ApplicationError
+from airbnb.errors import ApplicationError, NotFound
 from availability import services as cal
 from availability.errors import NightsBooked
 from availability.models import CalendarNight
@@ -136,7 +136,7 @@ def test_guest_cannot_accept_and_strangers_cannot_see(guest, request_listing):
     booking = book(guest=guest, listing=request_listing, start=5, nights=2)
     with pytest.raises(svc.NotAllowed):
         svc.booking_accept(booking_id=booking.pk, host=guest)
-    with pytest.raises(Booking.DoesNotExist):
+    with pytest.raises(NotFound):  # strangers learn nothing, not even that it exists
         svc.booking_decline(booking_id=booking.pk, host=UserFactory())
     booking.refresh_from_db()
     assert booking.status == S.AWAITING_HOST

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.errors import ApplicationError, CommonErrorCode
 from airbnb.form_errors import application_error_from_body
+from airbnb.idempotency import IdempotencyInProgress, IdempotencyKeyReused, idempotent
 from listings.access import access_public_listing
 from listings.errors import ListingErrorCode
 from listings.models import POLICY_TEXT, Listing, ListingPhoto
@@ -37,13 +38,13 @@ from .quotes import booking_box, breakdown_lines
 from .selectors import booking_list_for_guest, booking_list_for_host
 from .services.booking import (
     booking_accept,
+    booking_attempt_settle,
     booking_cancel_by_guest,
     booking_cancel_by_host,
     booking_cancellation_preview,
     booking_create,
     booking_decline,
 )
-from .services.idempotency import IdempotencyInProgress, IdempotencyKeyReused, idempotent
 
 S = BookingStatus
 WEB_SCOPE = "booking_create_web"
@@ -177,7 +178,9 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
                 payload=args,
                 work=work,
                 retryable=lambda exc: exc.code == PaymentErrorCode.PAYMENTS_UNAVAILABLE,
-                recover=lambda booking: {"booking_id": booking.pk},
+                settle=lambda booking_id: booking_attempt_settle(
+                    booking_id=booking_id, render=lambda booking: {"booking_id": booking.pk}
+                ),
             )
             break
         except IdempotencyKeyReused:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from airbnb.api.errors import HTTP_STATUS_BY_CODE
 from airbnb.api.pagination import PageNumberPagination
 from airbnb.errors import ApplicationError
+from airbnb.idempotency import IdempotencyKeyInvalid, idempotent
 from availability import services as calendar_services
 from availability.models import CalendarNight
 from listings.access import access_public_listing
@@ -29,7 +30,6 @@ from ..selectors import (
     booking_list_for_host,
 )
 from ..services import booking as booking_services
-from ..services.idempotency import IdempotencyKeyInvalid, idempotent
 from .serializers import (
     BookingBoxSerializer,
     BookingCreateInputSerializer,
@@ -153,7 +153,10 @@ class BookingListCreateView(APIView):
             payload=dict(args),
             work=work,
             retryable=lambda exc: isinstance(exc, PaymentsUnavailable),
-            recover=lambda booking: dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
+            settle=lambda booking_id: booking_services.booking_attempt_settle(
+                booking_id=booking_id,
+                render=lambda booking: dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
+            ),
         )
         # The stored bytes, first time and on every replay: byte-identical answers (docs/booking.md).
         return HttpResponse(

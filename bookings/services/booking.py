@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NoReturn
 
@@ -35,7 +36,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from airbnb.errors import ApplicationError
+from airbnb.errors import ApplicationError, error_body
 from availability.errors import NightsBooked
 from availability.models import NightStatus
 from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, date_range
@@ -495,3 +496,22 @@ __all__ = [
     "booking_expire",
     "GatewayUnavailable",
 ]
+
+
+def booking_attempt_settle(*, booking_id: int, render: Callable[[Booking], dict]) -> tuple[str, dict] | None:
+    """What an abandoned booking attempt came to, for its idempotency key (``airbnb.idempotency``).
+
+    None while its booking still awaits payment (the sweeper decides); 409
+    ``booking_not_completed`` once it failed or expired (nothing was charged: book
+    again with a new key); otherwise it did book: ``("", render(booking))``.
+    """
+    booking = Booking.objects.select_related("listing").get(pk=booking_id)
+    if booking.status == S.PENDING_PAYMENT:
+        return None
+    if booking.status in (S.PAYMENT_FAILED, S.EXPIRED):
+        code = BookingErrorCode.BOOKING_NOT_COMPLETED
+        message = (
+            "This booking attempt did not complete: the dates were released and nothing was charged. Please book again."
+        )
+        return str(code), error_body(code, message)
+    return "", render(booking)

@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, IdempotencyRecord
+from airbnb import idempotency
+from airbnb.models import IdempotencyRecord
+from airbnb.tasks import idempotency_records_purge_task
+from bookings.models import Booking, BookingStatus
 from bookings.services import booking as booking_services
-from bookings.services import idempotency
-from bookings.tasks import bookings_expire_stale_task, idempotency_records_purge_task
+from bookings.tasks import bookings_expire_stale_task
 from payments.gateways.base import breaker
 from tests.bookings.helpers import DECLINED, VISA, days
 from tests.listings.factories import ListingFactory

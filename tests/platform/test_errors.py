@@ -20,7 +20,8 @@ from django.test import Client
 from airbnb.api.errors import ERROR_CODES, HTTP_STATUS_BY_CODE
 from airbnb.errors import ApplicationError, CommonErrorCode
 from airbnb.form_errors import FORM_FIELD_BY_CODE, application_error_from_body
-from bookings.models import Booking, BookingStatus, IdempotencyRecord
+from airbnb.models import IdempotencyRecord
+from bookings.models import Booking, BookingStatus
 from payments.errors import DeclineCode, decline_code
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import days

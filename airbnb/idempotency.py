@@ -1,4 +1,7 @@
-"""Client idempotency keys for booking requests, stored in PostgreSQL.
+"""Client idempotency keys (``Idempotency-Key``), stored in PostgreSQL.
+
+Used by the booking API and the checkout page; nothing here knows about bookings:
+the caller's ``settle`` decides what an abandoned attempt that made something gets.
 
 ``idempotent(...)`` runs a request once per (user, scope, key):
 
@@ -19,14 +22,16 @@ Transient failures ("please try again") delete the row, so retrying with the
 same key runs the work again. Redis plays no part: a Redis restart loses nothing.
 
 A request whose process died mid-way leaves its row "in progress". Once that is
-older than ``STALE_AFTER`` (far beyond any live request) a retry settles it: the
-booking saga links its booking to the row in the hold's own transaction, so
+older than ``STALE_AFTER`` (far beyond any live request) a retry settles it. The
+work links what it made to the row (the booking saga: in the hold's own
+transaction), so
 
-* no booking linked: the request died before holding anything; the retry runs the work;
-* a booking still ``pending_payment``: the sweeper has not expired it yet; 409 in progress;
-* a booking the sweeper failed or expired: 409 ``booking_not_completed`` (nothing was
-  charged; book again with a new key);
-* any other booking: the request did book; the retry gets that booking (201).
+* nothing linked: the request died before making anything; the retry runs the work;
+* something linked: ``settle(linked_id)`` says what the attempt came to, the outcome
+  stored for this key from then on, or None while it is still being decided
+  (409 in progress). For bookings (``bookings.services.booking.booking_attempt_settle``):
+  still ``pending_payment`` -> None; failed or expired -> 409 ``booking_not_completed``
+  (nothing was charged; book again with a new key); any other -> that booking (201).
 
 Completed rows are kept ``IDEMPOTENCY_KEEP_HOURS`` (72 h by default: more than the
 24 h clients may retry in) and then purged by beat.
@@ -45,10 +50,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from airbnb.errors import ApplicationError, CommonErrorCode, error_body
-
-from ..errors import BookingErrorCode
-from ..models import Booking, BookingStatus, IdempotencyRecord
+from .errors import ApplicationError, CommonErrorCode, error_body
+from .models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
 # No live request runs this long (gunicorn ends a request after 30 s; gateway calls time out in seconds).
@@ -97,16 +100,17 @@ def idempotent(
     payload: dict,
     work: Callable[[int], tuple[dict, int | None]],
     retryable: Callable[[Exception], bool] = lambda exc: False,
-    recover: Callable[[Booking], dict] | None = None,
+    settle: Callable[[int], tuple[str, dict] | None] | None = None,
 ) -> IdempotentResult:
     """Run ``work`` at most once for this key; returns ``(error_code, body, replayed, content)``.
 
-    ``work(record_id)`` returns ``(json_body, booking_id)`` and passes
-    ``record_id`` on to ``booking_create(idempotency_record_id=...)``. ``ApplicationError``s
+    ``work(record_id)`` returns ``(json_body, linked_id)`` and passes ``record_id`` on
+    to the service that links what it makes (``booking_create(idempotency_record_id=...)``).
+    ``ApplicationError``s
     it raises are stored by their code (a replay gets the same error); exceptions
     for which ``retryable(exc)`` is true, and unexpected ones, delete the record
-    and propagate. ``recover(booking)`` renders the response of an abandoned
-    request that did book (see the module docstring).
+    and propagate. ``settle(linked_id)`` answers for an abandoned attempt that linked
+    something: ``(error_code, body)`` or None while undecided (module docstring).
     """
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise IdempotencyKeyInvalid()
@@ -126,7 +130,7 @@ def idempotent(
                 return _stored(existing)
             if existing.created_at > timezone.now() - STALE_AFTER:
                 raise IdempotencyInProgress()
-            outcome = _settle_abandoned(existing.pk, recover)
+            outcome = _settle_abandoned(existing.pk, settle)
             if outcome is None:
                 raise IdempotencyInProgress()
             if outcome != "run":
@@ -134,7 +138,7 @@ def idempotent(
             record_id = existing.pk
 
     try:
-        body, booking_id = work(record_id)
+        body, linked_id = work(record_id)
     except ApplicationError as exc:
         if retryable(exc):
             IdempotencyRecord.objects.filter(pk=record_id).delete()
@@ -144,7 +148,7 @@ def idempotent(
     except BaseException:
         IdempotencyRecord.objects.filter(pk=record_id).delete()
         raise
-    content = _finish(record_id, "", body, booking_id)
+    content = _finish(record_id, "", body, linked_id)
     return IdempotentResult("", body, False, content)
 
 
@@ -170,7 +174,7 @@ def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> int | None:
     return row[0] if row else None
 
 
-def _settle_abandoned(record_id: int, recover) -> IdempotentResult | str | None:
+def _settle_abandoned(record_id: int, settle) -> IdempotentResult | str | None:
     """Decide what a retry of an abandoned in-progress key gets (module docstring).
 
     Returns ``"run"`` (the row is claimed: run the work), the stored outcome (a replay),
@@ -186,30 +190,22 @@ def _settle_abandoned(record_id: int, recover) -> IdempotentResult | str | None:
             record.created_at = timezone.now()
             record.save(update_fields=["created_at"])
             return "run"
-        booking = Booking.objects.select_related("listing").get(pk=record.booking_id)
-        if booking.status == BookingStatus.PENDING_PAYMENT:
+        outcome = settle(record.booking_id) if settle is not None else None
+        if outcome is None:
             return None
-        if booking.status in (BookingStatus.PAYMENT_FAILED, BookingStatus.EXPIRED) or recover is None:
-            error_code = str(BookingErrorCode.BOOKING_NOT_COMPLETED)
-            body = error_body(
-                error_code,
-                "This booking attempt did not complete: the dates were released and nothing was charged. "
-                "Please book again.",
-            )
-        else:
-            error_code, body = "", recover(booking)
-        content = _finish(record.pk, error_code, body, booking.pk)
+        error_code, body = outcome
+        content = _finish(record.pk, error_code, body, record.booking_id)
         return IdempotentResult(error_code, body, True, content)
 
 
-def _finish(record_id: int, error_code: str, body: dict, booking_id: int | None) -> bytes:
+def _finish(record_id: int, error_code: str, body: dict, linked_id: int | None) -> bytes:
     """Store the outcome; returns the exact bytes stored (the ones to send)."""
     content = response_content(body)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE bookings_idempotencyrecord SET error_code = %s, response_body = %s::jsonb, "
             "response_content = %s, booking_id = %s, completed_at = %s WHERE id = %s",
-            [error_code, content.decode(), content, booking_id, timezone.now(), record_id],
+            [error_code, content.decode(), content, linked_id, timezone.now(), record_id],
         )
     return content
 
@@ -218,7 +214,7 @@ def idempotency_records_purge(*, keep: dt.timedelta | None = None) -> int:
     """Delete keys older than ``keep`` (``IDEMPOTENCY_KEEP_HOURS``, 72 h). Returns how many.
 
     Clients retry within 24 h; a key still "in progress" after 72 h was abandoned
-    and its booking long settled by the sweeper.
+    and what it made long settled (bookings: by the sweeper).
     """
     if keep is None:
         keep = dt.timedelta(hours=int(getattr(settings, "IDEMPOTENCY_KEEP_HOURS", 72)))

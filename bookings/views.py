@@ -11,7 +11,6 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from airbnb.errors import ApplicationError, CommonErrorCode
 from airbnb.form_errors import application_error_from_body
 from airbnb.idempotency import IdempotencyInProgress, IdempotencyKeyReused, idempotent
+from airbnb.pages import paged_sections
 from listings.access import access_public_listing
 from listings.errors import ListingErrorCode
 from listings.models import POLICY_TEXT, Listing, ListingPhoto
@@ -265,40 +265,6 @@ def _can_guest_cancel(booking: Booking, today) -> bool:
     return booking.status == S.CONFIRMED and booking.check_out > today
 
 
-SECTION_PAGE_SIZE = 20
-
-
-def _paged_sections(request, sections, *, prefix: str) -> list[dict]:
-    """Each ``(key, title, queryset)`` section as one page of ``SECTION_PAGE_SIZE``, chosen by ``?<key>=N``.
-
-    A guest or host with years of history must not get every booking on one page;
-    each section pages on its own, and its links keep the other sections' pages.
-    A page number out of range or not a number shows the nearest page.
-    """
-    paged = []
-    for key, title, queryset in sections:
-        paginator = Paginator(queryset, SECTION_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get(key))
-
-        def link(number: int, key=key) -> str:
-            params = request.GET.copy()
-            params[key] = str(number)
-            return f"?{params.urlencode()}#{prefix}-{key}"
-
-        paged.append(
-            {
-                "key": key,
-                "title": title,
-                "bookings": list(page.object_list),
-                "count": paginator.count,
-                "page": page,
-                "previous_url": link(page.previous_page_number()) if page.has_previous() else "",
-                "next_url": link(page.next_page_number()) if page.has_next() else "",
-            }
-        )
-    return paged
-
-
 @login_required
 def trips(request):
     """The guest's trips: upcoming (soonest first), past and cancelled (latest first)."""
@@ -314,7 +280,7 @@ def trips(request):
         ("past", "Past", mine.filter(~cancelled).filter(Q(status=S.COMPLETED) | Q(check_out__lte=today))),
         ("cancelled", "Cancelled", mine.filter(cancelled)),
     ]
-    return render(request, "bookings/trips.html", {"sections": _paged_sections(request, sections, prefix="trips")})
+    return render(request, "bookings/trips.html", {"sections": paged_sections(request, sections, prefix="trips")})
 
 
 @login_required
@@ -411,7 +377,7 @@ def host_reservations(request):
     return render(
         request,
         "bookings/host_reservations.html",
-        {"pending": pending, "sections": _paged_sections(request, sections, prefix="reservations")},
+        {"pending": pending, "sections": paged_sections(request, sections, prefix="reservations")},
     )
 
 

@@ -5,6 +5,8 @@ import time
 from celery import shared_task
 from django.core.cache import cache
 
+from .idempotency import idempotency_records_purge
+
 HEARTBEAT_KEY = "celery:beat:heartbeat"
 
 
@@ -14,3 +16,8 @@ def heartbeat() -> float:
     now = time.time()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+@shared_task
+def idempotency_records_purge_task() -> int:
+    return idempotency_records_purge()

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("listings.api.urls")),
     path("", include("payments.urls")),  # Stripe's webhook, payouts
     path("", include("bookings.api.urls")),
+    path("", include("availability.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("messaging.api.urls")),
     path("host/", include("hosttools.api.urls")),

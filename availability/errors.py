@@ -1,13 +1,19 @@
-"""Calendar errors: stable codes for the API, readable messages for pages."""
+"""Calendar errors: their codes (a client switches on them) and default messages."""
 
-from airbnb.api.errors import ApiError, Conflict
+from enum import StrEnum
 
-
-class CalendarRangeInvalid(ApiError):
-    default_code = "invalid_range"
-    default_detail = "The date range is not valid."
+from airbnb.errors import ApplicationError, CommonErrorCode
 
 
-class NightsBooked(Conflict):
-    default_code = "nights_booked"
-    default_detail = "Some of these nights are booked."
+class AvailabilityErrorCode(StrEnum):
+    NIGHTS_BOOKED = "nights_booked"
+
+
+class CalendarRangeInvalid(ApplicationError):
+    code = CommonErrorCode.INVALID_RANGE
+    message = "The date range is not valid."
+
+
+class NightsBooked(ApplicationError):
+    code = AvailabilityErrorCode.NIGHTS_BOOKED
+    message = "Some of these nights are booked."

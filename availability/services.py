@@ -99,13 +99,13 @@ def calendar_release_booking(*, booking_id: int, keep_blocked: bool = False) -> 
 def _validate_range(listing: Listing, start: dt.date, end: dt.date) -> None:
     today = listing_today(listing)
     if end <= start:
-        raise CalendarRangeInvalid("The end date must be after the start date.")
+        raise CalendarRangeInvalid(message="The end date must be after the start date.")
     if start < today:
-        raise CalendarRangeInvalid("Past nights cannot be changed.")
+        raise CalendarRangeInvalid(message="Past nights cannot be changed.")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise CalendarRangeInvalid(f"Change at most {MAX_RANGE_DAYS} nights at once.")
+        raise CalendarRangeInvalid(message=f"Change at most {MAX_RANGE_DAYS} nights at once.")
     if end > today + dt.timedelta(days=BOOKING_WINDOW_DAYS):
-        raise CalendarRangeInvalid("Dates more than two years ahead cannot be changed.")
+        raise CalendarRangeInvalid(message="Dates more than two years ahead cannot be changed.")
 
 
 def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> int:
@@ -128,8 +128,9 @@ def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> i
         if clash:
             shown = ", ".join(d.isoformat() for d in clash[:5])
             raise NightsBooked(
-                f"{len(clash)} of these nights are booked or on hold ({shown}{'...' if len(clash) > 5 else ''}).",
-                extra={"dates": [d.isoformat() for d in clash]},
+                message=f"{len(clash)} of these nights are booked or on hold "
+                f"({shown}{'...' if len(clash) > 5 else ''}).",
+                dates=[d.isoformat() for d in clash],
             )
         with connection.cursor() as cursor:
             cursor.execute(
@@ -176,11 +177,11 @@ def calendar_set_nights(
     """
     _validate_range(listing, start, end)
     if price is not None and not (Decimal("10") <= price <= Decimal("100000")):
-        raise CalendarRangeInvalid("The nightly price must be between 10 and 100,000.")
+        raise CalendarRangeInvalid(message="The nightly price must be between 10 and 100,000.")
     if min_nights is not None and not (1 <= min_nights <= 365):
-        raise CalendarRangeInvalid("Minimum nights must be between 1 and 365.")
+        raise CalendarRangeInvalid(message="Minimum nights must be between 1 and 365.")
     if price is None and min_nights is None and not clear_price and not clear_min_nights:
-        raise CalendarRangeInvalid("Give a price or a minimum number of nights.")
+        raise CalendarRangeInvalid(message="Give a price or a minimum number of nights.")
     nights = list(date_range(start, end))
     with transaction.atomic():
         listing_lock(listing_id=listing.pk)

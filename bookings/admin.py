@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from payments.admin import PaymentInline
 
-from .models import Booking, BookingEvent, HostCancellation, IdempotencyRecord
+from .models import Booking, BookingEvent, HostCancellation
 
 
 class BookingEventInline(admin.TabularInline):
@@ -30,12 +30,6 @@ class BookingEventAdmin(admin.ModelAdmin):
     list_display = ["booking", "from_status", "to_status", "actor", "reason", "created_at", "processed_at"]
     list_filter = ["to_status"]
     raw_id_fields = ["booking", "actor"]
-
-
-@admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
-    list_display = ["key", "user", "scope", "response_status", "booking", "created_at", "completed_at"]
-    raw_id_fields = ["user", "booking"]
 
 
 @admin.register(HostCancellation)

@@ -8,21 +8,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from airbnb.form_errors import form_field_for
 from listings.models import MAX_STAY_NIGHTS
 from payments.services.payments import payment_method_from_card
 
 MAX_GUESTS = 50
-
-# Reasons from ``booking_box`` / ``BookingInvalid`` that belong next to one field.
-REASON_FIELDS = {
-    "dates_invalid": "check_out",
-    "dates_in_past": "check_in",
-    "dates_out_of_window": "check_out",
-    "stay_too_long": "check_out",
-    "stay_too_short": "check_out",
-    "guests_invalid": "guests",
-    "too_many_guests": "guests",
-}
 
 TEST_CARDS = [
     ("4242 4242 4242 4242", "payment succeeds"),
@@ -91,7 +81,7 @@ class StayForm(forms.Form):
 
     def add_reason(self, reason: dict | None) -> bool:
         """Show a booking reason next to its field; returns whether it had one."""
-        field = REASON_FIELDS.get(reason["code"]) if reason else None
+        field = form_field_for(reason["code"], self) if reason else None
         if field is None:
             return False
         self.add_error(field, reason["message"])

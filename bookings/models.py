@@ -106,34 +106,6 @@ class BookingEvent(models.Model):
         return f"{self.booking_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
-class IdempotencyRecord(models.Model):
-    """A client's ``Idempotency-Key``: the first request's fingerprint and final response.
-
-    Lives in PostgreSQL (not Redis) so a replay after a Redis restart still returns
-    the original booking instead of creating a second one.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    key = models.CharField(max_length=255)
-    scope = models.CharField(max_length=60)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    # The exact bytes of the first answer: a replay sends these, not ``response_body`` re-rendered
-    # (jsonb reorders keys). Null on rows written before it existed.
-    response_content = models.BinaryField(null=True, blank=True, editable=False)
-    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique_key")]
-        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key} ({'done' if self.completed_at else 'in progress'})"
-
-
 class HostCancellation(models.Model):
     """A penalty recorded when a host cancels a confirmed booking (feeds cancellation rate)."""
 

@@ -101,7 +101,7 @@ def booking_box(*, listing, check_in: dt.date, check_out: dt.date, guests: int, 
             today=today,
         )
     except BookingInvalid as exc:
-        reason = {"code": exc.detail.code, "message": str(exc.detail)}
+        reason = {"code": str(exc.code), "message": exc.message}
     rows = calendar_nights(listing_id=listing.pk, start=check_in, end=check_out)
     arrival = rows.get(check_in)
     min_nights = arrival.min_nights if arrival and arrival.min_nights else listing.min_nights

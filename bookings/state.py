@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from airbnb.api.errors import Conflict
-
+from .errors import IllegalTransition
 from .models import Booking, BookingEvent, BookingStatus
 
 S = BookingStatus
@@ -23,11 +22,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class IllegalTransition(Conflict):
-    default_code = "illegal_transition"
-    default_detail = "This booking cannot change that way."
-
-
 def booking_transition(booking: Booking, to: str, *, actor=None, reason: str = "") -> BookingEvent:
     """Move ``booking`` to ``to`` and write the event row (the outbox).
 
@@ -37,8 +31,7 @@ def booking_transition(booking: Booking, to: str, *, actor=None, reason: str = "
     current = booking.status
     if to not in TRANSITIONS[current]:
         raise IllegalTransition(
-            f"A booking that is {S(current).label.lower()} cannot become {S(to).label.lower()}.",
-            code="illegal_transition",
+            message=f"A booking that is {S(current).label.lower()} cannot become {S(to).label.lower()}.",
         )
     booking.status = to
     now = timezone.now()

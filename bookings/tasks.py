@@ -14,7 +14,7 @@ from django.utils import timezone
 from listings.localtime import local_today_sql
 
 from .models import Booking, BookingStatus
-from .services import idempotency, outbox
+from .services import outbox
 from .services.booking import booking_expire, hold_minutes
 
 S = BookingStatus
@@ -57,8 +57,3 @@ def bookings_complete_finished_task() -> int:
 def outbox_dispatch_task() -> int:
     """Publish the booking outbox until it is empty (or for at most ~8 s: beat starts another run every 2 s)."""
     return outbox.outbox_drain()
-
-
-@shared_task
-def idempotency_records_purge_task() -> int:
-    return idempotency.idempotency_records_purge()

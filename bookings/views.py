@@ -11,7 +11,6 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,30 +20,32 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from airbnb.api.errors import ApiError, Conflict
+from airbnb.errors import ApplicationError, CommonErrorCode
+from airbnb.form_errors import application_error_from_body
+from airbnb.idempotency import IdempotencyInProgress, IdempotencyKeyReused, idempotent
+from airbnb.pages import paged_sections
+from listings.access import access_public_listing
+from listings.errors import ListingErrorCode
 from listings.localtime import listing_today, local_today_sql
 from listings.models import POLICY_TEXT, Listing, ListingPhoto
-from listings.selectors import listing_get_public, listing_public_place
+from listings.selectors import listing_public_place
+from payments.errors import DeclineCode, PaymentErrorCode
 
+from .access import access_booking
+from .errors import BookingErrorCode
 from .forms import TEST_CARDS, CheckoutForm, ReasonForm, StayForm, local_gateway_in_use
 from .models import Booking, BookingStatus
 from .quotes import booking_box, breakdown_lines
 from .selectors import booking_list_for_guest, booking_list_for_host
 from .services.booking import (
-    BookingInvalid,
-    DatesUnavailable,
-    ListingNotBookable,
-    PaymentDeclined,
-    PaymentsUnavailable,
-    PriceChanged,
     booking_accept,
+    booking_attempt_settle,
     booking_cancel_by_guest,
     booking_cancel_by_host,
     booking_cancellation_preview,
     booking_create,
     booking_decline,
 )
-from .services.idempotency import IdempotencyInProgress, IdempotencyKeyReused, idempotent
 
 S = BookingStatus
 WEB_SCOPE = "booking_create_web"
@@ -53,6 +54,13 @@ IN_PROGRESS_WAIT_SECONDS = 8.0
 
 CANCELLED_STATUSES = (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST, S.DECLINED, S.EXPIRED, S.PAYMENT_FAILED)
 ADDRESS_VISIBLE_STATUSES = (S.CONFIRMED, S.COMPLETED)
+
+# Failures after which the form keeps its key (the attempt is not over), and what the page says.
+KEEP_KEY = {
+    PaymentErrorCode.PAYMENTS_UNAVAILABLE: "payments_unavailable",
+    CommonErrorCode.IDEMPOTENCY_IN_PROGRESS: "in_progress",
+}
+DATES_TAKEN = (BookingErrorCode.DATES_UNAVAILABLE, BookingErrorCode.HOLD_EXPIRED)
 
 MESSAGES = {
     "card_declined": "Your card was declined. Your dates are still free — try another card.",
@@ -75,13 +83,6 @@ def _with_photos(qs: QuerySet[Booking]) -> QuerySet[Booking]:
     )
 
 
-def _public_listing(pk: int) -> Listing:
-    try:
-        return listing_get_public(pk=pk)
-    except Listing.DoesNotExist:
-        raise Http404("No such listing.") from None
-
-
 # --- checkout -----------------------------------------------------------------------
 
 
@@ -93,7 +94,7 @@ def checkout(request, pk: int):
     GET takes the stay from the query string; POST books it through the form's
     per-attempt idempotency key, so a double submission books once.
     """
-    listing = _public_listing(pk)
+    listing = access_public_listing(pk)
     data = request.POST if request.method == "POST" else (request.GET or None)
     stay = StayForm(data, listing=listing, auto_id="stay_%s")
     stay_valid = stay.is_valid()
@@ -105,7 +106,7 @@ def checkout(request, pk: int):
         if stay_valid and form.is_valid():
             try:
                 booking = _book_once(user=request.user, listing=listing, cleaned=form.cleaned_data)
-            except ApiError as exc:
+            except ApplicationError as exc:
                 failure = exc
                 form = _checkout_failed(request, listing, stay, exc)
             else:
@@ -125,9 +126,9 @@ def checkout(request, pk: int):
         reason_inline = stay.add_reason(box.reason)
         if form is not None and not form.is_bound:
             form.initial["expected_total"] = box.quote.total
-        if isinstance(failure, DatesUnavailable) and box.available:
+        if failure is not None and failure.code in DATES_TAKEN and box.available:
             # Taken when we tried, free now (e.g. our hold timed out): say what happened.
-            form.add_error(None, str(failure.detail))
+            form.add_error(None, failure.message)
     return render(
         request,
         "bookings/checkout.html",
@@ -166,19 +167,21 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
 
     def work(record_id: int):
         booking = booking_create(guest=user, idempotency_record_id=record_id, **args)
-        return 201, {"booking_id": booking.pk}, booking.pk
+        return {"booking_id": booking.pk}, booking.pk
 
     deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
     while True:
         try:
-            status_code, body, *_ = idempotent(
+            error_code, body, *_ = idempotent(
                 user=user,
                 scope=WEB_SCOPE,
                 key=key,
                 payload=args,
                 work=work,
-                retryable=lambda exc: isinstance(exc, PaymentsUnavailable),
-                recover=lambda booking: (201, {"booking_id": booking.pk}),
+                retryable=lambda exc: exc.code == PaymentErrorCode.PAYMENTS_UNAVAILABLE,
+                settle=lambda booking_id: booking_attempt_settle(
+                    booking_id=booking_id, render=lambda booking: {"booking_id": booking.pk}
+                ),
             )
             break
         except IdempotencyKeyReused:
@@ -187,25 +190,10 @@ def _book_once(*, user, listing: Listing, cleaned: dict) -> Booking:
             if time.monotonic() >= deadline:
                 raise
             time.sleep(0.25)
-    if status_code == 201:
+    if not error_code:
         return Booking.objects.get(pk=body["booking_id"])
-    raise _replayed_error(status_code, body["error"])
-
-
-def _replayed_error(status_code: int, error: dict) -> ApiError:
-    """The stored outcome of an earlier attempt with this key, as the exception it was."""
-    message, code = error["message"], error["code"]
-    if status_code == 402:
-        return PaymentDeclined(message, code=code)
-    if status_code == 404:
-        return ListingNotBookable(message, code=code)
-    if code == "price_changed":
-        return PriceChanged(message, code=code)
-    if code in ("dates_unavailable", "hold_expired"):
-        return DatesUnavailable(message, code=code, extra={"alternatives": error.get("alternatives", [])})
-    if status_code == 400:
-        return BookingInvalid(message, code=code)
-    return Conflict(message, code=code)
+    # A failure stored under this key: the same error again, rebuilt from its code.
+    raise application_error_from_body(error_code, body)
 
 
 def _rebound(request, listing: Listing, *, new_key: bool) -> CheckoutForm:
@@ -217,38 +205,32 @@ def _rebound(request, listing: Listing, *, new_key: bool) -> CheckoutForm:
     return form
 
 
-def _checkout_failed(request, listing: Listing, stay: StayForm, exc: ApiError) -> CheckoutForm:
-    """The checkout form again, with the error where it belongs.
+def _checkout_failed(request, listing: Listing, stay: StayForm, exc: ApplicationError) -> CheckoutForm:
+    """The checkout form again, with the error where it belongs (decided by its code).
 
     Outcomes stored under the key (declined, dates taken, invalid) get a new key:
     the next submission is a new attempt. A payment service outage deleted the
     key's record, and one still in progress must keep it, so those keep the key.
     """
-    if isinstance(exc, ListingNotBookable):
+    code = exc.code
+    if code == ListingErrorCode.LISTING_NOT_FOUND:
         raise Http404("No such listing.")
-    code = str(getattr(exc.detail, "code", "") or exc.default_code)
-    keep_key = isinstance(exc, PaymentsUnavailable | IdempotencyInProgress)
-    form = _rebound(request, listing, new_key=not keep_key)
-    if isinstance(exc, PaymentDeclined):
+    form = _rebound(request, listing, new_key=code not in KEEP_KEY)
+    if isinstance(code, DeclineCode):
         form.add_error(
-            "card_number", MESSAGES.get(code) or f"{exc.detail} Your dates are still free — try another card."
+            "card_number", MESSAGES.get(code) or f"{exc.message} Your dates are still free — try another card."
         )
-    elif isinstance(exc, PaymentsUnavailable):
-        form.add_error(None, MESSAGES["payments_unavailable"])
-    elif isinstance(exc, IdempotencyInProgress):
-        form.add_error(None, MESSAGES["in_progress"])
-    elif isinstance(exc, DatesUnavailable):
+    elif code in KEEP_KEY:
+        form.add_error(None, MESSAGES[KEEP_KEY[code]])
+    elif code in DATES_TAKEN:
         pass  # the page shows the calendar's answer now, with alternatives (see checkout)
-    elif isinstance(exc, PriceChanged):
+    elif code == BookingErrorCode.PRICE_CHANGED:
         # Show the new total (the page's breakdown is recomputed) and accept it on the next submit.
         form.data = form.data.copy()
         form.data["expected_total"] = exc.extra.get("total", "")
-        form.add_error(None, str(exc.detail))
-    elif isinstance(exc, BookingInvalid):
-        if not stay.add_reason({"code": code, "message": str(exc.detail)}):
-            form.add_error(None, str(exc.detail))
-    else:
-        form.add_error(None, str(exc.detail))
+        form.add_error(None, exc.message)
+    elif not stay.add_reason({"code": code, "message": exc.message}):
+        form.add_error(None, exc.message)
     return form
 
 
@@ -273,53 +255,15 @@ def _flash_booked(request, booking: Booking) -> None:
 
 
 def _trip_for(user, pk: int) -> Booking:
-    qs = Booking.objects.select_related("listing", "listing__host", "payment")
-    if not user.is_staff:
-        qs = qs.filter(guest=user)
-    try:
-        return _with_photos(qs).get(pk=pk)
-    except Booking.DoesNotExist:
-        raise Http404("No such trip.") from None
+    """The guest's trip (staff: any), loaded for the trip page; 404 for anyone else (``access_booking``)."""
+    loaded = _with_photos(Booking.objects.select_related("listing", "listing__host", "payment"))
+    return access_booking(user, pk, as_role="guest", queryset=loaded)
 
 
 def _can_guest_cancel(booking: Booking, today) -> bool:
     if booking.status == S.AWAITING_HOST:
         return True
     return booking.status == S.CONFIRMED and booking.check_out > today
-
-
-SECTION_PAGE_SIZE = 20
-
-
-def _paged_sections(request, sections, *, prefix: str) -> list[dict]:
-    """Each ``(key, title, queryset)`` section as one page of ``SECTION_PAGE_SIZE``, chosen by ``?<key>=N``.
-
-    A guest or host with years of history must not get every booking on one page;
-    each section pages on its own, and its links keep the other sections' pages.
-    A page number out of range or not a number shows the nearest page.
-    """
-    paged = []
-    for key, title, queryset in sections:
-        paginator = Paginator(queryset, SECTION_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get(key))
-
-        def link(number: int, key=key) -> str:
-            params = request.GET.copy()
-            params[key] = str(number)
-            return f"?{params.urlencode()}#{prefix}-{key}"
-
-        paged.append(
-            {
-                "key": key,
-                "title": title,
-                "bookings": list(page.object_list),
-                "count": paginator.count,
-                "page": page,
-                "previous_url": link(page.previous_page_number()) if page.has_previous() else "",
-                "next_url": link(page.next_page_number()) if page.has_next() else "",
-            }
-        )
-    return paged
 
 
 @login_required
@@ -340,7 +284,7 @@ def trips(request):
         ("past", "Past", mine.filter(~cancelled).filter(Q(status=S.COMPLETED) | Q(check_out__lte=today))),
         ("cancelled", "Cancelled", mine.filter(cancelled)),
     ]
-    return render(request, "bookings/trips.html", {"sections": _paged_sections(request, sections, prefix="trips")})
+    return render(request, "bookings/trips.html", {"sections": paged_sections(request, sections, prefix="trips")})
 
 
 @login_required
@@ -371,8 +315,8 @@ def trip_cancel(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_cancel_by_guest(booking_id=booking.pk, guest=request.user, **form.cleaned_data)
-        except ApiError as exc:
-            messages.error(request, str(exc.detail))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
         else:
             refund = _money(booking.refund_amount or 0, booking.currency)
             messages.success(request, f"Your booking was cancelled. Refund: {refund}.")
@@ -397,13 +341,9 @@ def trip_cancel(request, pk: int):
 
 
 def _reservation_for(user, pk: int) -> Booking:
-    qs = Booking.objects.select_related("listing", "guest", "payment", "payout")
-    if not user.is_staff:
-        qs = qs.filter(listing__host=user)
-    try:
-        return _with_photos(qs).get(pk=pk)
-    except Booking.DoesNotExist:
-        raise Http404("No such reservation.") from None
+    """The host's reservation (staff: any), loaded for its page; 404 for anyone else (``access_booking``)."""
+    loaded = _with_photos(Booking.objects.select_related("listing", "guest", "payment", "payout"))
+    return access_booking(user, pk, as_role="host", queryset=loaded)
 
 
 def _request_open(booking: Booking, now) -> bool:
@@ -441,7 +381,7 @@ def host_reservations(request):
     return render(
         request,
         "bookings/host_reservations.html",
-        {"pending": pending, "sections": _paged_sections(request, sections, prefix="reservations")},
+        {"pending": pending, "sections": paged_sections(request, sections, prefix="reservations")},
     )
 
 
@@ -479,8 +419,8 @@ def host_accept(request, pk: int):
     booking = _reservation_for(request.user, pk)
     try:
         booking_accept(booking_id=booking.pk, host=request.user)
-    except ApiError as exc:
-        messages.error(request, str(exc.detail))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,
@@ -497,8 +437,8 @@ def host_decline(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         booking_decline(booking_id=booking.pk, host=request.user, reason=reason)
-    except ApiError as exc:
-        messages.error(request, str(exc.detail))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request, f"Request declined. {booking.guest.display_name} won't be charged and your nights are free again."
@@ -515,8 +455,8 @@ def host_cancel(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_cancel_by_host(booking_id=booking.pk, host=request.user, **form.cleaned_data)
-        except ApiError as exc:
-            messages.error(request, str(exc.detail))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(
                 request,

@@ -29,6 +29,8 @@ from icalendar import Calendar, Event
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
+from .errors import FeedErrorCode
+
 MAX_EVENTS = 10000
 MAX_REDIRECTS = 3
 USER_AGENT = "airbnb-clone-calendar-sync/1.0"
@@ -37,7 +39,7 @@ USER_AGENT = "airbnb-clone-calendar-sync/1.0"
 class FeedError(Exception):
     """A feed that cannot be used, with a message for the host."""
 
-    def __init__(self, message: str, *, code: str = "feed_error"):
+    def __init__(self, message: str, *, code: FeedErrorCode):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -54,7 +56,7 @@ def feed_url_normalise(url: str) -> str:
         url = "https://" + url[len("webcal://") :]
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FeedError("Use an http:// or https:// calendar address.", code="feed_url_invalid")
+        raise FeedError("Use an http:// or https:// calendar address.", code=FeedErrorCode.FEED_URL_INVALID)
     return url
 
 
@@ -64,7 +66,7 @@ def _check_public_host(url: str, *, allow_private: bool) -> None:
         infos = socket.getaddrinfo(host, urlsplit(url).port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise FeedError(
-            f"The calendar address's server ({host}) could not be found.", code="feed_unreachable"
+            f"The calendar address's server ({host}) could not be found.", code=FeedErrorCode.FEED_UNREACHABLE
         ) from None
     if allow_private:
         return
@@ -72,7 +74,8 @@ def _check_public_host(url: str, *, allow_private: bool) -> None:
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global:
             raise FeedError(
-                "That calendar address points to a private network and cannot be used.", code="feed_url_invalid"
+                "That calendar address points to a private network and cannot be used.",
+                code=FeedErrorCode.FEED_URL_INVALID,
             )
 
 
@@ -113,12 +116,12 @@ class HttpFeedFetcher:
                 if response.status_code != 200:
                     raise FeedError(
                         f"The calendar server answered HTTP {response.status_code}; check the address.",
-                        code="feed_http_error",
+                        code=FeedErrorCode.FEED_HTTP_ERROR,
                     )
                 return self._body(response, deadline)
             finally:
                 response.close()
-        raise FeedError("The calendar address redirects too many times.", code="feed_http_error")
+        raise FeedError("The calendar address redirects too many times.", code=FeedErrorCode.FEED_HTTP_ERROR)
 
     def _get(self, url: str, deadline: float) -> requests.Response:
         remaining = max(deadline - time.monotonic(), 0.1)
@@ -134,19 +137,19 @@ class HttpFeedFetcher:
             raise self._too_slow() from None
         except requests.RequestException as exc:
             raise FeedError(
-                f"The calendar server could not be reached ({type(exc).__name__}).", code="feed_unreachable"
+                f"The calendar server could not be reached ({type(exc).__name__}).", code=FeedErrorCode.FEED_UNREACHABLE
             ) from None
 
     def _too_slow(self) -> FeedError:
         return FeedError(
             f"The calendar server did not answer within {self.timeout:g} seconds; we will try again later.",
-            code="feed_timeout",
+            code=FeedErrorCode.FEED_TIMEOUT,
         )
 
     def _too_big(self) -> FeedError:
         return FeedError(
             f"The calendar is larger than {self.max_bytes // (1024 * 1024) or 1} MB, too big to import.",
-            code="feed_too_large",
+            code=FeedErrorCode.FEED_TOO_LARGE,
         )
 
     def _body(self, response: requests.Response, deadline: float) -> bytes:
@@ -171,7 +174,7 @@ class HttpFeedFetcher:
             raise self._too_slow() from None
         except (Urllib3Error, requests.RequestException, OSError):
             raise FeedError(
-                "The calendar download was interrupted; we will try again later.", code="feed_unreachable"
+                "The calendar download was interrupted; we will try again later.", code=FeedErrorCode.FEED_UNREACHABLE
             ) from None
         return bytes(body)
 
@@ -184,7 +187,7 @@ class LocalFeedFetcher:
     def fetch(self, url: str) -> bytes:
         url = feed_url_normalise(url)
         if url not in self.documents:
-            raise FeedError("No local calendar is registered at this address.", code="feed_unreachable")
+            raise FeedError("No local calendar is registered at this address.", code=FeedErrorCode.FEED_UNREACHABLE)
         return self.documents[url]
 
 
@@ -213,7 +216,7 @@ def _as_date(prop, *, what: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    raise FeedError(f"An event in the calendar has an invalid {what} date.", code="feed_malformed")
+    raise FeedError(f"An event in the calendar has an invalid {what} date.", code=FeedErrorCode.FEED_MALFORMED)
 
 
 def busy_nights(data: bytes, *, start: dt.date, end: dt.date) -> set[dt.date]:
@@ -229,18 +232,22 @@ def busy_nights(data: bytes, *, start: dt.date, end: dt.date) -> set[dt.date]:
     try:
         calendar = Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as exc:
-        raise FeedError(f"This is not a valid iCalendar file ({str(exc)[:120]}).", code="feed_malformed") from None
+        raise FeedError(
+            f"This is not a valid iCalendar file ({str(exc)[:120]}).", code=FeedErrorCode.FEED_MALFORMED
+        ) from None
     if getattr(calendar, "name", "") != "VCALENDAR":
-        raise FeedError("This is not a valid iCalendar file (no VCALENDAR).", code="feed_malformed")
+        raise FeedError("This is not a valid iCalendar file (no VCALENDAR).", code=FeedErrorCode.FEED_MALFORMED)
     events = calendar.walk("VEVENT")
     if len(events) > MAX_EVENTS:
-        raise FeedError(f"The calendar has more than {MAX_EVENTS} events, too many to import.", code="feed_too_large")
+        raise FeedError(
+            f"The calendar has more than {MAX_EVENTS} events, too many to import.", code=FeedErrorCode.FEED_TOO_LARGE
+        )
     nights: set[dt.date] = set()
     for event in events:
         if str(event.get("STATUS", "")).upper() == "CANCELLED" or str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
             continue
         if event.get("DTSTART") is None:
-            raise FeedError("An event in the calendar has no start date.", code="feed_malformed")
+            raise FeedError("An event in the calendar has no start date.", code=FeedErrorCode.FEED_MALFORMED)
         first = _as_date(event.get("DTSTART"), what="start")
         if event.get("DTEND") is not None:
             last = _as_date(event.get("DTEND"), what="end")

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
 from availability.models import NightStatus
 from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nights
 from availability.services import calendar_block_range, calendar_unblock_range
@@ -26,22 +26,13 @@ from listings.models import ListingStatus
 from pricing.services.host import host_nights_set
 from pricing.services.smart import suggestions_accept
 
+from .errors import CalendarActionInvalid, CalendarImportInvalid, HosttoolsErrorCode
 from .ical import FeedError, busy_nights, feed_build, feed_fetcher, feed_url_validate, nights_to_ranges
 from .models import MAX_IMPORTS_PER_LISTING, CalendarExport, CalendarImport, ImportedNight, new_token
 
 logger = logging.getLogger(__name__)
 
 BOOKED = (NightStatus.HELD, NightStatus.BOOKED)
-
-
-class CalendarActionInvalid(ApiError):
-    default_code = "invalid_action"
-    default_detail = "Choose what to do with these nights."
-
-
-class CalendarImportInvalid(ApiError):
-    default_code = "invalid_feed"
-    default_detail = "This calendar address cannot be used."
 
 
 # --- calendar actions ------------------------------------------------------------------
@@ -71,19 +62,19 @@ def calendar_range_apply(
         return calendar_unblock_range(listing=listing, start=start, end=end)
     if action == "set_price":
         if price is None:
-            raise CalendarActionInvalid("Enter the nightly price.", code="price_required")
+            raise CalendarActionInvalid(HosttoolsErrorCode.PRICE_REQUIRED, "Enter the nightly price.")
         return host_nights_set(listing=listing, start=start, end=end, price=price)
     if action == "clear_price":
         return host_nights_set(listing=listing, start=start, end=end, clear_price=True)
     if action == "set_min_nights":
         if min_nights is None:
-            raise CalendarActionInvalid("Enter the minimum number of nights.", code="min_nights_required")
+            raise CalendarActionInvalid(HosttoolsErrorCode.MIN_NIGHTS_REQUIRED, "Enter the minimum number of nights.")
         return host_nights_set(listing=listing, start=start, end=end, min_nights=min_nights)
     if action == "clear_min_nights":
         return host_nights_set(listing=listing, start=start, end=end, clear_min_nights=True)
     if action == "accept_suggestions":
         return suggestions_accept(listing=listing, start=start, end=end)
-    raise CalendarActionInvalid(f"Unknown action {action!r}; use one of: {', '.join(ACTIONS)}.")
+    raise CalendarActionInvalid(message=f"Unknown action {action!r}; use one of: {', '.join(ACTIONS)}.")
 
 
 # --- iCal export -------------------------------------------------------------------------
@@ -146,15 +137,15 @@ def ical_import_add(*, listing, name: str, url: str) -> CalendarImport:
     try:
         url = feed_url_validate(url)
     except FeedError as exc:
-        raise CalendarImportInvalid(exc.message, code=exc.code) from None
+        raise CalendarImportInvalid(exc.code, exc.message) from None
     with transaction.atomic():
         listing_lock(listing_id=listing.pk, fields=("id",))
         feeds = CalendarImport.objects.filter(listing=listing)
         if feeds.filter(url=url).exists():
-            raise CalendarImportInvalid("This calendar is already imported.", code="feed_duplicate")
+            raise CalendarImportInvalid(HosttoolsErrorCode.FEED_DUPLICATE, "This calendar is already imported.")
         if feeds.count() >= MAX_IMPORTS_PER_LISTING:
             raise CalendarImportInvalid(
-                f"A listing can import at most {MAX_IMPORTS_PER_LISTING} calendars.", code="feed_limit"
+                HosttoolsErrorCode.FEED_LIMIT, f"A listing can import at most {MAX_IMPORTS_PER_LISTING} calendars."
             )
         feed = CalendarImport.objects.create(listing=listing, name=name.strip() or "External calendar", url=url)
         from .tasks import ical_import_sync_task
@@ -224,8 +215,8 @@ def ical_import_sync(*, feed_id: int, fetcher=None, today: dt.date | None = None
         result = _apply_busy(feed=feed, busy=busy, today=today, end=end)
     except FeedError as exc:
         return _record_failure(feed, exc.message)
-    except ApiError as exc:  # a calendar service refused a change; nothing was applied
-        return _record_failure(feed, f"The calendar could not be updated: {exc.detail}")
+    except ApplicationError as exc:  # a calendar service refused a change; nothing was applied
+        return _record_failure(feed, f"The calendar could not be updated: {exc.message}")
     return result
 
 

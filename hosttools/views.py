@@ -13,15 +13,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
+from airbnb.form_errors import form_add_application_error
 from listings.localtime import listing_today
-from listings.models import Listing, ListingStatus
+from listings.models import ListingStatus
 from listings.selectors import host_today
 from messaging.selectors import host_inbox_unread_count
 from payments.services import payouts as payout_services
@@ -30,15 +31,15 @@ from pricing.services.host import listing_pricing_get, listing_pricing_update
 from pricing.services.smart import smart_pricing_set
 
 from . import analytics as host_analytics
+from .access import access_calendar_import, access_host_listing, access_ical_feed
 from .charts import bar_chart
 from .forms import CalendarImportForm, PeriodForm, PricingSettingsForm, RangeActionForm
-from .models import CalendarExport, CalendarImport
+from .models import CalendarImport
 from .selectors import (
     calendar_month,
     calendar_multi,
     earnings_by_month,
     earnings_totals,
-    host_listing_get,
     host_listings,
     listings_overview,
     today_overview,
@@ -55,13 +56,6 @@ from .tasks import ical_import_sync_task
 
 MULTI_CALENDAR_DAYS = 14
 MULTI_CALENDAR_PER_PAGE = 20
-
-
-def _own_listing(request, listing_id: int) -> Listing:
-    try:
-        return host_listing_get(host=request.user, listing_id=listing_id)
-    except Listing.DoesNotExist:
-        raise Http404("No such listing.") from None
 
 
 def _date_param(value: str | None, default: dt.date) -> dt.date:
@@ -130,7 +124,7 @@ def calendar_all(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar_listing(request, listing_id: int):
     """One listing's month: statuses, prices, suggestions; the form changes a range of nights."""
-    listing = _own_listing(request, listing_id)
+    listing = access_host_listing(request.user, listing_id)
     today_date = listing_today(listing)
     month = _month_param(request.GET.get("month"), today_date)
     # No preset dates: the host picks them in the grid (or types them), whatever month is shown.
@@ -141,8 +135,8 @@ def calendar_listing(request, listing_id: int):
             arguments = form.service_arguments()
             try:
                 count = calendar_range_apply(listing=listing, **arguments)
-            except ApiError as exc:
-                form.add_error(None, str(exc.detail))
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
             else:
                 label = dict(RangeActionForm.ACTIONS)[arguments["action"]]
                 messages.success(request, f"{label}: done for {count} night{'s' if count != 1 else ''}.")
@@ -172,7 +166,7 @@ def listings(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def pricing_settings(request, listing_id: int):
-    listing = _own_listing(request, listing_id)
+    listing = access_host_listing(request.user, listing_id)
     current = listing_pricing_get(listing=listing)
     form = PricingSettingsForm(request.POST or None, instance=current)
     status = 200
@@ -183,7 +177,7 @@ def pricing_settings(request, listing_id: int):
                     listing=listing, **{name: form.cleaned_data[name] for name in PricingSettingsForm.Meta.fields}
                 )
             except PricingSettingsInvalid as exc:
-                form.add_error(None, str(exc.detail))
+                form.add_error(None, exc.message)
             else:
                 messages.success(request, "Pricing settings saved.")
                 return redirect("hosttools:pricing_settings", listing_id=listing.pk)
@@ -199,7 +193,7 @@ def pricing_settings(request, listing_id: int):
 @login_required
 @require_POST
 def smart_pricing_toggle(request, listing_id: int):
-    listing = _own_listing(request, listing_id)
+    listing = access_host_listing(request.user, listing_id)
     enabled = request.POST.get("enabled") == "1"
     if enabled and listing.status != ListingStatus.PUBLISHED:
         messages.error(request, "Publish the listing before turning on Smart Pricing.")
@@ -220,15 +214,15 @@ def smart_pricing_toggle(request, listing_id: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar_sync(request, listing_id: int):
-    listing = _own_listing(request, listing_id)
+    listing = access_host_listing(request.user, listing_id)
     form = CalendarImportForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 ical_import_add(listing=listing, **form.cleaned_data)
-            except ApiError as exc:
-                form.add_error("url", str(exc.detail))
+            except ApplicationError as exc:
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, "Calendar added. It is imported within a few minutes.")
                 return redirect("hosttools:calendar_sync", listing_id=listing.pk)
@@ -252,24 +246,16 @@ def calendar_sync(request, listing_id: int):
 @login_required
 @require_POST
 def calendar_export_rotate(request, listing_id: int):
-    listing = _own_listing(request, listing_id)
+    listing = access_host_listing(request.user, listing_id)
     ical_export_rotate(listing=listing)
     messages.success(request, "New calendar link created. The old link no longer works: update it elsewhere.")
     return redirect("hosttools:calendar_sync", listing_id=listing.pk)
 
 
-def _own_feed(request, listing_id: int, feed_id: int) -> CalendarImport:
-    listing = _own_listing(request, listing_id)
-    try:
-        return CalendarImport.objects.get(pk=feed_id, listing=listing)
-    except CalendarImport.DoesNotExist:
-        raise Http404("No such calendar.") from None
-
-
 @login_required
 @require_POST
 def calendar_import_remove(request, listing_id: int, feed_id: int):
-    feed = _own_feed(request, listing_id, feed_id)
+    feed = access_calendar_import(request.user, listing_id, feed_id)
     released = ical_import_remove(feed=feed)
     messages.success(request, f"Calendar removed; {released} night{'s' if released != 1 else ''} it blocked are free.")
     return redirect("hosttools:calendar_sync", listing_id=listing_id)
@@ -278,7 +264,7 @@ def calendar_import_remove(request, listing_id: int, feed_id: int):
 @login_required
 @require_POST
 def calendar_import_sync(request, listing_id: int, feed_id: int):
-    feed = _own_feed(request, listing_id, feed_id)
+    feed = access_calendar_import(request.user, listing_id, feed_id)
     ical_import_sync_task.delay(feed.pk)
     messages.success(request, f"Importing “{feed.name}” now. Reload this page in a moment to see the result.")
     return redirect("hosttools:calendar_sync", listing_id=listing_id)
@@ -288,12 +274,7 @@ def calendar_import_sync(request, listing_id: int, feed_id: int):
 @require_safe
 def ical_feed(request, token: str):
     """The public feed behind a secret token (no login: calendar apps fetch it)."""
-    try:
-        export = CalendarExport.objects.select_related("listing").get(token=token)
-    except CalendarExport.DoesNotExist:
-        raise Http404("No such calendar.") from None
-    if export.listing.status == ListingStatus.DELETED:
-        raise Http404("No such calendar.")
+    export = access_ical_feed(token)
     document = ical_export_document(export=export, domain=request.get_host().split(":")[0])
     response = HttpResponse(document, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="listing-{export.listing_id}.ics"'
@@ -342,9 +323,9 @@ def _payouts_onboard_redirect(request):
     try:
         onboarding = payout_services.payout_account_onboard(host=request.user, **_onboarding_urls(request))
     except payout_services.NotAHost as exc:
-        raise PermissionDenied(str(exc.detail)) from None
+        raise PermissionDenied(exc.message) from None
     except (payout_services.PayoutsUnavailable, payout_services.PayoutGatewayError) as exc:
-        messages.error(request, str(exc.detail))
+        messages.error(request, exc.message)
         return redirect("hosttools:earnings")
     return redirect(onboarding.url)
 
@@ -372,7 +353,7 @@ def payouts_return(request):
     try:
         account = payout_services.payout_account_refresh(host=request.user, retry_failed=True)
     except (payout_services.PayoutsUnavailable, payout_services.PayoutGatewayError) as exc:
-        messages.error(request, f"We couldn't check your payout account: {exc.detail}")
+        messages.error(request, f"We couldn't check your payout account: {exc.message}")
         return redirect("hosttools:earnings")
     if account is None:
         messages.error(request, "You haven't set up payouts yet.")

@@ -26,17 +26,8 @@ path (``bookings.services.booking_statements.hold_lock_listing``): the same
 
 from __future__ import annotations
 
-from rest_framework import status
-
-from airbnb.api.errors import ApiError
-
+from .errors import ListingGone
 from .models import Listing, ListingStatus
-
-
-class ListingGone(ApiError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not_found"
-    default_detail = "This listing does not exist or was deleted."
 
 
 def listing_lock(*, listing_id: int, fields: tuple[str, ...] | None = None, live_only: bool = False) -> Listing:

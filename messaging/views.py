@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from airbnb.api.errors import ApiError
-from listings.models import Listing
-from listings.selectors import listing_get_public
+from airbnb.errors import ApplicationError
+from airbnb.form_errors import page_status
+from listings.access import access_public_listing
 
+from .access import access_thread
 from .forms import MessageForm, NotificationSettingsForm
 from .models import Notification, Thread
 from .selectors import (
@@ -29,7 +30,6 @@ from .selectors import (
     message_body_for,
     notification_preferences_for,
     notifications_for,
-    thread_get_for,
     thread_list_for,
     thread_messages_for,
 )
@@ -38,13 +38,6 @@ from .services import threads as thread_services
 
 INBOX_PAGE_SIZE = 20
 POLL_SECONDS = 8
-
-
-def _thread_for(request, pk: int) -> Thread:
-    try:
-        return thread_get_for(user=request.user, pk=pk)
-    except Thread.DoesNotExist:
-        raise Http404("No conversation here.") from None
 
 
 def _int_param(request, name: str) -> int | None:
@@ -95,7 +88,7 @@ def host_inbox(request):
 @require_http_methods(["GET", "POST"])
 def thread_detail(request, pk: int):
     """One conversation: its messages (masked as needed), the send form, and polling for new ones."""
-    thread = _thread_for(request, pk)
+    thread = access_thread(request.user, pk)
     role = thread.role_of(request.user)
     form = MessageForm(request.POST or None)
     status = 200
@@ -108,7 +101,7 @@ def thread_detail(request, pk: int):
             except ValidationError as exc:
                 form.add_error("body", exc.message_dict.get("body", exc.messages))
             except thread_services.RateLimited as exc:
-                form.add_error(None, str(exc.detail))
+                form.add_error(None, exc.message)
                 status = 429
             else:
                 return redirect(reverse("messaging:thread", kwargs={"pk": thread.pk}) + "#latest")
@@ -141,7 +134,7 @@ def thread_detail(request, pk: int):
 @require_GET
 def thread_poll(request, pk: int):
     """New messages after ``?after=<id>`` as rendered HTML, for static/js/messaging.js; marks them read."""
-    thread = _thread_for(request, pk)
+    thread = access_thread(request.user, pk)
     after = _int_param(request, "after")
     if after is None:
         return JsonResponse({"error": {"code": "validation_error", "message": "Give after=<message id>."}}, status=400)
@@ -181,10 +174,7 @@ def booking_thread(request, booking_id: int):
 @require_http_methods(["GET", "POST"])
 def contact_host(request, listing_id: int):
     """ "Contact host" from a listing page: write to the host (reuses the conversation if there is one)."""
-    try:
-        listing = listing_get_public(pk=listing_id)
-    except Listing.DoesNotExist:
-        raise Http404("No such listing.") from None
+    listing = access_public_listing(listing_id)
     if listing.host_id == request.user.pk:
         messages.info(request, "This is your own listing.")
         return redirect(listing.get_absolute_url())
@@ -200,9 +190,9 @@ def contact_host(request, listing_id: int):
                 )
             except ValidationError as exc:
                 form.add_error("body", exc.message_dict.get("body", exc.messages))
-            except ApiError as exc:
-                form.add_error(None, str(exc.detail))
-                status = exc.status_code
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = page_status(exc)
             else:
                 messages.success(request, f"Message sent to {listing.host.display_name}.")
                 return redirect(reverse("messaging:thread", kwargs={"pk": thread.pk}) + "#latest")

@@ -16,15 +16,17 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from airbnb.api.errors import error_body
+from airbnb.api.errors import HTTP_STATUS_BY_CODE, error_body
+from airbnb.errors import CommonErrorCode
 
+from .errors import PaymentErrorCode
 from .services.webhooks import WebhookEventInvalid, stripe_event_handle
 
 logger = logging.getLogger(__name__)
 
 
-def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse(error_body(code, message), status=status)
+def _error(code, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=HTTP_STATUS_BY_CODE[code])
 
 
 @csrf_exempt
@@ -36,7 +38,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     could not read); 503 while no webhook secret is configured (Stripe retries).
     """
     if request.method != "POST":
-        response = _error(405, "method_not_allowed", "Use POST.")
+        response = _error(CommonErrorCode.METHOD_NOT_ALLOWED, "Use POST.")
         response["Allow"] = "POST"
         return response
     # The platform's endpoint and the Connect endpoint (events of the hosts' connected
@@ -44,10 +46,10 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     secrets = [s for s in (settings.STRIPE_WEBHOOK_SECRET, settings.STRIPE_CONNECT_WEBHOOK_SECRET) if s]
     if not secrets:
         logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
-        return _error(503, "webhooks_not_configured", "Stripe webhooks are not configured on this server.")
+        return _error(PaymentErrorCode.WEBHOOKS_NOT_CONFIGURED, "Stripe webhooks are not configured on this server.")
     signature = request.headers.get("Stripe-Signature")
     if not signature:
-        return _error(400, "signature_missing", "The Stripe-Signature header is missing.")
+        return _error(PaymentErrorCode.SIGNATURE_MISSING, "The Stripe-Signature header is missing.")
     event = None
     for secret in secrets:
         try:
@@ -57,11 +59,13 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
             continue
         except (ValueError, AttributeError):
             # ValueError: not UTF-8 or not JSON; AttributeError: JSON that is not an object.
-            return _error(400, "payload_invalid", "The payload is not a Stripe event.")
+            return _error(PaymentErrorCode.PAYLOAD_INVALID, "The payload is not a Stripe event.")
     if event is None:
-        return _error(400, "signature_invalid", "The Stripe-Signature does not match this payload, or is too old.")
+        return _error(
+            PaymentErrorCode.SIGNATURE_INVALID, "The Stripe-Signature does not match this payload, or is too old."
+        )
     try:
         result = stripe_event_handle(event=event.to_dict())
     except WebhookEventInvalid as exc:
-        return _error(400, exc.default_code, str(exc.detail))
+        return _error(exc.code, exc.message)
     return JsonResponse({"status": result})

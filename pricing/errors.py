@@ -1,18 +1,24 @@
-"""Pricing errors: stable codes for the API, readable messages for pages."""
+"""Pricing errors: their codes (a client switches on them) and default messages."""
 
-from airbnb.api.errors import ApiError
+from enum import StrEnum
 
-
-class PriceOutOfRange(ApiError):
-    default_code = "price_out_of_range"
-    default_detail = "This price is outside your minimum and maximum price."
+from airbnb.errors import ApplicationError, CommonErrorCode
 
 
-class PricingRangeInvalid(ApiError):
-    default_code = "invalid_range"
-    default_detail = "The date range is not valid."
+class PricingErrorCode(StrEnum):
+    PRICE_OUT_OF_RANGE = "price_out_of_range"
 
 
-class PricingSettingsInvalid(ApiError):
-    default_code = "validation_error"
-    default_detail = "These pricing settings are not valid."
+class PriceOutOfRange(ApplicationError):
+    code = PricingErrorCode.PRICE_OUT_OF_RANGE
+    message = "This price is outside your minimum and maximum price."
+
+
+class PricingRangeInvalid(ApplicationError):
+    code = CommonErrorCode.INVALID_RANGE
+    message = "The date range is not valid."
+
+
+class PricingSettingsInvalid(ApplicationError):
+    code = CommonErrorCode.VALIDATION_ERROR
+    message = "These pricing settings are not valid."

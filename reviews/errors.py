@@ -1,49 +1,54 @@
-"""Errors the reviews services raise; each maps to an HTTP status and a stable API code."""
+"""Errors the reviews services raise: their codes (a client switches on them) and default messages."""
 
-from rest_framework import status
+from enum import StrEnum
 
-from airbnb.api.errors import ApiError, Conflict
+from airbnb.errors import ApplicationError, NotFound, PermissionDenied
 
 
-class ReviewNotFound(ApiError):
+class ReviewErrorCode(StrEnum):
+    REVIEW_NOT_OPEN = "review_not_open"
+    REVIEW_WINDOW_CLOSED = "review_window_closed"
+    REVIEW_ALREADY_SUBMITTED = "review_already_submitted"
+    REVIEW_NOT_PUBLISHED = "review_not_published"
+    RESPONSE_ALREADY_POSTED = "response_already_posted"
+    ALREADY_REPORTED = "already_reported"
+
+
+class ReviewNotFound(NotFound):
     """Nothing here for this user: also what strangers get, so they learn nothing."""
 
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not_found"
-    default_detail = "There is no booking or review here for you."
+    message = "There is no booking or review here for you."
 
 
-class ReviewNotAllowed(ApiError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "permission_denied"
-    default_detail = "You cannot do this with this review."
+class ReviewNotAllowed(PermissionDenied):
+    message = "You cannot do this with this review."
 
 
-class ReviewNotOpen(Conflict):
-    default_code = "review_not_open"
-    default_detail = "Reviews open once the stay is completed."
+class ReviewNotOpen(ApplicationError):
+    code = ReviewErrorCode.REVIEW_NOT_OPEN
+    message = "Reviews open once the stay is completed."
 
 
-class ReviewWindowClosed(Conflict):
-    default_code = "review_window_closed"
-    default_detail = "The 14 days to review this stay are over."
+class ReviewWindowClosed(ApplicationError):
+    code = ReviewErrorCode.REVIEW_WINDOW_CLOSED
+    message = "The 14 days to review this stay are over."
 
 
-class ReviewAlreadySubmitted(Conflict):
-    default_code = "review_already_submitted"
-    default_detail = "You have already reviewed this stay."
+class ReviewAlreadySubmitted(ApplicationError):
+    code = ReviewErrorCode.REVIEW_ALREADY_SUBMITTED
+    message = "You have already reviewed this stay."
 
 
-class ReviewNotPublished(Conflict):
-    default_code = "review_not_published"
-    default_detail = "This review isn't published yet."
+class ReviewNotPublished(ApplicationError):
+    code = ReviewErrorCode.REVIEW_NOT_PUBLISHED
+    message = "This review isn't published yet."
 
 
-class ResponseAlreadyPosted(Conflict):
-    default_code = "response_already_posted"
-    default_detail = "You have already responded to this review."
+class ResponseAlreadyPosted(ApplicationError):
+    code = ReviewErrorCode.RESPONSE_ALREADY_POSTED
+    message = "You have already responded to this review."
 
 
-class ReviewAlreadyReported(Conflict):
-    default_code = "already_reported"
-    default_detail = "You have already reported this review. Our team will look at it."
+class ReviewAlreadyReported(ApplicationError):
+    code = ReviewErrorCode.ALREADY_REPORTED
+    message = "You have already reported this review. Our team will look at it."

@@ -16,14 +16,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from airbnb.api.errors import ApiError
-from bookings.models import Booking
+from airbnb.errors import ApplicationError
 
+from .access import access_stay_to_review
 from .errors import ReviewNotAllowed, ReviewNotFound
 from .forms import ReportForm, ResponseForm, ReviewForm
 from .models import Review
 from .selectors import (
-    review_direction_for,
     review_public_queryset,
     review_window_last_day,
     review_write_state,
@@ -48,19 +47,11 @@ def to_write(request):
     )
 
 
-def _booking_for_review(request, booking_id: int) -> tuple[Booking, str]:
-    booking = Booking.objects.select_related("listing", "listing__host", "guest").filter(pk=booking_id).first()
-    direction = review_direction_for(booking=booking, user=request.user) if booking else None
-    if direction is None:
-        raise Http404("No booking to review here.")
-    return booking, direction
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def write(request, booking_id: int):
     """The review form for the guest (the stay) or the host (the guest) of a completed booking."""
-    booking, direction = _booking_for_review(request, booking_id)
+    booking, direction = access_stay_to_review(request.user, booking_id)
     subject = booking.listing.host if direction == D.GUEST_TO_HOST else booking.guest
     state = review_write_state(booking=booking, direction=direction)
     form = ReviewForm(request.POST or None, direction=direction, subject_name=subject.display_name)
@@ -69,8 +60,8 @@ def write(request, booking_id: int):
             review = submission.review_submit(booking_id=booking.pk, author=request.user, **form.service_arguments())
         except ValidationError as exc:
             form.add_service_errors(exc)
-        except ApiError as exc:
-            messages.error(request, str(exc.detail))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
             return redirect("reviews:to_write")
         else:
             if review.published_at:
@@ -123,8 +114,8 @@ def respond(request, pk: int):
         messages.error(request, exc.messages[0])
     except ReviewNotAllowed:
         raise PermissionDenied("Only the person a review is about can respond to it.") from None
-    except ApiError as exc:
-        messages.error(request, str(exc.detail))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, "Your response is published.")
     return redirect(_back(request, fallback))
@@ -142,8 +133,8 @@ def report(request, pk: int):
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-        except ApiError as exc:
-            messages.error(request, str(exc.detail))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
             return redirect(_back(request, reverse("reviews:profile", kwargs={"pk": review.subject_id})))
         else:
             messages.success(request, "Thanks for telling us. Our team will review it.")

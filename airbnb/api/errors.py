@@ -1,15 +1,18 @@
-"""One JSON error body for every API failure.
+"""One JSON error body for every API failure, and one table from error code to HTTP status.
 
 Every 4xx/5xx under ``/api/`` answers::
 
     {"error": {"code": "validation_error", "message": "...", "fields": {"email": ["..."]}}}
 
 ``code`` is stable and machine-readable; ``message`` is for humans; ``fields`` is
-present for validation errors. Services raise ``ApiError`` subclasses (or Django's
-``ValidationError``) and never build responses themselves.
+present for validation errors. Services raise ``airbnb.errors.ApplicationError``
+(or Django's ``ValidationError``) and never build responses or choose a status:
+``HTTP_STATUS_BY_CODE`` does, here and nowhere else (docs/architecture.md, "Errors").
+A code without a status fails ``tests/platform/test_errors.py``.
 """
 
 import logging
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,54 +20,121 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from airbnb.errors import ApplicationError, CommonErrorCode, error_body
+from availability.errors import AvailabilityErrorCode
+from bookings.errors import BookingErrorCode
+from hosttools.errors import FeedErrorCode, HosttoolsErrorCode
+from listings.errors import ListingErrorCode
+from payments.errors import DeclineCode, PaymentErrorCode
+from pricing.errors import PricingErrorCode
+from reviews.errors import ReviewErrorCode
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["ERROR_CODES", "HTTP_STATUS_BY_CODE", "error_body", "exception_handler"]
 
-class ApiError(exceptions.APIException):
-    """A domain error with a stable code, raised by services and mapped to JSON here."""
+_C, _B, _L = CommonErrorCode, BookingErrorCode, ListingErrorCode
 
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "bad_request"
-    default_detail = "The request could not be processed."
+HTTP_STATUS_BY_CODE: dict[StrEnum, int] = {
+    # shared
+    _C.BAD_REQUEST: 400,
+    _C.VALIDATION_ERROR: 400,
+    _C.PARSE_ERROR: 400,
+    _C.INVALID_RANGE: 400,
+    _C.IDEMPOTENCY_KEY_INVALID: 400,
+    _C.NOT_AUTHENTICATED: 401,
+    _C.AUTHENTICATION_FAILED: 401,
+    _C.PERMISSION_DENIED: 403,
+    _C.NOT_FOUND: 404,
+    _C.METHOD_NOT_ALLOWED: 405,
+    _C.NOT_ACCEPTABLE: 406,
+    _C.CONFLICT: 409,
+    _C.IDEMPOTENCY_IN_PROGRESS: 409,
+    _C.REQUEST_TOO_LARGE: 413,
+    _C.UNSUPPORTED_MEDIA_TYPE: 415,
+    _C.IDEMPOTENCY_KEY_REUSED: 422,
+    _C.THROTTLED: 429,
+    _C.RATE_LIMITED: 429,
+    _C.SERVER_ERROR: 500,
+    # listings
+    _L.LISTING_NOT_FOUND: 404,
+    _L.OWN_LISTING: 400,
+    _L.LISTING_NOT_AVAILABLE: 400,
+    _L.LISTING_NOT_READY: 409,
+    _L.LISTING_HAS_BOOKINGS: 409,
+    _L.BOOKING_IN_PROGRESS: 409,
+    _L.INVALID_STATUS: 409,
+    _L.LAST_PHOTO: 409,
+    # availability, pricing
+    AvailabilityErrorCode.NIGHTS_BOOKED: 409,
+    PricingErrorCode.PRICE_OUT_OF_RANGE: 400,
+    # payments
+    PaymentErrorCode.PAYMENTS_UNAVAILABLE: 503,
+    PaymentErrorCode.NOT_A_HOST: 403,
+    PaymentErrorCode.PAYOUTS_UNAVAILABLE: 503,
+    PaymentErrorCode.PAYOUT_GATEWAY_ERROR: 502,
+    PaymentErrorCode.PAYLOAD_INVALID: 400,
+    PaymentErrorCode.SIGNATURE_MISSING: 400,
+    PaymentErrorCode.SIGNATURE_INVALID: 400,
+    PaymentErrorCode.WEBHOOKS_NOT_CONFIGURED: 503,
+    **{code: 402 for code in DeclineCode},
+    # bookings
+    _B.BOOKING_INVALID: 400,
+    _B.DATES_INVALID: 400,
+    _B.DATES_IN_PAST: 400,
+    _B.DATES_OUT_OF_WINDOW: 400,
+    _B.STAY_TOO_LONG: 400,
+    _B.STAY_TOO_SHORT: 400,
+    _B.GUESTS_INVALID: 400,
+    _B.TOO_MANY_GUESTS: 400,
+    _B.DATES_UNAVAILABLE: 409,
+    _B.HOLD_EXPIRED: 409,
+    _B.PRICE_CHANGED: 409,
+    _B.REQUEST_EXPIRED: 409,
+    _B.STAY_OVER: 409,
+    _B.USE_DECLINE: 409,
+    _B.NOT_CANCELLABLE: 409,
+    _B.ILLEGAL_TRANSITION: 409,
+    _B.BOOKING_NOT_COMPLETED: 409,
+    # reviews
+    **{code: 409 for code in ReviewErrorCode},
+    # hosttools
+    **{code: 400 for code in HosttoolsErrorCode},
+    **{code: 400 for code in FeedErrorCode},
+}
 
-    def __init__(self, detail=None, code=None, *, extra: dict | None = None):
-        super().__init__(detail=detail, code=code)
-        self.extra = extra or {}
+# Every code by its value: a stored code (an idempotent replay) back to its member.
+ERROR_CODES: dict[str, StrEnum] = {str(code): code for code in HTTP_STATUS_BY_CODE}
 
 
-class Conflict(ApiError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "The request conflicts with the current state."
+class RequestTooLarge(exceptions.APIException):
+    """Django's "body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``" as DRF sees it (pages answer 400 for it)."""
 
-
-class RequestTooLarge(ApiError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "request_too_large"
+    default_code = str(CommonErrorCode.REQUEST_TOO_LARGE)
     default_detail = "The request body is too large."
 
 
 _CODES = {
-    exceptions.ValidationError: "validation_error",
-    exceptions.ParseError: "parse_error",
-    exceptions.AuthenticationFailed: "authentication_failed",
-    exceptions.NotAuthenticated: "not_authenticated",
-    exceptions.PermissionDenied: "permission_denied",
-    exceptions.NotFound: "not_found",
-    exceptions.MethodNotAllowed: "method_not_allowed",
-    exceptions.NotAcceptable: "not_acceptable",
-    exceptions.UnsupportedMediaType: "unsupported_media_type",
-    exceptions.Throttled: "throttled",
+    exceptions.ValidationError: CommonErrorCode.VALIDATION_ERROR,
+    exceptions.ParseError: CommonErrorCode.PARSE_ERROR,
+    exceptions.AuthenticationFailed: CommonErrorCode.AUTHENTICATION_FAILED,
+    exceptions.NotAuthenticated: CommonErrorCode.NOT_AUTHENTICATED,
+    exceptions.PermissionDenied: CommonErrorCode.PERMISSION_DENIED,
+    exceptions.NotFound: CommonErrorCode.NOT_FOUND,
+    exceptions.MethodNotAllowed: CommonErrorCode.METHOD_NOT_ALLOWED,
+    exceptions.NotAcceptable: CommonErrorCode.NOT_ACCEPTABLE,
+    exceptions.UnsupportedMediaType: CommonErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    exceptions.Throttled: CommonErrorCode.THROTTLED,
 }
 
 
-def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
-    body = {"code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    body.update(extra)
-    return {"error": body}
+def application_error_response(exc: ApplicationError) -> Response:
+    """The API's answer to an ``ApplicationError``: its code's status and the one body."""
+    set_rollback()  # as DRF does for its own errors (a view inside ATOMIC_REQUESTS writes nothing)
+    return Response(error_body(exc.code, exc.message, **exc.extra), status=HTTP_STATUS_BY_CODE[exc.code])
 
 
 def _flatten_message(detail) -> str:
@@ -79,6 +149,8 @@ def _flatten_message(detail) -> str:
 
 def exception_handler(exc, context):
     """DRF exception handler producing the project's error body."""
+    if isinstance(exc, ApplicationError):
+        return application_error_response(exc)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
@@ -101,10 +173,7 @@ def exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
 
-    if isinstance(exc, ApiError):
-        code = getattr(exc.detail, "code", None) or exc.default_code
-        body = error_body(str(code), str(exc.detail), **exc.extra)
-    elif isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         body = error_body("validation_error", _flatten_message(detail), fields=detail)
     else:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "airbnb.middleware.ContentSecurityPolicyMiddleware",
+    "airbnb.form_errors.ApplicationErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "airbnb.urls"
@@ -232,7 +233,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-dispatch": {"task": "bookings.tasks.outbox_dispatch_task", "schedule": 2.0},
     "bookings-complete": {"task": "bookings.tasks.bookings_complete_finished_task", "schedule": 3600.0},
     "payouts-release": {"task": "payments.tasks.payouts_release_due_task", "schedule": 3600.0},
-    "idempotency-purge": {"task": "bookings.tasks.idempotency_records_purge_task", "schedule": 6 * 3600.0},
+    "idempotency-purge": {"task": "airbnb.tasks.idempotency_records_purge_task", "schedule": 6 * 3600.0},
     "pricing-signals-flush": {"task": "pricing.tasks.demand_signals_flush_task", "schedule": 60.0},
     "pricing-demand-refresh": {"task": "pricing.tasks.demand_refresh_task", "schedule": 3600.0},
     "pricing-suggestions-refresh": {"task": "pricing.tasks.suggestions_refresh_task", "schedule": 6 * 3600.0},

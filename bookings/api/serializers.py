@@ -1,10 +1,9 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from availability.models import NightStatus
 from listings.models import MAX_STAY_NIGHTS
 from payments.api.serializers import PaymentSerializer
-from pricing.fees import QuoteLineCode
+from pricing.api.serializers import PriceQuoteSerializer
 
 from ..models import Booking
 
@@ -171,20 +170,6 @@ class RefundPreviewSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
-class CalendarRangeInputSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-
-
-class CalendarNightsInputSerializer(CalendarRangeInputSerializer):
-    price = serializers.DecimalField(
-        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=10, max_value=100000
-    )
-    min_nights = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365)
-    clear_price = serializers.BooleanField(required=False, default=False)
-    clear_min_nights = serializers.BooleanField(required=False, default=False)
-
-
 class QuoteInputSerializer(serializers.Serializer):
     check_in = serializers.DateField()
     check_out = serializers.DateField()
@@ -198,56 +183,7 @@ class QuoteInputSerializer(serializers.Serializer):
         return attrs
 
 
-# --- response shapes of the quote, refund preview and calendar endpoints -------------------
-
-_AMOUNT = {"max_digits": 12, "decimal_places": 2}
-
-
-class PriceNightSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    price = serializers.DecimalField(**_AMOUNT)
-    source = serializers.ChoiceField(
-        choices=["base", "rules", "smart", "host"],
-        help_text="base: the listing's price; rules: weekend, season, event, demand or a guardrail changed it; "
-        "smart: Smart Pricing set it; host: the host's own price for the night.",
-    )
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why the price differs from base.")
-
-
-class PriceLineSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=f"One of: {', '.join(QuoteLineCode)}.")
-    label = serializers.CharField()
-    amount = serializers.DecimalField(**_AMOUNT, help_text="Negative for discounts.")
-
-
-class FeeRatesSerializer(serializers.Serializer):
-    """Fractions as decimal strings (e.g. "0.12"), as configured."""
-
-    guest_service = serializers.CharField()
-    host_service = serializers.CharField()
-    tax = serializers.CharField()
-
-
-class ExtraGuestsSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Guests above those the price includes.")
-    fee_per_night = serializers.DecimalField(**_AMOUNT)
-    total = serializers.DecimalField(**_AMOUNT)
-
-
-class PriceQuoteSerializer(serializers.Serializer):
-    """``pricing.selectors.Quote.as_dict()``: a priced stay, as frozen on bookings and returned by the API."""
-
-    currency = serializers.CharField()
-    check_in = serializers.DateField()
-    check_out = serializers.DateField()
-    guests = serializers.IntegerField()
-    nights = PriceNightSerializer(many=True)
-    lines = PriceLineSerializer(many=True)
-    total = serializers.DecimalField(**_AMOUNT)
-    host_fee = serializers.DecimalField(**_AMOUNT)
-    host_payout = serializers.DecimalField(**_AMOUNT)
-    fee_rates = FeeRatesSerializer()
-    extra_guests = ExtraGuestsSerializer()
+# --- response shapes of the quote and refund preview endpoints -------------------
 
 
 class StaySerializer(serializers.Serializer):
@@ -269,36 +205,3 @@ class BookingBoxSerializer(serializers.Serializer):
     reason = QuoteReasonSerializer(allow_null=True, help_text="Why the stay can't be booked (null when available).")
     quote = PriceQuoteSerializer()
     alternatives = StaySerializer(many=True, help_text="Free stays of the same length nearby, when nights are taken.")
-
-
-class CalendarNightBookingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    reference = serializers.CharField()
-    guest = serializers.CharField(help_text="The guest's display name.")
-
-
-class CalendarNightSerializer(serializers.Serializer):
-    """A stored night; ``status``, ``price`` and ``booking`` only for the listing's host."""
-
-    date = serializers.DateField()
-    available = serializers.BooleanField()
-    min_nights = serializers.IntegerField(allow_null=True, help_text="Minimum stay starting this night (override).")
-    status = serializers.ChoiceField(choices=NightStatus.choices, required=False)
-    price = serializers.DecimalField(**_AMOUNT, allow_null=True, required=False, help_text="The night's own price.")
-    booking = CalendarNightBookingSerializer(required=False)
-
-    def to_representation(self, night: dict) -> dict:
-        # A nullable field missing from the dict would render as null: the host-only keys
-        # must stay absent for everyone else, not appear empty.
-        return {key: value for key, value in super().to_representation(night).items() if key in night}
-
-
-class ListingCalendarSerializer(serializers.Serializer):
-    listing = serializers.IntegerField()
-    start = serializers.DateField()
-    end = serializers.DateField()
-    base_price = serializers.DecimalField(**_AMOUNT)
-    min_nights = serializers.IntegerField()
-    nights = CalendarNightSerializer(
-        many=True, help_text="Only the nights the calendar stores (taken, or with their own price or minimum)."
-    )

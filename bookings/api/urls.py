@@ -12,8 +12,4 @@ urlpatterns = [
     path("bookings/<int:pk>/accept/", views.BookingAcceptView.as_view(), name="booking-accept"),
     path("bookings/<int:pk>/decline/", views.BookingDeclineView.as_view(), name="booking-decline"),
     path("listings/<int:pk>/quote/", views.ListingQuoteView.as_view(), name="listing-quote"),
-    path("listings/<int:pk>/calendar/", views.ListingCalendarView.as_view(), name="listing-calendar"),
-    path("listings/<int:pk>/calendar/block/", views.CalendarBlockView.as_view(), name="listing-calendar-block"),
-    path("listings/<int:pk>/calendar/unblock/", views.CalendarUnblockView.as_view(), name="listing-calendar-unblock"),
-    path("listings/<int:pk>/calendar/nights/", views.CalendarNightsView.as_view(), name="listing-calendar-nights"),
 ]

@@ -3,37 +3,33 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from airbnb.api.errors import HTTP_STATUS_BY_CODE
 from airbnb.api.pagination import PageNumberPagination
-from availability import services as calendar_services
-from availability.models import CalendarNight
-from listings.models import Listing, ListingStatus
+from airbnb.errors import ApplicationError
+from airbnb.idempotency import IdempotencyKeyInvalid, idempotent
+from listings.access import access_public_listing
 
+from ..access import access_booking
+from ..errors import BookingErrorCode, PaymentsUnavailable
 from ..models import Booking, BookingStatus
 from ..quotes import booking_box
 from ..selectors import (
     BOOKING_LISTING_DEFERRED,
     booking_list_for_guest,
     booking_list_for_host,
-    booking_visible_to,
 )
 from ..services import booking as booking_services
-from ..services.idempotency import IdempotencyKeyInvalid, idempotent
 from .serializers import (
     BookingBoxSerializer,
     BookingCreateInputSerializer,
     BookingSerializer,
-    CalendarNightsInputSerializer,
-    CalendarRangeInputSerializer,
     CancelInputSerializer,
-    ListingCalendarSerializer,
     QuoteInputSerializer,
     RefundPreviewSerializer,
 )
@@ -49,15 +45,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 def _booking_for(user, pk: int) -> Booking:
-    try:
-        return (
-            booking_visible_to(user)
-            .select_related("listing", "listing__host", "guest", "payment")
-            .defer(*BOOKING_LISTING_DEFERRED)
-            .get(pk=pk)
-        )
-    except Booking.DoesNotExist:
-        raise NotFound("No booking with this id.") from None
+    """The booking if the user is its guest, host or staff (``access_booking``), loaded for the serializer."""
+    loaded = Booking.objects.select_related("listing", "listing__host", "guest", "payment")
+    loaded = loaded.defer(*BOOKING_LISTING_DEFERRED)
+    return access_booking(user, pk, as_role="either", queryset=loaded)
 
 
 class BookingListCreateView(APIView):
@@ -145,7 +136,7 @@ class BookingListCreateView(APIView):
                 idempotency_record_id=record_id,
             )
             # booking_create returns the booking with listing, host and payment loaded.
-            return status.HTTP_201_CREATED, dict(BookingSerializer(booking).data), booking.pk
+            return dict(BookingSerializer(booking).data), booking.pk
 
         result = idempotent(
             user=request.user,
@@ -153,16 +144,16 @@ class BookingListCreateView(APIView):
             key=key,
             payload=dict(args),
             work=work,
-            retryable=lambda exc: isinstance(exc, booking_services.PaymentsUnavailable),
-            recover=lambda booking: (
-                status.HTTP_201_CREATED,
-                dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
+            retryable=lambda exc: isinstance(exc, PaymentsUnavailable),
+            settle=lambda booking_id: booking_services.booking_attempt_settle(
+                booking_id=booking_id,
+                render=lambda booking: dict(BookingSerializer(_booking_for(request.user, booking.pk)).data),
             ),
         )
         # The stored bytes, first time and on every replay: byte-identical answers (docs/booking.md).
         return HttpResponse(
             result.content,
-            status=result.status,
+            status=HTTP_STATUS_BY_CODE[result.error_code] if result.error_code else status.HTTP_201_CREATED,
             content_type="application/json",
             headers={"Idempotent-Replayed": "true"} if result.replayed else None,
         )
@@ -183,7 +174,7 @@ class BookingCancellationPreviewView(APIView):
     def get(self, request, pk: int):
         booking = _booking_for(request.user, pk)
         if booking.status not in (BookingStatus.AWAITING_HOST, BookingStatus.CONFIRMED):
-            raise booking_services.Conflict("This booking cannot be cancelled.", code="not_cancellable")
+            raise ApplicationError(BookingErrorCode.NOT_CANCELLABLE, "This booking cannot be cancelled.")
         return Response(booking_services.booking_cancellation_preview(booking=booking, user=request.user).as_dict())
 
 
@@ -225,10 +216,6 @@ class BookingDeclineView(BookingActionView):
 # --- listing quote and calendar ------------------------------------------------------
 
 
-def _public_listing(pk: int) -> Listing:
-    return get_object_or_404(Listing, pk=pk, status=ListingStatus.PUBLISHED)
-
-
 class ListingQuoteView(APIView):
     """Price and live availability for given dates: what the booking box shows."""
 
@@ -239,133 +226,8 @@ class ListingQuoteView(APIView):
         responses={200: BookingBoxSerializer},
     )
     def get(self, request, pk: int):
-        listing = _public_listing(pk)
+        listing = access_public_listing(pk)
         data = QuoteInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         box = booking_box(listing=listing, user=request.user, **data.validated_data)
         return Response(BookingBoxSerializer(box.as_dict()).data)
-
-
-class ListingCalendarView(APIView):
-    """Nights of a listing: public availability for anyone, full detail for its host."""
-
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(parameters=[CalendarRangeInputSerializer], responses={200: ListingCalendarSerializer})
-    def get(self, request, pk: int):
-        listing = get_object_or_404(Listing.objects.exclude(status=ListingStatus.DELETED), pk=pk)
-        is_host = request.user.is_authenticated and (listing.host_id == request.user.pk or request.user.is_staff)
-        if listing.status != ListingStatus.PUBLISHED and not is_host:
-            raise NotFound()
-        data = CalendarRangeInputSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        start, end = data.validated_data["start"], data.validated_data["end"]
-        if end <= start or (end - start).days > 366:
-            raise serializers.ValidationError({"end": ["Ask for 1 to 366 nights after start."]})
-        rows = (
-            CalendarNight.objects.filter(listing=listing, date__gte=start, date__lt=end)
-            .select_related("booking", "booking__guest")
-            .order_by("date")
-        )
-        nights = []
-        for row in rows:
-            night = {"date": row.date, "available": row.status == "available", "min_nights": row.min_nights}
-            if is_host:
-                night.update({"status": row.status, "price": row.price})
-                if row.booking_id:
-                    night["booking"] = {
-                        "id": row.booking_id,
-                        "reference": row.booking.reference,
-                        "guest": row.booking.guest.display_name,
-                    }
-            nights.append(night)
-        return Response(
-            ListingCalendarSerializer(
-                {
-                    "listing": listing.pk,
-                    "start": start,
-                    "end": end,
-                    "base_price": listing.base_price,
-                    "min_nights": listing.min_nights,
-                    "nights": nights,
-                }
-            ).data
-        )
-
-
-def _count_response(name: str, key: str, help_text: str):
-    return inline_serializer(name, {key: serializers.IntegerField(help_text=help_text)})
-
-
-def _range_examples() -> list[OpenApiExample]:
-    return [OpenApiExample("Three nights", value={"start": "2030-06-14", "end": "2030-06-17"}, request_only=True)]
-
-
-class HostCalendarWriteView(APIView):
-    """POST a range to one calendar service; only the listing's host (or staff) may.
-
-    Subclasses name the input serializer, the service and the key of the count in
-    the response.
-    """
-
-    permission_classes = [permissions.IsAuthenticated]
-    input_serializer: type[serializers.Serializer] = CalendarRangeInputSerializer
-    result_key = ""
-
-    def listing_for_host(self, request, pk: int) -> Listing:
-        listing = get_object_or_404(Listing.objects.exclude(status=ListingStatus.DELETED), pk=pk)
-        if listing.host_id != request.user.pk and not request.user.is_staff:
-            if listing.status != ListingStatus.PUBLISHED:
-                raise NotFound()
-            raise PermissionDenied("Only the host can change this calendar.")
-        return listing
-
-    def post(self, request, pk: int):
-        listing = self.listing_for_host(request, pk)
-        data = self.input_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        count = self.service(listing=listing, **data.validated_data)
-        return Response({self.result_key: count})
-
-
-@extend_schema_view(
-    post=extend_schema(
-        request=CalendarRangeInputSerializer,
-        responses={200: _count_response("CalendarBlocked", "blocked", "Nights now blocked (taken ones are skipped).")},
-        examples=_range_examples(),
-    )
-)
-class CalendarBlockView(HostCalendarWriteView):
-    service = staticmethod(calendar_services.calendar_block_range)
-    result_key = "blocked"
-
-
-@extend_schema_view(
-    post=extend_schema(
-        request=CalendarRangeInputSerializer,
-        responses={200: _count_response("CalendarUnblocked", "unblocked", "Nights no longer blocked.")},
-        examples=_range_examples(),
-    )
-)
-class CalendarUnblockView(HostCalendarWriteView):
-    service = staticmethod(calendar_services.calendar_unblock_range)
-    result_key = "unblocked"
-
-
-@extend_schema_view(
-    post=extend_schema(
-        request=CalendarNightsInputSerializer,
-        responses={200: _count_response("CalendarNightsUpdated", "updated", "Nights whose price or minimum changed.")},
-        examples=[
-            OpenApiExample(
-                "Set a price and a minimum stay",
-                value={"start": "2030-06-14", "end": "2030-06-17", "price": "150.00", "min_nights": 2},
-                request_only=True,
-            )
-        ],
-    )
-)
-class CalendarNightsView(HostCalendarWriteView):
-    input_serializer = CalendarNightsInputSerializer
-    service = staticmethod(calendar_services.calendar_set_nights)
-    result_key = "updated"

@@ -28,15 +28,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework import status
 
-from airbnb.api.errors import ApiError, Conflict
+from airbnb.errors import ApplicationError, error_body
 from availability.errors import NightsBooked
 from availability.models import NightStatus
 from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nearest_available, date_range
@@ -46,9 +46,11 @@ from availability.services import (
     calendar_refresh_unavailable,
     calendar_release_booking,
 )
+from listings.errors import ListingErrorCode
 from listings.localtime import listing_check_in_at, listing_today
 from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
+from payments.errors import decline_code
 from payments.models import PaymentStatus
 from payments.services import payments as payment_services
 from payments.services import payouts as payout_services
@@ -56,6 +58,17 @@ from payments.services.payments import CardDeclined, GatewayUnavailable, Payment
 from pricing.fees import host_earnings
 from pricing.selectors import money, price_quote, pricing_rules_for_listings
 
+from ..access import access_booking_for_update
+from ..errors import (
+    BookingErrorCode,
+    BookingInvalid,
+    DatesUnavailable,
+    ListingNotBookable,
+    NotAllowed,
+    PaymentDeclined,
+    PaymentsUnavailable,
+    PriceChanged,
+)
 from ..models import Booking, BookingStatus, HostCancellation
 from ..policies import RefundQuote, refund_quote
 from ..state import booking_transition
@@ -72,45 +85,6 @@ def hold_minutes() -> int:
     return int(getattr(settings, "BOOKING_HOLD_MINUTES", 10))
 
 
-class BookingInvalid(ApiError):
-    default_code = "booking_invalid"
-    default_detail = "This booking request is not valid."
-
-
-class ListingNotBookable(ApiError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "listing_not_found"
-    default_detail = "This listing does not exist or is not open for booking."
-
-
-class DatesUnavailable(Conflict):
-    default_code = "dates_unavailable"
-    default_detail = "These dates are not available."
-
-
-class PriceChanged(Conflict):
-    default_code = "price_changed"
-    default_detail = "The price of this stay changed."
-
-
-class PaymentDeclined(ApiError):
-    status_code = status.HTTP_402_PAYMENT_REQUIRED
-    default_code = "card_declined"
-    default_detail = "Your card was declined."
-
-
-class PaymentsUnavailable(ApiError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "payments_unavailable"
-    default_detail = "We could not reach the payment service. Nothing was charged; please try again."
-
-
-class NotAllowed(ApiError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "permission_denied"
-    default_detail = "You cannot do this with this booking."
-
-
 # --- validation ---------------------------------------------------------------
 
 
@@ -119,20 +93,24 @@ def booking_validate_request(
 ) -> None:
     """Checks that need no calendar: dates, window, length limits, capacity, own listing."""
     if listing.host_id == guest.pk:
-        raise BookingInvalid("You cannot book your own listing.", code="own_listing")
+        raise BookingInvalid(ListingErrorCode.OWN_LISTING, "You cannot book your own listing.")
     if check_out <= check_in:
-        raise BookingInvalid("Check-out must be after check-in.", code="dates_invalid")
+        raise BookingInvalid(BookingErrorCode.DATES_INVALID, "Check-out must be after check-in.")
     if check_in < today:
-        raise BookingInvalid("Check-in cannot be in the past.", code="dates_in_past")
+        raise BookingInvalid(BookingErrorCode.DATES_IN_PAST, "Check-in cannot be in the past.")
     if check_out > today + dt.timedelta(days=BOOKING_WINDOW_DAYS):
-        raise BookingInvalid("Bookings open up to two years ahead.", code="dates_out_of_window")
+        raise BookingInvalid(BookingErrorCode.DATES_OUT_OF_WINDOW, "Bookings open up to two years ahead.")
     nights = (check_out - check_in).days
     if nights > listing.max_nights:
-        raise BookingInvalid(f"This place can be booked for at most {listing.max_nights} nights.", code="stay_too_long")
+        raise BookingInvalid(
+            BookingErrorCode.STAY_TOO_LONG, f"This place can be booked for at most {listing.max_nights} nights."
+        )
     if guests < 1:
-        raise BookingInvalid("At least one guest is needed.", code="guests_invalid")
+        raise BookingInvalid(BookingErrorCode.GUESTS_INVALID, "At least one guest is needed.")
     if guests > listing.max_guests:
-        raise BookingInvalid(f"This place sleeps at most {listing.max_guests} guests.", code="too_many_guests")
+        raise BookingInvalid(
+            BookingErrorCode.TOO_MANY_GUESTS, f"This place sleeps at most {listing.max_guests} guests."
+        )
 
 
 def _dates_unavailable(listing: Listing, check_in: dt.date, check_out: dt.date, today: dt.date) -> DatesUnavailable:
@@ -143,9 +121,9 @@ def _dates_unavailable(listing: Listing, check_in: dt.date, check_out: dt.date, 
         first = alternatives[0]
         message += f" Try {first[0]:%b} {first[0].day} - {first[1]:%b} {first[1].day}."
     return DatesUnavailable(
-        message,
-        code="dates_unavailable",
-        extra={"alternatives": [{"check_in": a.isoformat(), "check_out": b.isoformat()} for a, b in alternatives]},
+        message=message,
+        code=BookingErrorCode.DATES_UNAVAILABLE,
+        alternatives=[{"check_in": a.isoformat(), "check_out": b.isoformat()} for a, b in alternatives],
     )
 
 
@@ -182,8 +160,8 @@ def _hold(
             min_nights = arrival.min_nights if arrival and arrival.min_nights else listing.min_nights
             if (check_out - check_in).days < min_nights:
                 raise BookingInvalid(
-                    f"Stays starting {check_in:%b} {check_in.day} need at least {min_nights} nights.",
-                    code="stay_too_short",
+                    message=f"Stays starting {check_in:%b} {check_in.day} need at least {min_nights} nights.",
+                    code=BookingErrorCode.STAY_TOO_SHORT,
                 )
             if any(row.status != NightStatus.AVAILABLE for row in rows.values()):
                 raise _dates_unavailable(listing, check_in, check_out, today)
@@ -199,10 +177,10 @@ def _hold(
             if expected_total is not None and quote.total != expected_total:
                 # The guest saw another price (the host changed it since): never charge a surprise.
                 raise PriceChanged(
-                    f"The price of this stay is now {quote.total} {quote.currency} "
+                    message=f"The price of this stay is now {quote.total} {quote.currency} "
                     f"(you saw {expected_total}). Please review it before booking.",
-                    code="price_changed",
-                    extra={"total": str(quote.total), "currency": quote.currency},
+                    total=str(quote.total),
+                    currency=quote.currency,
                 )
             now = timezone.now()
             nights = list(date_range(check_in, check_out))
@@ -223,7 +201,7 @@ def _hold(
                 idempotency_record_id=idempotency_record_id,
             )
             if held.nights_held != len(nights):
-                raise NightsBooked("Some of these nights were just booked.")
+                raise NightsBooked(message="Some of these nights were just booked.")
             if held.listing_saved:
                 calendar_announce_after_commit(listing_id=listing.pk, start=check_in, end=check_out)
             return held.booking
@@ -286,7 +264,7 @@ def booking_create(
     except PaymentError as exc:
         _compensate_failed_payment(booking_id=booking.pk, listing_id=booking.listing_id, error=exc)
         if isinstance(exc, CardDeclined):
-            raise PaymentDeclined(exc.message, code=exc.code) from None
+            raise PaymentDeclined(decline_code(exc.code), exc.message) from None
         raise PaymentsUnavailable() from None
     except BaseException as exc:
         # Anything unexpected: never leave the nights held by a booking nobody will finish.
@@ -375,8 +353,8 @@ def _hold_expired_during_authorization(booking_id: int) -> NoReturn:
     """The sweeper expired the hold while the card was being authorised: void it, tell the guest."""
     payment_services.payment_release_now_or_later(booking_id=booking_id)
     raise DatesUnavailable(
-        "Your payment took too long and the dates were released. Nothing was charged; please try again.",
-        code="hold_expired",
+        message="Your payment took too long and the dates were released. Nothing was charged; please try again.",
+        code=BookingErrorCode.HOLD_EXPIRED,
     )
 
 
@@ -393,31 +371,12 @@ def _schedule_payout(booking: Booking, listing: Listing) -> None:
 # --- host decisions -------------------------------------------------------------
 
 
-def _lock_booking_for(*, booking_id: int, user, role: str) -> tuple[Booking, Listing]:
-    """Lock listing then booking (the fixed lock order) and check the user's role.
-
-    Raises ``Booking.DoesNotExist`` for users who are neither guest nor host, so
-    views answer 404 and do not reveal the booking exists.
-    """
-    booking = Booking.objects.select_related("listing").get(pk=booking_id)
-    is_host = booking.listing.host_id == user.pk
-    is_guest = booking.guest_id == user.pk
-    if not (is_host or is_guest or user.is_staff):
-        raise Booking.DoesNotExist
-    if role == "host" and not (is_host or user.is_staff):
-        raise NotAllowed("Only the host can do this.")
-    if role == "guest" and not (is_guest or user.is_staff):
-        raise NotAllowed("Only the guest can do this.")
-    listing = listing_lock(listing_id=booking.listing_id)
-    return Booking.objects.select_for_update().get(pk=booking_id), listing
-
-
 def booking_accept(*, booking_id: int, host) -> Booking:
     """The host accepts a request: confirmed, nights booked, payment captured."""
     with transaction.atomic():
-        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        booking, listing = access_booking_for_update(host, booking_id, as_role="host")
         if booking.status == S.AWAITING_HOST and booking.expires_at and booking.expires_at <= timezone.now():
-            raise Conflict("This request has expired.", code="request_expired")
+            raise ApplicationError(BookingErrorCode.REQUEST_EXPIRED, "This request has expired.")
         booking_transition(booking, S.CONFIRMED, actor=host, reason="accepted by host")
         calendar_mark_booked(booking_id=booking.pk)
         _schedule_payout(booking, listing)
@@ -428,7 +387,7 @@ def booking_accept(*, booking_id: int, host) -> Booking:
 def booking_decline(*, booking_id: int, host, reason: str = "") -> Booking:
     """The host declines a request: nights released, authorisation voided."""
     with transaction.atomic():
-        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        booking, listing = access_booking_for_update(host, booking_id, as_role="host")
         booking_transition(booking, S.DECLINED, actor=host, reason=reason[:200] or "declined by host")
         calendar_release_booking(booking_id=booking.pk)
         calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
@@ -476,9 +435,9 @@ def booking_cancellation_preview(*, booking: Booking, user, now: dt.datetime | N
 def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Booking:
     """The guest cancels: refund per the listing's policy, nights released at once."""
     with transaction.atomic():
-        booking, listing = _lock_booking_for(booking_id=booking_id, user=guest, role="guest")
+        booking, listing = access_booking_for_update(guest, booking_id, as_role="guest")
         if booking.status == S.CONFIRMED and booking.check_out <= listing_today(listing):
-            raise Conflict("This stay is over and can no longer be cancelled.", code="stay_over")
+            raise ApplicationError(BookingErrorCode.STAY_OVER, "This stay is over and can no longer be cancelled.")
         preview = booking_cancellation_preview(booking=booking, user=guest)
         booking_transition(booking, S.CANCELLED_BY_GUEST, actor=guest, reason=reason[:200] or "cancelled by guest")
         calendar_release_booking(booking_id=booking.pk)
@@ -503,11 +462,11 @@ def _host_share_kept(booking: Booking, preview: RefundQuote) -> Decimal:
 def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Booking:
     """The host cancels a confirmed booking: full refund, nights stay blocked, penalty recorded."""
     with transaction.atomic():
-        booking, listing = _lock_booking_for(booking_id=booking_id, user=host, role="host")
+        booking, listing = access_booking_for_update(host, booking_id, as_role="host")
         if booking.status == S.AWAITING_HOST:
-            raise Conflict("Decline the request instead of cancelling it.", code="use_decline")
+            raise ApplicationError(BookingErrorCode.USE_DECLINE, "Decline the request instead of cancelling it.")
         if booking.status == S.CONFIRMED and booking.check_out <= listing_today(listing):
-            raise Conflict("This stay is over and can no longer be cancelled.", code="stay_over")
+            raise ApplicationError(BookingErrorCode.STAY_OVER, "This stay is over and can no longer be cancelled.")
         booking_transition(booking, S.CANCELLED_BY_HOST, actor=host, reason=reason[:200] or "cancelled by host")
         calendar_release_booking(booking_id=booking.pk, keep_blocked=True)
         calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
@@ -537,3 +496,22 @@ __all__ = [
     "booking_expire",
     "GatewayUnavailable",
 ]
+
+
+def booking_attempt_settle(*, booking_id: int, render: Callable[[Booking], dict]) -> tuple[str, dict] | None:
+    """What an abandoned booking attempt came to, for its idempotency key (``airbnb.idempotency``).
+
+    None while its booking still awaits payment (the sweeper decides); 409
+    ``booking_not_completed`` once it failed or expired (nothing was charged: book
+    again with a new key); otherwise it did book: ``("", render(booking))``.
+    """
+    booking = Booking.objects.select_related("listing").get(pk=booking_id)
+    if booking.status == S.PENDING_PAYMENT:
+        return None
+    if booking.status in (S.PAYMENT_FAILED, S.EXPIRED):
+        code = BookingErrorCode.BOOKING_NOT_COMPLETED
+        message = (
+            "This booking attempt did not complete: the dates were released and nothing was charged. Please book again."
+        )
+        return str(code), error_body(code, message)
+    return "", render(booking)

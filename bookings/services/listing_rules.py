@@ -12,10 +12,11 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
+from listings.errors import ListingErrorCode, ListingHasBookings
 from listings.hooks import BookingRules
 from listings.models import Listing
-from listings.services.listing import ListingHasBookings, stay_dates_label
+from listings.services.listing import stay_dates_label
 
 from ..models import ACTIVE_STATUSES, Booking, BookingStatus
 from ..selectors import listing_upcoming_bookings
@@ -48,15 +49,16 @@ def withdrawal_check(*, listing: Listing, action: str) -> list[int]:
         stays = "; ".join(stay_dates_label(b) for b in confirmed[:3]) + ("; ..." if len(confirmed) > 3 else "")
         count = len(confirmed)
         raise ListingHasBookings(
-            f"You can't {action} while {count} confirmed stay{'s are' if count > 1 else ' is'} coming up ({stays}). "
+            message=f"You can't {action} while {count} confirmed stay{'s are' if count > 1 else ' is'} "
+            f"coming up ({stays}). "
             "Cancel those reservations first from your reservations page, so the guests are refunded and told.",
-            extra={"bookings": [_booking_dict(b) for b in confirmed]},
+            bookings=[_booking_dict(b) for b in confirmed],
         )
     if paying:
         raise ListingHasBookings(
-            f"A guest is paying for a stay right now, so you can't {action} yet. Try again in a few minutes.",
-            code="booking_in_progress",
-            extra={"bookings": [_booking_dict(b) for b in paying]},
+            message=f"A guest is paying for a stay right now, so you can't {action} yet. Try again in a few minutes.",
+            code=ListingErrorCode.BOOKING_IN_PROGRESS,
+            bookings=[_booking_dict(b) for b in paying],
         )
     return [b.pk for b in upcoming if b.status == BookingStatus.AWAITING_HOST]
 
@@ -77,9 +79,9 @@ def requests_decline(*, booking_ids: Iterable[int], actor, reason: str) -> None:
     for booking_id in booking_ids:
         try:
             booking_decline(booking_id=booking_id, host=actor, reason=reason)
-        except ApiError as exc:
+        except ApplicationError as exc:
             # Answered, expired or cancelled meanwhile: nothing left to decline.
-            logger.info("request %s not declined: %s", booking_id, exc.detail)
+            logger.info("request %s not declined: %s", booking_id, exc.message)
 
 
 RULES = BookingRules(

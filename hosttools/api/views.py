@@ -10,15 +10,15 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from listings.models import Listing, ListingStatus
+from listings.models import ListingStatus
 from pricing.selectors import price_suggestions
 from pricing.services.host import EDITABLE_FIELDS, listing_pricing_get, listing_pricing_update
 from pricing.services.smart import smart_pricing_set, suggestions_accept
 
+from ..access import access_host_listing
 from ..analytics import PeriodInvalid, analytics_report
 from ..selectors import DayCell, calendar_multi
 from ..services import calendar_range_apply
@@ -32,17 +32,6 @@ from .serializers import (
     SuggestionsAcceptedSerializer,
     SuggestionSerializer,
 )
-
-
-def host_listing_or_error(request, pk: int) -> Listing:
-    listing = Listing.objects.exclude(status=ListingStatus.DELETED).filter(pk=pk).first()
-    if listing is None:
-        raise NotFound()
-    if listing.host_id != request.user.pk:
-        if listing.status == ListingStatus.PUBLISHED:
-            raise PermissionDenied("Only the host of this listing can do this.")
-        raise NotFound()
-    return listing
 
 
 def _night(cell: DayCell) -> dict:
@@ -81,7 +70,7 @@ class HostCalendarView(APIView):
     )
     def get(self, request, pk: int):
         """Every night in ``[start, end)``: status, booking, price (and why), Smart Pricing's suggestion."""
-        listing = host_listing_or_error(request, pk)
+        listing = access_host_listing(request.user, pk, reveal_public=True)
         data = RangeInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         start, end = data.validated_data["start"], data.validated_data["end"]
@@ -100,7 +89,7 @@ class HostCalendarView(APIView):
     @extend_schema(request=CalendarActionInputSerializer, responses={200: CalendarActionResultSerializer})
     def post(self, request, pk: int):
         """Block, unblock, set or clear price / minimum nights, or accept suggestions for ``[start, end)``."""
-        listing = host_listing_or_error(request, pk)
+        listing = access_host_listing(request.user, pk, reveal_public=True)
         data = CalendarActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = calendar_range_apply(listing=listing, **data.validated_data)
@@ -125,7 +114,7 @@ class PriceSuggestionListView(APIView):
     )
     def get(self, request, pk: int):
         """Smart Pricing's suggestion per night (from today on), with its reasons."""
-        listing = host_listing_or_error(request, pk)
+        listing = access_host_listing(request.user, pk, reveal_public=True)
         data = RangeInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         nights = price_suggestions(listing=listing, start=data.validated_data["start"], end=data.validated_data["end"])
@@ -144,7 +133,7 @@ class PriceSuggestionAcceptView(APIView):
     @extend_schema(request=RangeInputSerializer, responses={200: SuggestionsAcceptedSerializer})
     def post(self, request, pk: int):
         """Make the suggestions for ``[start, end)`` the host's prices (booked nights are skipped)."""
-        listing = host_listing_or_error(request, pk)
+        listing = access_host_listing(request.user, pk, reveal_public=True)
         data = RangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         accepted = suggestions_accept(listing=listing, **data.validated_data)
@@ -156,13 +145,13 @@ class PricingSettingsView(APIView):
 
     @extend_schema(responses={200: PricingSettingsSerializer})
     def get(self, request, pk: int):
-        listing = host_listing_or_error(request, pk)
+        listing = access_host_listing(request.user, pk, reveal_public=True)
         return Response(PricingSettingsSerializer(listing_pricing_get(listing=listing)).data)
 
     @extend_schema(request=PricingSettingsSerializer, responses={200: PricingSettingsSerializer})
     def patch(self, request, pk: int):
         """Change limits, extra-guest fee, weekend/season percentages; ``smart_pricing`` turns it on or off."""
-        listing = host_listing_or_error(request, pk)
+        listing = access_host_listing(request.user, pk, reveal_public=True)
         data = PricingSettingsSerializer(listing_pricing_get(listing=listing), data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = {name: data.validated_data[name] for name in EDITABLE_FIELDS if name in data.validated_data}
@@ -222,7 +211,7 @@ class AnalyticsSummaryView(APIView):
         data.is_valid(raise_exception=True)
         listing_id = data.validated_data.get("listing")
         if listing_id is not None:
-            host_listing_or_error(request, listing_id)
+            access_host_listing(request.user, listing_id, reveal_public=True)
         try:
             report = analytics_report(
                 host=request.user,

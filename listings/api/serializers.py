@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from airbnb.api.schema import AnyOf
-from bookings.api.serializers import PriceQuoteSerializer
+from pricing.api.serializers import PriceQuoteSerializer
 
 from ..catalogue import CURRENCIES
 from ..images import PHOTO_MAX_BYTES

@@ -13,7 +13,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,13 +24,13 @@ from airbnb.api.schema import AnyOf
 from airbnb.api.throttling import ScopedUserRateThrottle
 from pricing.wishlists import wishlist_entries
 
+from ..access import access_listing, access_wishlist
 from ..models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist
 from ..selectors import (
     listing_can_edit,
     listing_get_visible,
     listing_list_for_host,
     listing_public_queryset,
-    wishlist_get_for_owner,
     wishlist_get_shared,
     wishlist_list_for_user,
 )
@@ -72,21 +72,6 @@ class PhotoUploadThrottle(ScopedUserRateThrottle):
 
     scope = "photo_upload"
     default_rate = "300/hour"
-
-
-def _visible_listing(request, pk: int) -> Listing:
-    try:
-        return listing_get_visible(pk=pk, user=request.user)
-    except Listing.DoesNotExist:
-        raise Http404 from None
-
-
-def _editable_listing(request, pk: int) -> Listing:
-    """The listing if ``request.user`` may change it: 404 when they may not even see it, else 403."""
-    listing = _visible_listing(request, pk)
-    if not listing_can_edit(listing, request.user):
-        raise PermissionDenied("Only the host of this listing can change it.")
-    return listing
 
 
 def _owner_data(request, pk: int) -> dict:
@@ -145,12 +130,12 @@ class ListingDetailView(APIView):
         "unlisted ones, with the exact address.",
     )
     def get(self, request, pk: int):
-        listing = _visible_listing(request, pk)
+        listing = access_listing(request.user, pk)
         serializer = ListingOwnerSerializer if listing_can_edit(listing, request.user) else ListingPublicSerializer
         return Response(serializer(listing, context={"request": request}).data)
 
     def _update(self, request, pk: int, *, partial: bool):
-        listing = _editable_listing(request, pk)
+        listing = access_listing(request.user, pk, for_edit=True)
         data = ListingWriteSerializer(listing, data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         listing_services.listing_update(listing=listing, actor=request.user, **data.service_fields())
@@ -167,7 +152,7 @@ class ListingDetailView(APIView):
     @extend_schema(responses={204: None, 409: OpenApiTypes.OBJECT})
     def delete(self, request, pk: int):
         """Soft-delete; 409 listing_has_bookings while confirmed stays are upcoming."""
-        listing = _editable_listing(request, pk)
+        listing = access_listing(request.user, pk, for_edit=True)
         listing_services.listing_delete(listing=listing, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -178,7 +163,7 @@ class ListingPublishView(APIView):
     @extend_schema(request=None, responses={200: ListingOwnerSerializer, 409: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         """Publish a draft or relist an unlisted listing; 409 listing_not_ready lists what is ``missing``."""
-        listing = _editable_listing(request, pk)
+        listing = access_listing(request.user, pk, for_edit=True)
         listing_services.listing_publish(listing=listing, actor=request.user)
         return Response(_owner_data(request, pk))
 
@@ -189,7 +174,7 @@ class ListingUnlistView(APIView):
     @extend_schema(request=UnlistSerializer, responses={200: ListingOwnerSerializer, 409: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         """Hide from search and new bookings; existing reservations stay (see cancel_upcoming)."""
-        listing = _editable_listing(request, pk)
+        listing = access_listing(request.user, pk, for_edit=True)
         data = UnlistSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         listing_services.listing_unlist(listing=listing, actor=request.user, **data.validated_data)
@@ -214,12 +199,12 @@ class ListingPhotoListView(APIView):
 
     @extend_schema(responses={200: PhotoSerializer(many=True)})
     def get(self, request, pk: int):
-        return Response(_photos(_visible_listing(request, pk), request))
+        return Response(_photos(access_listing(request.user, pk), request))
 
     @extend_schema(request={"multipart/form-data": PhotoUploadSerializer}, responses={201: PhotoSerializer(many=True)})
     def post(self, request, pk: int):
         """Upload photos (repeat the ``photos`` field). All or nothing: one bad file fails the upload (400)."""
-        listing = _editable_listing(request, pk)
+        listing = access_listing(request.user, pk, for_edit=True)
         data = PhotoUploadSerializer(data={"photos": request.FILES.getlist("photos")})
         data.is_valid(raise_exception=True)
         added = photo_services.photo_add(listing=listing, actor=request.user, files=data.validated_data["photos"])
@@ -235,7 +220,7 @@ class ListingPhotoReorderView(APIView):
     @extend_schema(request=PhotoReorderSerializer, responses={200: PhotoSerializer(many=True)})
     def post(self, request, pk: int):
         """Reorder: ``order`` lists every photo id once, cover first."""
-        listing = _editable_listing(request, pk)
+        listing = access_listing(request.user, pk, for_edit=True)
         data = PhotoReorderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         photo_services.photo_reorder(listing=listing, actor=request.user, photo_ids=data.validated_data["order"])
@@ -247,7 +232,7 @@ class ListingPhotoDetailView(APIView):
     parser_classes = [StrictJSONParser, FormParser]
 
     def _photo(self, request, pk: int, photo_id: int) -> ListingPhoto:
-        listing = _editable_listing(request, pk)
+        listing = access_listing(request.user, pk, for_edit=True)
         try:
             photo = ListingPhoto.objects.get(pk=photo_id, listing=listing)
         except ListingPhoto.DoesNotExist:
@@ -279,13 +264,6 @@ class ListingPhotoDetailView(APIView):
 # --- wishlists -------------------------------------------------------------------------
 
 
-def _own_wishlist(request, pk: int) -> Wishlist:
-    try:
-        return wishlist_get_for_owner(pk=pk, user=request.user)
-    except Wishlist.DoesNotExist:
-        raise Http404 from None
-
-
 def _wishlist_body(request, wishlist: Wishlist, *, shared: bool = False) -> dict:
     wishlist.entries = wishlist_entries(wishlist=wishlist)
     serializer = SharedWishlistSerializer if shared else WishlistDetailSerializer
@@ -315,11 +293,11 @@ class WishlistDetailView(APIView):
     @extend_schema(responses={200: WishlistDetailSerializer})
     def get(self, request, pk: int):
         """The list with its saved listings; with dates, each has its total price and availability."""
-        return Response(_wishlist_body(request, _own_wishlist(request, pk)))
+        return Response(_wishlist_body(request, access_wishlist(request.user, pk)))
 
     @extend_schema(request=WishlistWriteSerializer, responses={200: WishlistSerializer})
     def patch(self, request, pk: int):
-        wishlist = _own_wishlist(request, pk)
+        wishlist = access_wishlist(request.user, pk)
         data = WishlistWriteSerializer(wishlist, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         wishlist_services.wishlist_update(wishlist=wishlist, actor=request.user, **data.validated_data)
@@ -327,7 +305,7 @@ class WishlistDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
-        wishlist_services.wishlist_delete(wishlist=_own_wishlist(request, pk), actor=request.user)
+        wishlist_services.wishlist_delete(wishlist=access_wishlist(request.user, pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -337,7 +315,7 @@ class WishlistItemsView(APIView):
     @extend_schema(request=WishlistItemInputSerializer, responses={201: WishlistItemSavedSerializer})
     def post(self, request, pk: int):
         """Save a published listing in this list (saving twice is harmless)."""
-        wishlist = _own_wishlist(request, pk)
+        wishlist = access_wishlist(request.user, pk)
         data = WishlistItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         listing = Listing.objects.filter(pk=data.validated_data["listing"], status=ListingStatus.PUBLISHED).first()
@@ -353,7 +331,7 @@ class WishlistItemDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int, listing_id: int):
-        wishlist = _own_wishlist(request, pk)
+        wishlist = access_wishlist(request.user, pk)
         if not wishlist_services.wishlist_remove(wishlist=wishlist, actor=request.user, listing_id=listing_id):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -365,13 +343,13 @@ class WishlistShareView(APIView):
     @extend_schema(request=None, responses={200: WishlistSerializer})
     def post(self, request, pk: int):
         """Turn on the private read-only link (``share_url``)."""
-        wishlist = wishlist_services.wishlist_share(wishlist=_own_wishlist(request, pk), actor=request.user)
+        wishlist = wishlist_services.wishlist_share(wishlist=access_wishlist(request.user, pk), actor=request.user)
         return Response(WishlistSerializer(wishlist, context={"request": request}).data)
 
     @extend_schema(responses={200: WishlistSerializer})
     def delete(self, request, pk: int):
         """Revoke the link; sharing again makes a new one."""
-        wishlist = wishlist_services.wishlist_unshare(wishlist=_own_wishlist(request, pk), actor=request.user)
+        wishlist = wishlist_services.wishlist_unshare(wishlist=access_wishlist(request.user, pk), actor=request.user)
         return Response(WishlistSerializer(wishlist, context={"request": request}).data)
 
 

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from rest_framework import status
-
-from airbnb.api.errors import ApiError
-
+from ..errors import NotListingOwner
 from ..models import Listing
 from ..selectors import listing_can_edit
-
-
-class NotListingOwner(ApiError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "permission_denied"
-    default_detail = "Only the host of this listing can change it."
 
 
 def ensure_can_edit(listing: Listing, actor) -> None:

@@ -20,8 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from airbnb.api.errors import Conflict
-
+from ..errors import ListingErrorCode, ListingNotReady, ListingStatusInvalid
 from ..hooks import booking_rules
 from ..locks import listing_lock
 from ..models import LISTING_EDITABLE_FIELDS, Listing, ListingStatus
@@ -32,21 +31,6 @@ logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = frozenset(LISTING_EDITABLE_FIELDS)
 _STRIPPED = ("title", "description", "address", "neighbourhood", "city", "region", "house_rules")
-
-
-class ListingNotReady(Conflict):
-    default_code = "listing_not_ready"
-    default_detail = "This listing is missing what guests need before it can be published."
-
-
-class ListingHasBookings(Conflict):
-    default_code = "listing_has_bookings"
-    default_detail = "This listing has upcoming bookings."
-
-
-class ListingStatusInvalid(Conflict):
-    default_code = "invalid_status"
-    default_detail = "This listing cannot change that way."
 
 
 def listing_slug(title: str) -> str:
@@ -156,8 +140,8 @@ def listing_publish(*, listing: Listing, actor) -> Listing:
         missing = listing_readiness(locked)
         if missing:
             raise ListingNotReady(
-                "Before publishing: " + " ".join(item.message for item in missing),
-                extra={"missing": [_missing_dict(item) for item in missing]},
+                message="Before publishing: " + " ".join(item.message for item in missing),
+                missing=[_missing_dict(item) for item in missing],
             )
         relisted = locked.status == ListingStatus.UNLISTED
         locked.status = ListingStatus.PUBLISHED
@@ -171,7 +155,9 @@ def listing_publish(*, listing: Listing, actor) -> Listing:
 def listing_relist(*, listing: Listing, actor) -> Listing:
     """Put an unlisted listing back on the site (the readiness rules apply again)."""
     if listing.status != ListingStatus.UNLISTED:
-        raise ListingStatusInvalid("Only an unlisted listing can be relisted.", code="invalid_status")
+        raise ListingStatusInvalid(
+            message="Only an unlisted listing can be relisted.", code=ListingErrorCode.INVALID_STATUS
+        )
     return listing_publish(listing=listing, actor=actor)
 
 
@@ -194,7 +180,9 @@ def listing_unlist(*, listing: Listing, actor, cancel_upcoming: bool = False) ->
         if locked.status == ListingStatus.UNLISTED and not cancel_upcoming:
             return locked
         if locked.status not in (ListingStatus.PUBLISHED, ListingStatus.UNLISTED):
-            raise ListingStatusInvalid("Only a published listing can be unlisted.", code="invalid_status")
+            raise ListingStatusInvalid(
+                message="Only a published listing can be unlisted.", code=ListingErrorCode.INVALID_STATUS
+            )
         open_requests = []
         if cancel_upcoming:
             open_requests = booking_rules().withdrawal_check(

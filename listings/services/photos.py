@@ -24,8 +24,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from PIL import Image
 
-from airbnb.api.errors import Conflict
-
+from ..errors import LastPhoto
 from ..images import PHOTO_MAX_PIXELS, PhotoInvalid, photo_clean, photo_variants
 from ..locks import listing_lock
 from ..models import PHOTO_VARIANTS, Listing, ListingPhoto, ListingStatus, photo_upload_to
@@ -35,11 +34,6 @@ logger = logging.getLogger(__name__)
 
 MAX_PHOTOS = 50
 OWNED_PREFIX = "listings/"
-
-
-class LastPhoto(Conflict):
-    default_code = "last_photo"
-    default_detail = "A published listing needs at least one photo."
 
 
 def _storage():
@@ -214,7 +208,7 @@ def photo_delete(*, photo: ListingPhoto, actor) -> None:
             raise ListingPhoto.DoesNotExist
         if listing.status == ListingStatus.PUBLISHED and len(photos) == 1:
             raise LastPhoto(
-                "A published listing needs at least one photo. Add another photo first, or unlist the listing."
+                message="A published listing needs at least one photo. Add another photo first, or unlist the listing."
             )
         names = _owned_files(target)
         target.delete()

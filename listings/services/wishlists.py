@@ -18,11 +18,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from rest_framework import status
 
-from airbnb.api.errors import ApiError
 from airbnb.events import Event, emit
 
+from ..errors import ListingNotSaveable, NotWishlistOwner
 from ..localtime import earliest_today
 from ..models import MAX_STAY_NIGHTS, Listing, ListingStatus, Wishlist, WishlistAlert, WishlistItem
 from ..selectors import wishlist_alerts_pending, wishlist_watchers
@@ -30,17 +29,6 @@ from ..selectors import wishlist_alerts_pending, wishlist_watchers
 MAX_WISHLISTS = 100
 MAX_ITEMS = 1000
 DEFAULT_NAME = "Favourites"
-
-
-class NotWishlistOwner(ApiError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not_found"
-    default_detail = "No such wishlist."
-
-
-class ListingNotSaveable(ApiError):
-    default_code = "listing_not_available"
-    default_detail = "Only listings open for booking can be saved."
 
 
 def _ensure_owner(wishlist: Wishlist, actor) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
@@ -13,11 +12,11 @@ from bookings.selectors import listing_address_visible_to
 from pricing.services.demand import listing_view_record
 from reviews.selectors import listing_reviews_summary
 
-from ..models import POLICY_TEXT, Listing, ListingStatus
+from ..access import access_listing
+from ..models import POLICY_TEXT, ListingStatus
 from ..selectors import (
     amenity_groups,
     listing_approximate_area,
-    listing_get_visible,
     listing_public_place,
 )
 
@@ -31,10 +30,7 @@ def listing_detail(request, pk: int, slug: str = ""):
     shown to the host and to guests with a confirmed stay; others see an area of
     about 1 km that does not reveal the point.
     """
-    try:
-        listing = listing_get_visible(pk=pk, user=request.user)
-    except Listing.DoesNotExist:
-        raise Http404("No such listing.") from None
+    listing = access_listing(request.user, pk)
     if slug != listing.slug:
         url = listing.get_absolute_url()
         if request.GET:

@@ -23,10 +23,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
 from bookings.models import BookingStatus
 from bookings.selectors import listing_upcoming_bookings
 
+from ..access import access_listing
 from ..forms import (
     AmenitiesForm,
     BasicsForm,
@@ -42,8 +43,6 @@ from ..forms import (
 from ..models import POLICY_TEXT, Listing, ListingPhoto, ListingStatus
 from ..selectors import (
     amenity_groups,
-    listing_can_edit,
-    listing_get_visible,
     listing_list_for_host,
     listing_public_place,
     listing_readiness,
@@ -102,17 +101,6 @@ def step_url(listing: Listing, slug: str) -> str:
     if slug == "review":
         return reverse("hosting:review", args=[listing.pk])
     return reverse("hosting:edit", args=[listing.pk, slug])
-
-
-def _own_listing(request, pk: int) -> Listing:
-    """A listing the user may edit, or 404 (the same answer for other hosts' listings and missing ones)."""
-    try:
-        listing = listing_get_visible(pk=pk, user=request.user)
-    except Listing.DoesNotExist:
-        raise Http404("No such listing.") from None
-    if not listing_can_edit(listing, request.user):
-        raise Http404("No such listing.")
-    return listing
 
 
 def _steps_nav(listing: Listing | None, current: str) -> list[dict]:
@@ -189,7 +177,7 @@ def listing_new(request):
 @require_http_methods(["GET", "POST"])
 def listing_edit(request, pk: int, step: str):
     """One form step (basics, location, capacity, amenities, pricing) of an existing listing."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     if step not in FORM_STEPS:
         raise Http404("No such step.")
     current = STEP_BY_SLUG[step]
@@ -210,7 +198,7 @@ def listing_edit(request, pk: int, step: str):
 @require_http_methods(["GET", "POST"])
 def listing_photos(request, pk: int):
     """Upload (several at once), caption, reorder, choose the cover, delete."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     form = PhotoUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,7 +236,7 @@ PHOTO_ACTIONS = ("caption", "cover", "up", "down", "delete")
 @require_POST
 def photo_action(request, pk: int, photo_id: int, action: str):
     """One change to one photo from the photos page, then back to it."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     if action not in PHOTO_ACTIONS:
         raise Http404("No such action.")
     photo = get_object_or_404(ListingPhoto, pk=photo_id, listing=listing)
@@ -271,14 +259,14 @@ def photo_action(request, pk: int, photo_id: int, action: str):
             photo_services.photo_delete(photo=photo, actor=request.user)
             messages.success(request, "Photo deleted.")
             anchor = ""
-    except (ValidationError, ApiError) as exc:
+    except (ValidationError, ApplicationError) as exc:
         messages.error(request, _message(exc))
     return redirect(reverse("hosting:photos", args=[listing.pk]) + anchor)
 
 
 def _message(exc: Exception) -> str:
-    if isinstance(exc, ApiError):
-        return str(exc.detail)
+    if isinstance(exc, ApplicationError):
+        return exc.message
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
@@ -287,7 +275,7 @@ def _message(exc: Exception) -> str:
 @login_required
 def listing_review(request, pk: int):
     """Everything at a glance, what is still missing (with links to the steps) and the publish button."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     photos = list(listing.photos.all())
     return render(
         request,
@@ -319,11 +307,11 @@ def _back(request, default: str) -> str:
 @login_required
 @require_POST
 def listing_publish(request, pk: int):
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     was = listing.status
     try:
         listing_services.listing_publish(listing=listing, actor=request.user)
-    except ApiError as exc:
+    except ApplicationError as exc:
         messages.error(request, _message(exc))
         return redirect(_back(request, reverse("hosting:review", args=[listing.pk])))
     verb = "is live again" if was == ListingStatus.UNLISTED else "is published"
@@ -334,12 +322,12 @@ def listing_publish(request, pk: int):
 @login_required
 @require_POST
 def listing_unlist(request, pk: int):
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     form = UnlistForm(request.POST)
     cancel = form.is_valid() and form.cleaned_data["cancel_upcoming"]
     try:
         listing_services.listing_unlist(listing=listing, actor=request.user, cancel_upcoming=cancel)
-    except ApiError as exc:
+    except ApplicationError as exc:
         messages.error(request, _message(exc))
     else:
         messages.success(
@@ -354,11 +342,11 @@ def listing_unlist(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def listing_delete(request, pk: int):
     """GET asks for confirmation (naming upcoming stays that prevent it); POST deletes."""
-    listing = _own_listing(request, pk)
+    listing = access_listing(request.user, pk, for_edit=True, hide=True)
     if request.method == "POST":
         try:
             listing_services.listing_delete(listing=listing, actor=request.user)
-        except ApiError as exc:
+        except ApplicationError as exc:
             messages.error(request, _message(exc))
             return redirect("hosting:delete", pk=listing.pk)
         messages.success(request, f"“{listing.title}” was deleted.")

@@ -15,25 +15,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
 from pricing.wishlists import wishlist_entries
 
+from ..access import access_wishlist
 from ..forms import WishlistChooseForm, WishlistForm, form_add_service_errors
 from ..models import Listing, ListingStatus, Wishlist
 from ..selectors import (
-    wishlist_get_for_owner,
     wishlist_get_shared,
     wishlist_list_for_user,
     wishlist_saved_listing_ids,
 )
 from ..services import wishlists as wishlist_services
-
-
-def _own(request, pk: int) -> Wishlist:
-    try:
-        return wishlist_get_for_owner(pk=pk, user=request.user)
-    except Wishlist.DoesNotExist:
-        raise Http404("No such wishlist.") from None
 
 
 def _safe_next(request, default: str) -> str:
@@ -85,7 +78,7 @@ def _render_detail(request, wishlist: Wishlist, form: WishlistForm, *, status: i
 @login_required
 @require_safe
 def wishlist_detail(request, pk: int):
-    wishlist = _own(request, pk)
+    wishlist = access_wishlist(request.user, pk)
     return _render_detail(request, wishlist, WishlistForm.for_wishlist(wishlist, prefix_ids="edit"))
 
 
@@ -93,7 +86,7 @@ def wishlist_detail(request, pk: int):
 @require_POST
 def wishlist_edit(request, pk: int):
     """Rename, or set / clear the dates and guests; errors are shown inline on the list's page."""
-    wishlist = _own(request, pk)
+    wishlist = access_wishlist(request.user, pk)
     form = WishlistForm(request.POST, prefix_ids="edit")
     if form.is_valid():
         try:
@@ -110,7 +103,7 @@ def wishlist_edit(request, pk: int):
 @login_required
 @require_POST
 def wishlist_delete(request, pk: int):
-    wishlist = _own(request, pk)
+    wishlist = access_wishlist(request.user, pk)
     wishlist_services.wishlist_delete(wishlist=wishlist, actor=request.user)
     messages.success(request, f"Deleted “{wishlist.name}”.")
     return redirect("wishlists:index")
@@ -120,7 +113,7 @@ def wishlist_delete(request, pk: int):
 @require_POST
 def wishlist_share(request, pk: int):
     """``action=on`` turns on the private link, ``action=off`` revokes it."""
-    wishlist = _own(request, pk)
+    wishlist = access_wishlist(request.user, pk)
     if request.POST.get("action") == "off":
         wishlist_services.wishlist_unshare(wishlist=wishlist, actor=request.user)
         messages.success(request, "Sharing is off: the old link no longer works.")
@@ -133,7 +126,7 @@ def wishlist_share(request, pk: int):
 @login_required
 @require_POST
 def wishlist_remove(request, pk: int, listing_id: int):
-    wishlist = _own(request, pk)
+    wishlist = access_wishlist(request.user, pk)
     wishlist_services.wishlist_remove(wishlist=wishlist, actor=request.user, listing_id=listing_id)
     messages.success(request, "Removed from the list.")
     return redirect(_safe_next(request, wishlist.get_absolute_url()))
@@ -170,16 +163,17 @@ def wishlist_save(request, listing_id: int):
     wishlists = wishlist_list_for_user(user=request.user)
     form = WishlistChooseForm(request.POST or None, wishlists=wishlists)
     if request.method == "POST" and form.is_valid():
+        wishlist = None
+        if not form.cleaned_data.get("new_name", "").strip():
+            wishlist = access_wishlist(request.user, form.cleaned_data["wishlist"])
         try:
-            if form.cleaned_data.get("new_name", "").strip():
+            if wishlist is None:
                 wishlist = wishlist_services.wishlist_create(owner=request.user, name=form.cleaned_data["new_name"])
-            else:
-                wishlist = _own(request, form.cleaned_data["wishlist"])
             wishlist_services.wishlist_add(wishlist=wishlist, actor=request.user, listing=listing)
         except ValidationError as exc:
             form_add_service_errors(form, exc, aliases={"name": "new_name"})
-        except ApiError as exc:
-            form.add_error(None, str(exc.detail))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, f"Saved to “{wishlist.name}”.")
             return redirect(_safe_next(request, listing.get_absolute_url()))

@@ -9,18 +9,17 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, permissions, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from airbnb.api.pagination import PageNumberPagination
 
-from ..models import Message, Thread
+from ..access import access_thread
+from ..models import Message
 from ..selectors import (
     notification_preferences_for,
     notifications_for,
     thread_contact_details_revealed,
-    thread_get_for,
     thread_list_for,
 )
 from ..services import notifications as notification_services
@@ -50,13 +49,6 @@ class MessageCursorPagination(pagination.CursorPagination):
     max_page_size = 100
 
 
-def _thread_for(request, pk: int) -> Thread:
-    try:
-        return thread_get_for(user=request.user, pk=pk)
-    except Thread.DoesNotExist:
-        raise NotFound("No conversation with this id.") from None
-
-
 class ThreadListCreateView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     pagination_class = PageNumberPagination  # for the schema: the GET pages its results
@@ -79,7 +71,7 @@ class ThreadListCreateView(APIView):
             guest=request.user, listing_id=data.validated_data["listing"], body=data.validated_data["body"]
         )
         return Response(
-            ThreadSerializer(_thread_for(request, thread.pk), context={"request": request}).data,
+            ThreadSerializer(access_thread(request.user, thread.pk), context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -89,7 +81,7 @@ class ThreadDetailView(APIView):
 
     @extend_schema(responses={200: ThreadSerializer, 404: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
-        thread = _thread_for(request, pk)
+        thread = access_thread(request.user, pk)
         thread.last_message = Message.objects.select_related("sender").filter(pk=thread.last_message_id).first()
         return Response(ThreadSerializer(thread, context={"request": request}).data)
 
@@ -100,7 +92,7 @@ class ThreadMessagesView(APIView):
 
     @extend_schema(responses={200: MessageSerializer(many=True), 404: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
-        thread = _thread_for(request, pk)
+        thread = access_thread(request.user, pk)
         paginator = MessageCursorPagination()
         messages = Message.objects.filter(thread=thread).select_related("sender")
         page = paginator.paginate_queryset(messages, request, view=self)
@@ -109,7 +101,7 @@ class ThreadMessagesView(APIView):
 
     @extend_schema(request=MessageInputSerializer, responses={201: MessageSerializer, **ERRORS})
     def post(self, request, pk: int):
-        thread = _thread_for(request, pk)
+        thread = access_thread(request.user, pk)
         data = MessageInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message = thread_services.message_send(
@@ -124,7 +116,7 @@ class ThreadReadView(APIView):
 
     @extend_schema(request=ReadInputSerializer, responses={200: ReadOutputSerializer, 404: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
-        thread = _thread_for(request, pk)
+        thread = access_thread(request.user, pk)
         data = ReadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unread = thread_services.thread_mark_read(

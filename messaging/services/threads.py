@@ -16,48 +16,15 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework import status
 
-from airbnb.api.errors import ApiError
 from listings.models import Listing
 from listings.selectors import listing_get_public
 
+from ..errors import InquiryInvalid, ListingNotFound, MessageNotAllowed, RateLimited, ThreadNotFound
 from ..masking import contact_details_mask
 from ..models import MESSAGE_MAX_LENGTH, Message, NotificationCategory, ReplyWindow, Thread
 from ..selectors import thread_contact_details_revealed, thread_group_key
 from .notifications import notifications_mark_read, notify
-
-
-class ThreadNotFound(ApiError):
-    """Not a participant (or no such thread): strangers learn nothing, not even that it exists."""
-
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not_found"
-    default_detail = "No conversation here."
-
-
-class ListingNotFound(ApiError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "listing_not_found"
-    default_detail = "This listing does not exist or is not published."
-
-
-class MessageNotAllowed(ApiError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "permission_denied"
-    default_detail = "You cannot send messages in this conversation."
-
-
-class InquiryInvalid(ApiError):
-    default_code = "own_listing"
-    default_detail = "You can't send an inquiry about your own listing."
-
-
-class RateLimited(ApiError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "rate_limited"
-    default_detail = "You're sending messages too quickly. Wait a moment and try again."
-
 
 # High half of the advisory lock key taken per sender ("MSGS"); the low half is the user id.
 SEND_LOCK_NAMESPACE = 0x4D534753
@@ -91,11 +58,9 @@ def _rate_limit(*, sender, now: dt.datetime) -> None:
         minute=Count("id", filter=Q(created_at__gt=now - dt.timedelta(minutes=1))), hour=Count("id")
     )
     if recent["minute"] >= per_minute:
-        raise RateLimited(extra={"retry_after": 60})
+        raise RateLimited(retry_after=60)
     if recent["hour"] >= per_hour:
-        raise RateLimited(
-            "You've sent a lot of messages in the last hour. Try again later.", extra={"retry_after": 3600}
-        )
+        raise RateLimited(message="You've sent a lot of messages in the last hour. Try again later.", retry_after=3600)
 
 
 def _thread_locked(thread_id: int, *, related: bool = True) -> Thread | None:
@@ -134,7 +99,7 @@ def message_send(*, thread_id: int, sender, body: str, now: dt.datetime | None =
         role = thread.role_of(sender) if thread else None
         if role is None:
             if thread is not None and sender.is_staff:
-                raise MessageNotAllowed("Staff can read this conversation but not write in it.")
+                raise MessageNotAllowed(message="Staff can read this conversation but not write in it.")
             raise ThreadNotFound()
         _rate_limit(sender=sender, now=now)
         message = _append(thread=thread, sender_id=sender.pk, body=text, exclude_unread={sender.pk})

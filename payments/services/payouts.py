@@ -49,12 +49,12 @@ from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
-from rest_framework import status
 
-from airbnb.api.errors import ApiError
+from airbnb.errors import ApplicationError
 from listings.localtime import listing_check_in_at
 from listings.models import Listing
 
+from ..errors import NotAHost, PayoutGatewayError, PayoutsUnavailable
 from ..gateways.base import ConnectedAccount, GatewayUnavailable, PaymentError, breaker_is_open, get_gateway
 from ..hooks import booking_states
 from ..models import Payment, PaymentStatus, PayoutAccount, PayoutEntry
@@ -77,24 +77,6 @@ ACCOUNT_FAILURE_CODES = {
     "transfers_not_allowed",
     "payouts_not_allowed",
 }
-
-
-class NotAHost(ApiError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "not_a_host"
-    default_detail = "Payouts are for hosts: publish a listing first."
-
-
-class PayoutsUnavailable(ApiError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "payouts_unavailable"
-    default_detail = "Payout setup is temporarily unavailable; please try again in a minute."
-
-
-class PayoutGatewayError(ApiError):
-    status_code = status.HTTP_502_BAD_GATEWAY
-    default_code = "payout_gateway_error"
-    default_detail = "The payment provider refused the request."
 
 
 @dataclass(frozen=True)
@@ -198,11 +180,11 @@ def _account_fields(remote: ConnectedAccount) -> dict:
     }
 
 
-def _gateway_errors(exc: PaymentError) -> ApiError:
+def _gateway_errors(exc: PaymentError) -> ApplicationError:
     if exc.transient:
         return PayoutsUnavailable()
     logger.error("payout gateway refused a request: %s (%s)", exc.message, exc.code)
-    return PayoutGatewayError(f"The payment provider refused the request ({exc.code}).")
+    return PayoutGatewayError(message=f"The payment provider refused the request ({exc.code}).")
 
 
 def payout_account_onboard(*, host, refresh_url: str, return_url: str) -> Onboarding:

@@ -17,20 +17,14 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from airbnb.api.errors import ApiError
-
 from .. import hooks
+from ..errors import WebhookEventInvalid
 from ..gateways.base import ConnectedAccount
 from ..gateways.stripe_gateway import failure_code, major_units
 from ..models import Payment, PaymentStatus, ProcessedWebhookEvent
 from .payouts import payout_account_updated
 
 P = PaymentStatus
-
-
-class WebhookEventInvalid(ApiError):
-    default_code = "payload_invalid"
-    default_detail = "This is not a Stripe event."
 
 
 def stripe_event_handle(*, event: dict) -> str:
@@ -43,13 +37,13 @@ def stripe_event_handle(*, event: dict) -> str:
     """
     event_id, event_type = event.get("id"), event.get("type")
     if not isinstance(event_id, str) or not event_id or not isinstance(event_type, str):
-        raise WebhookEventInvalid("The event has no id or type.")
+        raise WebhookEventInvalid(message="The event has no id or type.")
     handler = HANDLERS.get(event_type)
     if handler is None:
         return "ignored"
     obj = (event.get("data") or {}).get("object")
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        raise WebhookEventInvalid("The event carries no object.")
+        raise WebhookEventInvalid(message="The event carries no object.")
     with transaction.atomic():
         _, created = ProcessedWebhookEvent.objects.get_or_create(
             event_id=event_id[:255], defaults={"event_type": event_type[:100]}

@@ -41,7 +41,7 @@ def listing_pricing_update(*, listing, **changes) -> ListingPricing:
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise PricingSettingsInvalid(f"Unknown pricing settings: {', '.join(sorted(unknown))}.")
+        raise PricingSettingsInvalid(message=f"Unknown pricing settings: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         listing_lock(listing_id=listing.pk, fields=("id",))
         row = ListingPricing.objects.select_for_update().filter(listing=listing).first()
@@ -52,7 +52,7 @@ def listing_pricing_update(*, listing, **changes) -> ListingPricing:
             row.full_clean(exclude=["listing"])
         except ValidationError as exc:
             raise PricingSettingsInvalid(
-                _first_message(exc), extra={"fields": {k: [str(m) for m in v] for k, v in exc.message_dict.items()}}
+                message=_first_message(exc), fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}
             ) from None
         row.save()
         if row.smart_pricing:
@@ -74,13 +74,15 @@ def price_within_bounds(*, listing, price: Decimal, row: ListingPricing | None =
     row = row if row is not None else listing_pricing_get(listing=listing)
     if row.min_price is not None and price < row.min_price:
         raise PriceOutOfRange(
-            f"{price:.2f} {listing.currency} is below your minimum price of {row.min_price:.2f} {listing.currency}.",
-            extra={"min_price": str(row.min_price)},
+            message=f"{price:.2f} {listing.currency} is below your minimum price "
+            f"of {row.min_price:.2f} {listing.currency}.",
+            min_price=str(row.min_price),
         )
     if row.max_price is not None and price > row.max_price:
         raise PriceOutOfRange(
-            f"{price:.2f} {listing.currency} is above your maximum price of {row.max_price:.2f} {listing.currency}.",
-            extra={"max_price": str(row.max_price)},
+            message=f"{price:.2f} {listing.currency} is above your maximum price "
+            f"of {row.max_price:.2f} {listing.currency}.",
+            max_price=str(row.max_price),
         )
 
 

@@ -241,13 +241,13 @@ def suggestions_accept(*, listing, start: dt.date, end: dt.date, today: dt.date 
     """
     today = today or timezone.localdate()
     if end <= start:
-        raise PricingRangeInvalid("The end date must be after the start date.")
+        raise PricingRangeInvalid(message="The end date must be after the start date.")
     if start < today:
-        raise PricingRangeInvalid("Past nights cannot be changed.")
+        raise PricingRangeInvalid(message="Past nights cannot be changed.")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise PricingRangeInvalid(f"Accept at most {MAX_RANGE_DAYS} nights at once.")
+        raise PricingRangeInvalid(message=f"Accept at most {MAX_RANGE_DAYS} nights at once.")
     if end > today + dt.timedelta(days=BOOKING_WINDOW_DAYS):
-        raise PricingRangeInvalid("Dates more than two years ahead cannot be changed.")
+        raise PricingRangeInvalid(message="Dates more than two years ahead cannot be changed.")
     now = timezone.now()
     with transaction.atomic():
         listing_lock(listing_id=listing.pk, fields=("id",))

@@ -5,16 +5,15 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from airbnb.api.pagination import PageNumberPagination
-from listings.models import Listing
-from listings.selectors import listing_get_public
+from listings.access import access_public_listing
 
+from ..access import access_review
 from ..models import STAY_CATEGORIES, ListingRating, Review
-from ..selectors import review_public_queryset, review_visible_to, reviews_to_write
+from ..selectors import review_public_queryset, reviews_to_write
 from ..services import moderation, submission
 from .serializers import (
     ListingRatingSerializer,
@@ -27,20 +26,6 @@ from .serializers import (
 )
 
 ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT}
-
-
-def _public_listing(pk) -> Listing:
-    try:
-        return listing_get_public(pk=pk)
-    except (Listing.DoesNotExist, ValueError, TypeError):
-        raise NotFound("No published listing with this id.") from None
-
-
-def _review_for(request, pk: int) -> Review:
-    review = review_visible_to(request.user).select_related("author", "subject").filter(pk=pk).first()
-    if review is None:
-        raise NotFound("No review with this id.")
-    return review
 
 
 class ReviewListCreateView(APIView):
@@ -69,7 +54,7 @@ class ReviewListCreateView(APIView):
         params = request.query_params
         reviews = review_public_queryset().select_related("author", "subject").order_by("-published_at", "-id")
         if params.get("listing"):
-            listing = _public_listing(params["listing"])
+            listing = access_public_listing(params["listing"])
             reviews = reviews.filter(listing=listing, direction=Review.Direction.GUEST_TO_HOST)
         elif params.get("user"):
             about = params.get("about", "host")
@@ -130,7 +115,7 @@ class ReviewDetailView(APIView):
 
     @extend_schema(responses={200: ReviewSerializer, 404: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
-        return Response(ReviewSerializer(_review_for(request, pk), context={"request": request}).data)
+        return Response(ReviewSerializer(access_review(request.user, pk), context={"request": request}).data)
 
 
 class ReviewsToWriteView(APIView):
@@ -153,7 +138,7 @@ class ReviewRespondView(APIView):
         data = ResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = submission.review_respond(review_id=pk, user=request.user, response=data.validated_data["response"])
-        return Response(ReviewSerializer(_review_for(request, review.pk), context={"request": request}).data)
+        return Response(ReviewSerializer(access_review(request.user, review.pk), context={"request": request}).data)
 
 
 class ReviewReportView(APIView):
@@ -174,7 +159,7 @@ class ListingRatingView(APIView):
 
     @extend_schema(responses={200: ListingRatingSerializer, 404: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
-        listing = _public_listing(pk)
+        listing = access_public_listing(pk)
         rating = ListingRating.objects.filter(listing=listing).first()
         return Response(
             ListingRatingSerializer(

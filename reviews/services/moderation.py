@@ -30,7 +30,7 @@ def review_report(*, review_id: int, reporter, reason: str, details: str = "") -
     if review is None:
         raise ReviewNotFound()
     if review.author_id == reporter.pk:
-        raise ReviewNotAllowed("You can't report your own review.")
+        raise ReviewNotAllowed(message="You can't report your own review.")
     details = (details or "").strip()
     errors = {}
     if reason not in ReviewReport.Reason.values:

@@ -127,11 +127,11 @@ def review_submit(
             .get(pk=booking_id)
         )
         if booking.status != BookingStatus.COMPLETED:
-            raise ReviewNotOpen("You can review this stay once it is completed, after check-out.")
+            raise ReviewNotOpen(message="You can review this stay once it is completed, after check-out.")
         closes_at = review_window_closes_at(booking)
         if now >= closes_at:
             last_day = review_window_last_day(booking)
-            raise ReviewWindowClosed(f"The 14 days to review this stay ended on {last_day:%b} {last_day.day}.")
+            raise ReviewWindowClosed(message=f"The 14 days to review this stay ended on {last_day:%b} {last_day.day}.")
         reviews = {
             review.direction: review
             for review in Review.objects.filter(booking=booking).select_related("author", "subject")
@@ -232,9 +232,9 @@ def review_respond(*, review_id: int, user, response: str, now: dt.datetime | No
         if not visible:
             raise ReviewNotFound()
         if review.subject_id != user.pk:
-            raise ReviewNotAllowed("Only the person this review is about can respond to it.")
+            raise ReviewNotAllowed(message="Only the person this review is about can respond to it.")
         if review.published_at is None:
-            raise ReviewNotPublished("You can respond once the review is published.")
+            raise ReviewNotPublished(message="You can respond once the review is published.")
         if review.responded_at is not None:
             raise ResponseAlreadyPosted()
         if not response:

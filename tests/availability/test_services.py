@@ -91,7 +91,7 @@ def test_block_keeps_overrides_and_unblock_leaves_them_available(listing):
 def test_set_nights_refuses_values_out_of_bounds_and_writes_nothing(listing, changes, message):
     with pytest.raises(CalendarRangeInvalid) as exc:
         cal.calendar_set_nights(listing=listing, start=days(10), end=days(12), **changes)
-    assert str(exc.value.detail) == message
+    assert exc.value.message == message
     assert not CalendarNight.objects.filter(listing=listing).exists()
 
 

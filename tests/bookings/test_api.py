@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from airbnb.models import IdempotencyRecord
 from availability.models import CalendarNight
-from bookings.models import Booking, IdempotencyRecord
+from bookings.models import Booking
 from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, PROCESSING_ERROR, VISA, book, days

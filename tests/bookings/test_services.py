@@ -8,6 +8,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from airbnb.api.errors import HTTP_STATUS_BY_CODE
+from airbnb.errors import ApplicationError, NotFound
 from availability import services as cal
 from availability.errors import NightsBooked
 from availability.models import CalendarNight
@@ -134,7 +136,7 @@ def test_guest_cannot_accept_and_strangers_cannot_see(guest, request_listing):
     booking = book(guest=guest, listing=request_listing, start=5, nights=2)
     with pytest.raises(svc.NotAllowed):
         svc.booking_accept(booking_id=booking.pk, host=guest)
-    with pytest.raises(Booking.DoesNotExist):
+    with pytest.raises(NotFound):  # strangers learn nothing, not even that it exists
         svc.booking_decline(booking_id=booking.pk, host=UserFactory())
     booking.refresh_from_db()
     assert booking.status == S.AWAITING_HOST
@@ -142,9 +144,9 @@ def test_guest_cannot_accept_and_strangers_cannot_see(guest, request_listing):
 
 def test_illegal_transition_is_rejected_and_changes_nothing(guest, instant):
     booking = book(guest=guest, listing=instant, start=5, nights=2)
-    with pytest.raises(svc.Conflict) as exc:
+    with pytest.raises(ApplicationError) as exc:
         svc.booking_accept(booking_id=booking.pk, host=instant.host)
-    assert exc.value.detail.code == "illegal_transition"
+    assert exc.value.code == "illegal_transition"
     assert BookingEvent.objects.filter(booking=booking).count() == 2
 
 
@@ -163,14 +165,14 @@ def test_illegal_transition_is_rejected_and_changes_nothing(guest, instant):
 def test_invalid_requests_hold_nothing(guest, instant, start, nights, guests, code):
     with pytest.raises(svc.BookingInvalid) as exc:
         book(guest=guest, listing=instant, start=start, nights=nights, guests=guests)
-    assert exc.value.detail.code == code
+    assert exc.value.code == code
     assert not Booking.objects.exists() and taken(instant) == []
 
 
 def test_host_cannot_book_own_listing(instant):
     with pytest.raises(svc.BookingInvalid) as exc:
         book(guest=instant.host, listing=instant, start=5, nights=2)
-    assert exc.value.detail.code == "own_listing"
+    assert exc.value.code == "own_listing"
 
 
 def test_min_nights_listing_and_per_night_override(guest, instant):
@@ -178,7 +180,7 @@ def test_min_nights_listing_and_per_night_override(guest, instant):
     instant.save()
     with pytest.raises(svc.BookingInvalid) as exc:
         book(guest=guest, listing=instant, start=5, nights=1)
-    assert exc.value.detail.code == "stay_too_short"
+    assert exc.value.code == "stay_too_short"
     cal.calendar_set_nights(listing=instant, start=days(20), end=days(21), min_nights=5)
     with pytest.raises(svc.BookingInvalid):
         book(guest=guest, listing=instant, start=20, nights=4)
@@ -208,7 +210,7 @@ def test_taken_dates_conflict_with_nearest_alternatives(guest, instant):
 def test_declined_card_releases_dates_at_once(guest, instant, card, code):
     with pytest.raises(svc.PaymentDeclined) as exc:
         book(guest=guest, listing=instant, start=10, nights=3, card=card)
-    assert exc.value.detail.code == code
+    assert exc.value.code == code
     booking = Booking.objects.get()
     assert booking.status == S.PAYMENT_FAILED
     assert taken(instant) == [] and unavailable_ranges(instant) == []
@@ -294,8 +296,9 @@ def test_unanswered_request_expires_after_deadline(guest, request_listing):
     booking.refresh_from_db()
     assert booking.status == S.EXPIRED
     assert Payment.objects.get(booking=booking).status == PaymentStatus.RELEASED
-    with pytest.raises(svc.Conflict):
+    with pytest.raises(ApplicationError) as conflict:
         svc.booking_accept(booking_id=booking.pk, host=request_listing.host)
+    assert HTTP_STATUS_BY_CODE[conflict.value.code] == 409
 
 
 def test_completed_after_checkout_and_payout_released(guest, instant):
@@ -359,8 +362,9 @@ def test_guest_cancels_request_before_host_answers_voids_hold(guest, request_lis
 def test_cannot_cancel_twice(guest, instant):
     booking = book(guest=guest, listing=instant, start=30, nights=3)
     svc.booking_cancel_by_guest(booking_id=booking.pk, guest=guest)
-    with pytest.raises(svc.Conflict):
+    with pytest.raises(ApplicationError) as conflict:
         svc.booking_cancel_by_guest(booking_id=booking.pk, guest=guest)
+    assert HTTP_STATUS_BY_CODE[conflict.value.code] == 409
     assert Payment.objects.get(booking=booking).amount_refunded == booking.total
 
 
@@ -511,7 +515,7 @@ def test_hold_expired_while_the_card_was_authorised_voids_the_authorisation(gues
     monkeypatch.setattr(LocalGateway, "authorize", authorize_slowly)
     with pytest.raises(svc.DatesUnavailable) as raised:
         book(guest=guest, listing=listing, start=10, nights=2)
-    assert raised.value.detail.code == "hold_expired"
+    assert raised.value.code == "hold_expired"
     booking = Booking.objects.get(guest=guest)
     assert booking.status == S.EXPIRED
     assert Payment.objects.get(booking=booking).status == PaymentStatus.RELEASED

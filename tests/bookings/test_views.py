@@ -17,12 +17,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from airbnb.idempotency import IdempotencyInProgress, idempotent
 from availability.models import CalendarNight
 from availability.selectors import calendar_nearest_available
 from bookings import views as booking_views
 from bookings.models import Booking, BookingStatus, HostCancellation
 from bookings.services.booking import PaymentDeclined
-from bookings.services.idempotency import IdempotencyInProgress, idempotent
 from listings.models import ListingPhoto
 from payments.gateways.base import breaker
 from payments.gateways.local import LocalGateway

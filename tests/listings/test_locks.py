@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import DatabaseError, connections, transaction
 
+from airbnb.api.errors import HTTP_STATUS_BY_CODE
 from listings.locks import ListingGone, listing_lock
 from listings.models import Listing, ListingStatus
 from tests.listings.factories import ListingFactory
@@ -28,7 +29,7 @@ def test_a_missing_listing_is_gone(live_only):
     missing = (Listing.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     with pytest.raises(ListingGone) as exc, transaction.atomic():
         listing_lock(listing_id=missing, live_only=live_only)
-    assert exc.value.status_code == 404
+    assert HTTP_STATUS_BY_CODE[exc.value.code] == 404
 
 
 @pytest.mark.django_db

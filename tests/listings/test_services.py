@@ -9,15 +9,16 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from airbnb.api.errors import HTTP_STATUS_BY_CODE
 from availability.services import calendar_block_range
 from bookings.models import Booking, BookingStatus
 from bookings.services.booking import ListingNotBookable
+from listings.errors import ListingHasBookings
 from listings.locks import ListingGone
 from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
 from listings.selectors import wishlist_watchers
 from listings.services.common import NotListingOwner
 from listings.services.listing import (
-    ListingHasBookings,
     ListingNotReady,
     ListingStatusInvalid,
     listing_create,
@@ -186,7 +187,7 @@ def test_unlist_with_cancel_is_refused_while_stays_are_confirmed(host, listing):
     book(guest=UserFactory(), listing=listing, start=5, nights=2)
     with pytest.raises(ListingHasBookings) as caught:
         listing_unlist(listing=listing, actor=host, cancel_upcoming=True)
-    assert "1 confirmed stay is coming up" in str(caught.value.detail)
+    assert "1 confirmed stay is coming up" in caught.value.message
     listing.refresh_from_db()
     assert listing.status == ListingStatus.PUBLISHED
 
@@ -204,8 +205,8 @@ def test_delete_is_refused_with_an_upcoming_confirmed_stay(host, listing):
     booking = book(guest=UserFactory(), listing=listing, start=30, nights=3)
     with pytest.raises(ListingHasBookings) as caught:
         listing_delete(listing=listing, actor=host)
-    assert caught.value.status_code == 409
-    assert booking.check_in.strftime("%-d %b %Y") in str(caught.value.detail)
+    assert HTTP_STATUS_BY_CODE[caught.value.code] == 409
+    assert booking.check_in.strftime("%-d %b %Y") in caught.value.message
     assert caught.value.extra["bookings"][0]["id"] == booking.pk
     listing.refresh_from_db()
     assert listing.status == ListingStatus.PUBLISHED and listing.deleted_at is None

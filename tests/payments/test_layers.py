@@ -17,6 +17,7 @@ BOOKINGS_MAY_IMPORT = {
     "payments.services.payments",
     "payments.services.payouts",
     "payments.hooks",
+    "payments.errors",
     "payments.models",
     "payments.api.serializers",
     "payments.admin",

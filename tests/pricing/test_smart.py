@@ -147,7 +147,7 @@ def test_accepting_suggestions_makes_them_the_hosts_prices(listing):
 def test_accepting_a_bad_range_is_refused(listing, start, end, message):
     with pytest.raises(PricingRangeInvalid) as caught:
         suggestions_accept(listing=listing, start=day(start), end=day(end))
-    assert str(caught.value.detail) == message
+    assert caught.value.message == message
     assert calendar_prices(listing) == {}
 
 
@@ -155,7 +155,7 @@ def test_host_prices_outside_their_own_bounds_are_refused_and_nothing_changes(li
     listing_pricing_update(listing=listing, min_price=D("80"), max_price=D("200"))
     with pytest.raises(PriceOutOfRange) as caught:
         host_nights_set(listing=listing, start=day(1), end=day(3), price=D("250"))
-    assert str(caught.value.detail) == "250.00 EUR is above your maximum price of 200.00 EUR."
+    assert caught.value.message == "250.00 EUR is above your maximum price of 200.00 EUR."
     with pytest.raises(PriceOutOfRange):
         host_nights_set(listing=listing, start=day(1), end=day(3), price=D("79.99"))
     assert calendar_prices(listing) == {}
@@ -173,7 +173,7 @@ def test_suggestions_respect_the_host_bounds(listing):
 def test_invalid_settings_are_refused_with_field_messages(listing):
     with pytest.raises(PricingSettingsInvalid) as caught:
         listing_pricing_update(listing=listing, min_price=D("300"), max_price=D("200"))
-    assert "maximum price must be at least the minimum" in str(caught.value.detail)
+    assert "maximum price must be at least the minimum" in caught.value.message
     with pytest.raises(PricingSettingsInvalid) as caught:
         listing_pricing_update(listing=listing, min_price=D("5"))
     assert caught.value.extra["fields"]["min_price"]

@@ -1,12 +1,17 @@
-"""Client idempotency keys for booking requests, stored in PostgreSQL.
+"""Client idempotency keys (``Idempotency-Key``), stored in PostgreSQL.
+
+Used by the booking API and the checkout page; nothing here knows about bookings:
+the caller's ``settle`` decides what an abandoned attempt that made something gets.
 
 ``idempotent(...)`` runs a request once per (user, scope, key):
 
 * first time: a row is inserted and committed *before* the work starts
-  (``in progress``), the work runs, and its final status and JSON body are stored,
-  the body both as ``jsonb`` (for reading) and as the exact bytes sent;
-* same key, same body, finished: the stored response is returned, nothing runs:
-  the same status and the same bytes, byte for byte (what Stripe promises and
+  (``in progress``), the work runs, and its outcome is stored: the error code
+  (empty for a success; never an HTTP status, which is the API's business:
+  ``airbnb.api.errors.HTTP_STATUS_BY_CODE``) and the JSON body, both as ``jsonb``
+  (for reading) and as the exact bytes sent;
+* same key, same body, finished: the stored outcome is returned, nothing runs:
+  the same code and the same bytes, byte for byte (what Stripe promises and
   what clients that sign or cache responses rely on; ``jsonb`` alone would
   reorder the keys);
 * same key, same body, still running (a concurrent duplicate): 409
@@ -17,14 +22,16 @@ Transient failures ("please try again") delete the row, so retrying with the
 same key runs the work again. Redis plays no part: a Redis restart loses nothing.
 
 A request whose process died mid-way leaves its row "in progress". Once that is
-older than ``STALE_AFTER`` (far beyond any live request) a retry settles it: the
-booking saga links its booking to the row in the hold's own transaction, so
+older than ``STALE_AFTER`` (far beyond any live request) a retry settles it. The
+work links what it made to the row (the booking saga: in the hold's own
+transaction), so
 
-* no booking linked: the request died before holding anything; the retry runs the work;
-* a booking still ``pending_payment``: the sweeper has not expired it yet; 409 in progress;
-* a booking the sweeper failed or expired: 409 ``booking_not_completed`` (nothing was
-  charged; book again with a new key);
-* any other booking: the request did book; the retry gets that booking (201).
+* nothing linked: the request died before making anything; the retry runs the work;
+* something linked: ``settle(linked_id)`` says what the attempt came to, the outcome
+  stored for this key from then on, or None while it is still being decided
+  (409 in progress). For bookings (``bookings.services.booking.booking_attempt_settle``):
+  still ``pending_payment`` -> None; failed or expired -> 409 ``booking_not_completed``
+  (nothing was charged; book again with a new key); any other -> that booking (201).
 
 Completed rows are kept ``IDEMPOTENCY_KEEP_HOURS`` (72 h by default: more than the
 24 h clients may retry in) and then purged by beat.
@@ -39,48 +46,46 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework import status
-from rest_framework.renderers import JSONRenderer
 
-from airbnb.api.errors import ApiError, Conflict, error_body
-
-from ..models import Booking, BookingStatus, IdempotencyRecord
+from .errors import ApplicationError, CommonErrorCode, error_body
+from .models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
 # No live request runs this long (gunicorn ends a request after 30 s; gateway calls time out in seconds).
 STALE_AFTER = dt.timedelta(minutes=5)
 
 
-class IdempotencyKeyReused(ApiError):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "idempotency_key_reused"
-    default_detail = "This Idempotency-Key was already used with a different request body."
+class IdempotencyKeyReused(ApplicationError):
+    code = CommonErrorCode.IDEMPOTENCY_KEY_REUSED
+    message = "This Idempotency-Key was already used with a different request body."
 
 
-class IdempotencyInProgress(Conflict):
-    default_code = "idempotency_in_progress"
-    default_detail = "A request with this Idempotency-Key is still being processed; retry shortly."
+class IdempotencyInProgress(ApplicationError):
+    code = CommonErrorCode.IDEMPOTENCY_IN_PROGRESS
+    message = "A request with this Idempotency-Key is still being processed; retry shortly."
 
 
-class IdempotencyKeyInvalid(ApiError):
-    default_code = "idempotency_key_invalid"
-    default_detail = "Send an Idempotency-Key header of 1 to 255 printable characters."
+class IdempotencyKeyInvalid(ApplicationError):
+    code = CommonErrorCode.IDEMPOTENCY_KEY_INVALID
+    message = "Send an Idempotency-Key header of 1 to 255 printable characters."
 
 
 class IdempotentResult(NamedTuple):
-    """What ``idempotent`` answers: the status, the body, whether it is a replay, and the exact bytes."""
+    """What ``idempotent`` answers: the error code ("" for a success), the body, whether it is a replay, the bytes."""
 
-    status: int
+    error_code: str
     body: dict
     replayed: bool
     content: bytes
 
 
 def response_content(body: dict) -> bytes:
-    """The bytes the API sends for ``body``: DRF's JSON renderer, as a ``Response`` would render it."""
-    return JSONRenderer().render(body)
+    """The bytes the API sends for ``body``, as DRF's JSON renderer writes them (compact, UTF-8, strict)."""
+    text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
 
 
 def request_fingerprint(payload: dict) -> str:
@@ -93,18 +98,19 @@ def idempotent(
     scope: str,
     key: str,
     payload: dict,
-    work: Callable[[int], tuple[int, dict, int | None]],
+    work: Callable[[int], tuple[dict, int | None]],
     retryable: Callable[[Exception], bool] = lambda exc: False,
-    recover: Callable[[Booking], tuple[int, dict]] | None = None,
+    settle: Callable[[int], tuple[str, dict] | None] | None = None,
 ) -> IdempotentResult:
-    """Run ``work`` at most once for this key; returns ``(status, body, replayed, content)``.
+    """Run ``work`` at most once for this key; returns ``(error_code, body, replayed, content)``.
 
-    ``work(record_id)`` returns ``(http_status, json_body, booking_id)`` and passes
-    ``record_id`` on to ``booking_create(idempotency_record_id=...)``. ``ApiError``s
-    it raises are stored like responses (a replay gets the same 409); exceptions
+    ``work(record_id)`` returns ``(json_body, linked_id)`` and passes ``record_id`` on
+    to the service that links what it makes (``booking_create(idempotency_record_id=...)``).
+    ``ApplicationError``s
+    it raises are stored by their code (a replay gets the same error); exceptions
     for which ``retryable(exc)`` is true, and unexpected ones, delete the record
-    and propagate. ``recover(booking)`` renders the response of an abandoned
-    request that did book (see the module docstring).
+    and propagate. ``settle(linked_id)`` answers for an abandoned attempt that linked
+    something: ``(error_code, body)`` or None while undecided (module docstring).
     """
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise IdempotencyKeyInvalid()
@@ -124,35 +130,32 @@ def idempotent(
                 return _stored(existing)
             if existing.created_at > timezone.now() - STALE_AFTER:
                 raise IdempotencyInProgress()
-            outcome = _settle_abandoned(existing.pk, recover)
+            outcome = _settle_abandoned(existing.pk, settle)
             if outcome is None:
                 raise IdempotencyInProgress()
             if outcome != "run":
-                status_code, body, content = outcome
-                return IdempotentResult(status_code, body, True, content)
+                return outcome
             record_id = existing.pk
 
     try:
-        status_code, body, booking_id = work(record_id)
-    except ApiError as exc:
+        body, linked_id = work(record_id)
+    except ApplicationError as exc:
         if retryable(exc):
             IdempotencyRecord.objects.filter(pk=record_id).delete()
             raise
-        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        body = error_body(str(getattr(exc.detail, "code", None) or exc.default_code), detail, **exc.extra)
-        _finish(record_id, exc.status_code, body, None)
+        _finish(record_id, str(exc.code), error_body(exc.code, exc.message, **exc.extra), None)
         raise
     except BaseException:
         IdempotencyRecord.objects.filter(pk=record_id).delete()
         raise
-    content = _finish(record_id, status_code, body, booking_id)
-    return IdempotentResult(status_code, body, False, content)
+    content = _finish(record_id, "", body, linked_id)
+    return IdempotentResult("", body, False, content)
 
 
 def _stored(record: IdempotencyRecord) -> IdempotentResult:
     content = record.response_content
     content = bytes(content) if content is not None else response_content(record.response_body)
-    return IdempotentResult(record.response_status, record.response_body, True, content)
+    return IdempotentResult(record.error_code, record.response_body, True, content)
 
 
 def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> int | None:
@@ -163,57 +166,46 @@ def _claim(user_id: int, scope: str, key: str, fingerprint: str) -> int | None:
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO bookings_idempotencyrecord (user_id, scope, key, request_hash, created_at) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, scope, key) DO NOTHING RETURNING id",
+            "INSERT INTO bookings_idempotencyrecord (user_id, scope, key, request_hash, error_code, created_at) "
+            "VALUES (%s, %s, %s, %s, '', %s) ON CONFLICT (user_id, scope, key) DO NOTHING RETURNING id",
             [user_id, scope, key, fingerprint, timezone.now()],
         )
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _settle_abandoned(record_id: int, recover) -> tuple[int, dict, bytes] | str | None:
+def _settle_abandoned(record_id: int, settle) -> IdempotentResult | str | None:
     """Decide what a retry of an abandoned in-progress key gets (module docstring).
 
-    Returns ``"run"`` (the row is claimed: run the work), a stored ``(status, body, content)``,
+    Returns ``"run"`` (the row is claimed: run the work), the stored outcome (a replay),
     or None (still in progress). The row lock makes concurrent retries agree.
     """
     with transaction.atomic():
         record = IdempotencyRecord.objects.select_for_update().get(pk=record_id)
         if record.completed_at is not None:
-            stored = _stored(record)
-            return stored.status, stored.body, stored.content
+            return _stored(record)
         if record.created_at > timezone.now() - STALE_AFTER:
             return None  # another retry claimed it a moment ago
         if record.booking_id is None:
             record.created_at = timezone.now()
             record.save(update_fields=["created_at"])
             return "run"
-        booking = Booking.objects.select_related("listing").get(pk=record.booking_id)
-        if booking.status == BookingStatus.PENDING_PAYMENT:
+        outcome = settle(record.booking_id) if settle is not None else None
+        if outcome is None:
             return None
-        if booking.status in (BookingStatus.PAYMENT_FAILED, BookingStatus.EXPIRED) or recover is None:
-            status_code, body = (
-                status.HTTP_409_CONFLICT,
-                error_body(
-                    "booking_not_completed",
-                    "This booking attempt did not complete: the dates were released and nothing was charged. "
-                    "Please book again.",
-                ),
-            )
-        else:
-            status_code, body = recover(booking)
-        content = _finish(record.pk, status_code, body, booking.pk)
-        return status_code, body, content
+        error_code, body = outcome
+        content = _finish(record.pk, error_code, body, record.booking_id)
+        return IdempotentResult(error_code, body, True, content)
 
 
-def _finish(record_id: int, status_code: int, body: dict, booking_id: int | None) -> bytes:
+def _finish(record_id: int, error_code: str, body: dict, linked_id: int | None) -> bytes:
     """Store the outcome; returns the exact bytes stored (the ones to send)."""
     content = response_content(body)
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE bookings_idempotencyrecord SET response_status = %s, response_body = %s::jsonb, "
+            "UPDATE bookings_idempotencyrecord SET error_code = %s, response_body = %s::jsonb, "
             "response_content = %s, booking_id = %s, completed_at = %s WHERE id = %s",
-            [status_code, content.decode(), content, booking_id, timezone.now(), record_id],
+            [error_code, content.decode(), content, linked_id, timezone.now(), record_id],
         )
     return content
 
@@ -222,7 +214,7 @@ def idempotency_records_purge(*, keep: dt.timedelta | None = None) -> int:
     """Delete keys older than ``keep`` (``IDEMPOTENCY_KEEP_HOURS``, 72 h). Returns how many.
 
     Clients retry within 24 h; a key still "in progress" after 72 h was abandoned
-    and its booking long settled by the sweeper.
+    and what it made long settled (bookings: by the sweeper).
     """
     if keep is None:
         keep = dt.timedelta(hours=int(getattr(settings, "IDEMPOTENCY_KEEP_HOURS", 72)))

@@ -24,7 +24,7 @@ from availability.selectors import BOOKING_WINDOW_DAYS  # nothing is bookable be
 from listings.models import MAX_STAY_NIGHTS, Amenity, CancellationPolicy, PropertyType, RoomType
 
 from .gazetteer import Place, bbox_around, currency_near, place_resolve
-from .text import text_query_build
+from .text import text_query_build, text_query_effective
 
 MAX_GUESTS = 16
 MAX_FLEX_DAYS = 7
@@ -301,7 +301,7 @@ class SearchForm(forms.Form):
         accessibility = self._list("accessibility", accessible, "accessibility feature")
         cleaned["amenity_codes"] = tuple(dict.fromkeys((*amenities, *accessibility)))
         if cleaned.get("text"):
-            cleaned["text_query"] = text_query_build(cleaned["text"])
+            cleaned["text_query"] = text_query_effective(text_query_build(cleaned["text"]))
         return cleaned
 
     def _clean_dates(self, cleaned) -> None:

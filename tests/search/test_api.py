@@ -259,3 +259,13 @@ def test_hosts_punctuation_does_not_hide_words(api_client, title, text):
     listing = in_paris(title=title, description="")
     body = api_client.get(URL, {"text": text, "bbox": "2.34,48.85,2.36,48.87"}).json()
     assert [card["id"] for card in body["results"]] == [listing.pk]
+
+
+def test_a_typo_in_the_place_is_corrected_and_said(api_client):
+    body = api_client.get(URL, {"q": "Olso"}).json()
+    assert body["place"]["name"] == "Oslo" and body["corrected_from"] == "Olso"
+    assert api_client.get(URL, {"q": "Oslo"}).json()["corrected_from"] is None
+    exact = api_client.get(URL, {"q": "Olso", "exact_place": "1"})
+    assert exact.status_code == 400 and "Olso" in exact.json()["error"]["fields"]["q"][0]
+    suggestions = api_client.get("/api/v1/search/places/", {"q": "Olso"}).json()["results"]
+    assert suggestions[0]["name"] == "Oslo"

@@ -86,7 +86,9 @@ class SearchPlaceSerializer(PlaceSerializer):
 class SearchLocationSerializer(serializers.Serializer):
     lat = serializers.FloatField()
     lng = serializers.FloatField()
-    approximate = serializers.BooleanField(help_text="Always true: rounded to ~1 km, then spread within that cell.")
+    approximate = serializers.BooleanField(
+        help_text="Always true: the listing's public point, 250-700 m from the home (the same on every surface)."
+    )
 
 
 class SearchPhotoSerializer(serializers.Serializer):

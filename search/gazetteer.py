@@ -222,14 +222,16 @@ class _Guess:
         )
 
 
-def _typo_guesses(name: str) -> list[_Guess]:
+@lru_cache(maxsize=4096)
+def _typo_guesses(name: str) -> tuple[_Guess, ...]:
     """Places whose spellings are near ``name``, best first (see the module docstring for the score).
 
     One statement: the one-edit spellings by the name index, the closest trigram neighbours by the
-    trigram index, each place with its searches counted so far.
+    trigram index, each place with its searches counted so far. Cached per process like
+    ``place_resolve`` (the suggestions ask on every keystroke).
     """
     if len(name) < 3:
-        return []
+        return ()
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -256,7 +258,7 @@ def _typo_guesses(name: str) -> list[_Guess]:
         guess = _Guess(row, edits, searches)
         if row.id not in best or guess.score > best[row.id].score:
             best[row.id] = guess
-    return sorted(best.values(), key=lambda guess: (-guess.score, guess.row.id))
+    return tuple(sorted(best.values(), key=lambda guess: (-guess.score, guess.row.id)))
 
 
 def _to_place(row: _Row, qualifiers: _Qualifiers, *, corrected: bool = False) -> Place:
@@ -394,6 +396,7 @@ def place_suggest(prefix: str, *, limit: int = 8) -> list[Place]:
 def gazetteer_clear_caches() -> None:
     """Forget cached answers (after the loader ran, and between tests)."""
     place_resolve.cache_clear()
+    _typo_guesses.cache_clear()
     _qualifiers.cache_clear()
     _currency_near_cell.cache_clear()
 

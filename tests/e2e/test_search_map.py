@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from pricing.selectors import price_quote
 
 from .browser import Tab
-from .world import day, money_value, paris_listing, paris_world, person
+from .world import day, money_value, paris_listing, paris_world, person, pin_at
 
 TILE_HOST = "http://tiles.invalid"
 TILE_URL = TILE_HOST + "/{z}/{x}/{y}.png"
@@ -80,11 +80,11 @@ def test_unreachable_tiles_fall_back_to_the_offline_drawing_with_pins_and_one_fa
 ):
     host = person("Hugo", "hugo@example.com")
     listings = paris_world(host)
-    # Three flats in one building: a bubble of 3 at any zoom the results are framed at.
-    trio = [
-        paris_listing(host=host, title=f"Flat {letter} on the Rue Cler", offset=(-0.02 + dx, -0.02 + dy))
-        for letter, dx, dy in (("A", 0, 0), ("B", 0.0003, 0.0001), ("C", 0.0001, 0.0003))
-    ]
+    # Three flats whose pins sit within metres of each other: a bubble of 3 at any zoom the results are
+    # framed at. (Each listing's pin is its own public point, so flats of one building do not share one.)
+    trio = [paris_listing(host=host, title=f"Flat {letter} on the Rue Cler") for letter in "ABC"]
+    for flat, (dx, dy) in zip(trio, ((0, 0), (0.0003, 0.0001), (0.0001, 0.0003)), strict=True):
+        pin_at(flat, offset=(-0.02 + dx, -0.02 + dy))
     results = len(listings) + len(trio)
     check_in, check_out = day(30), day(33)
     tab = open_tab("guest")

@@ -142,6 +142,10 @@ class Listing(models.Model):
 
     # Location: exact point and address are private until a guest has booked.
     location = gis_models.PointField(srid=4326, null=True, blank=True)
+    # What everyone else sees, on every surface (search, map, listing page, API): 250-700 m from
+    # ``location`` in a direction and at a distance fixed per listing. Set by the database (trigger
+    # ``listings_listing_public_location``, migration 0006) on every write of ``location``.
+    public_location = gis_models.PointField(srid=4326, null=True, blank=True, editable=False, spatial_index=False)
     address = models.CharField(max_length=255, blank=True)
     neighbourhood = models.CharField(max_length=120, blank=True)
     city = models.CharField(max_length=120, blank=True)

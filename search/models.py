@@ -148,6 +148,20 @@ class PlaceName(models.Model):
         return self.name
 
 
+class PlaceSearchCount(models.Model):
+    """How often a place was searched by its exact name: typo correction prefers places people look for.
+
+    No foreign key: the gazetteer's tables are reloaded wholesale, and geonames ids survive that.
+    """
+
+    place_id = models.BigIntegerField(primary_key=True)
+    searches = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Place {self.place_id}: {self.searches} searches"
+
+
 class BookingModel(models.Model):
     """One fit of the booking-likelihood model (logistic regression on the platform's history).
 

@@ -24,7 +24,7 @@ from availability.selectors import BOOKING_WINDOW_DAYS  # nothing is bookable be
 from listings.models import MAX_STAY_NIGHTS, Amenity, CancellationPolicy, PropertyType, RoomType
 
 from .gazetteer import Place, bbox_around, currency_near, place_resolve
-from .text import text_query_build
+from .text import text_query_build, text_query_effective
 
 MAX_GUESTS = 16
 MAX_FLEX_DAYS = 7
@@ -72,6 +72,7 @@ class SearchParams:
 
     area: Area = WORLD
     place: Place | None = None
+    place_query: str = ""  # ``q`` as typed: what a corrected place was corrected from
     stays: tuple[tuple[dt.date, dt.date], ...] = ()
     flexible: bool = False
     guests: int = 1
@@ -202,6 +203,7 @@ class SearchForm(forms.Form):
     accessibility = ListField(label="Accessibility features", widget=ListWidget)
     instant_book = FlagField(label="Instant Book")
     superhost = FlagField(label="Superhost")
+    exact_place = FlagField(label="Search for this exact place name")
     text = forms.CharField(label="Keywords", required=False, max_length=200, strip=True)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
     page = forms.IntegerField(label="Page", required=False, min_value=1)
@@ -301,7 +303,7 @@ class SearchForm(forms.Form):
         accessibility = self._list("accessibility", accessible, "accessibility feature")
         cleaned["amenity_codes"] = tuple(dict.fromkeys((*amenities, *accessibility)))
         if cleaned.get("text"):
-            cleaned["text_query"] = text_query_build(cleaned["text"])
+            cleaned["text_query"] = text_query_effective(text_query_build(cleaned["text"]))
         return cleaned
 
     def _clean_dates(self, cleaned) -> None:
@@ -398,7 +400,7 @@ class SearchForm(forms.Form):
         elif all(point_given):
             area = Area(boxes=(bbox_around(lat, lng, radius),), circle=(lat, lng, radius * 1000))
         if q:
-            self.place = place_resolve(q)
+            self.place = place_resolve(q, exact=bool(cleaned.get("exact_place")))
             if self.place is None:
                 self.add_error("q", f"We couldn't find a place called “{q[:100]}”.")
                 return
@@ -428,6 +430,7 @@ class SearchForm(forms.Form):
         return SearchParams(
             area=area,
             place=self.place,
+            place_query=data.get("q", ""),
             stays=data.get("stays", ()),
             flexible=data.get("flexible", False),
             guests=data["guests"],

@@ -91,6 +91,8 @@ def result_as_dict(result: SearchResult) -> dict:
         }
         if params.place
         else None,
+        # The place was a guess for a name matching none ("Olso" -> Oslo): what was typed, else null.
+        "corrected_from": params.place_query if params.place and params.place.corrected else None,
         "results": [card_as_dict(card, explain=params.explain) for card in result.cards],
         "facets": result.facets,
     }

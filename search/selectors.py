@@ -10,7 +10,6 @@ statement's own stay totals (used to filter and sort by price) equal
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,7 +36,7 @@ class SearchCard:
     check_out: dt.date | None
     quote: Quote | None
     price_value: Decimal  # nightly or total, in the search currency (what filters and sorting used)
-    lat: float  # approximate: rounded to ~1 km, then spread within that cell
+    lat: float  # the listing's public point (250-700 m from the home; listings.selectors.listing_public_point)
     lng: float
     score: float
     explain: dict | None = None
@@ -70,16 +69,6 @@ class SearchResult:
         return self.params.page > 1
 
 
-def approximate_point(listing_id: int, lat: float, lng: float) -> tuple[float, float]:
-    """A map point that does not reveal the address: rounded to 0.01° (~1 km), then moved by a fixed
-    per-listing offset inside that cell so neighbours' pins do not stack. The offset does not depend on
-    the true position, so it reveals nothing the rounding hides."""
-    digest = hashlib.blake2b(str(listing_id).encode(), digest_size=4).digest()
-    dlat = (digest[0] * 256 + digest[1]) / 65535 - 0.5
-    dlng = (digest[2] * 256 + digest[3]) / 65535 - 0.5
-    return round(round(lat, 2) + dlat * 0.008, 5), round(round(lng, 2) + dlng * 0.008, 5)
-
-
 def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResult:
     """Published listings matching ``params``: one page of cards, the total count and the facets.
 
@@ -108,7 +97,8 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
                 night_prices=night_prices.get(listing.pk, {}),
                 rules=rules[listing.pk],
             )
-        lat, lng = approximate_point(listing.pk, row["lat"], row["lng"])
+        # search_listing keeps the public point (search.0009), the same the listing page and API show.
+        lat, lng = round(row["lat"], 5), round(row["lng"], 5)
         cards.append(
             SearchCard(
                 listing=listing,

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
+from .gazetteer import Place
 from .models import BookingModel
 
 logger = logging.getLogger(__name__)
@@ -315,3 +317,67 @@ def search_table_maintain() -> None:
         cursor.execute("CLUSTER search_listing USING search_listing_location_gist")
         cursor.execute("ANALYZE search_listing")
         cursor.execute("ANALYZE search_listing_text")
+
+
+# --- How often places are searched (typo correction weighs it) ---------------------------------
+
+PLACE_SEARCHES_KEY = "search:place-searches"  # Redis hash: place id -> searches not flushed yet
+
+
+def _redis():
+    from django_redis import get_redis_connection
+
+    return get_redis_connection("default")
+
+
+def _prefixed(key: str) -> str:
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    return f"{prefix}:{key}" if prefix else key
+
+
+def place_search_record(*, place: Place) -> None:
+    """Count one search for ``place``: a Redis increment on the request path, stored by ``place_searches_flush``.
+
+    Only places typed exactly count: counting corrections would let a guess feed itself.
+    A Redis outage loses the count (logged), never the search.
+    """
+    if not place.id or place.corrected:
+        return
+    try:
+        _redis().hincrby(_prefixed(PLACE_SEARCHES_KEY), str(place.id), 1)
+    except RedisError:
+        logger.warning("Place search not counted: Redis unavailable", extra={"place_id": place.id})
+
+
+def place_searches_flush() -> int:
+    """Add the buffered place searches to ``search_placesearchcount``; returns the places updated.
+
+    The hash is renamed before it is read, so searches counted meanwhile go to a fresh one; the
+    claimed copy is deleted after the commit, so a failed write is retried by the next flush.
+    """
+    key = _prefixed(PLACE_SEARCHES_KEY)
+    claimed = key + ":flushing"
+    try:
+        redis = _redis()
+        if not redis.exists(claimed):
+            try:
+                redis.rename(key, claimed)
+            except RedisError:
+                return 0  # nothing counted since the last flush
+        counts = {int(k): int(v) for k, v in redis.hgetall(claimed).items()}
+    except RedisError:
+        logger.warning("Place searches not flushed: Redis unavailable")
+        return 0
+    if counts:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO search_placesearchcount (place_id, searches, updated_at)
+                SELECT t.place_id, t.searches, now() FROM unnest(%s::bigint[], %s::bigint[]) AS t(place_id, searches)
+                ON CONFLICT (place_id) DO UPDATE
+                   SET searches = search_placesearchcount.searches + EXCLUDED.searches, updated_at = now()
+                """,
+                [list(counts), list(counts.values())],
+            )
+    redis.delete(claimed)
+    return len(counts)

@@ -19,3 +19,9 @@ def search_booking_model_fit_task() -> int:
     model = services.search_booking_model_fit()
     services.search_booking_likelihood_refresh()
     return model.pk
+
+
+@shared_task(ignore_result=True, soft_time_limit=300)
+def place_searches_flush_task() -> int:
+    """Store the place searches counted in Redis (typo correction weighs them)."""
+    return services.place_searches_flush()

@@ -23,6 +23,7 @@ from pricing.services.demand import search_demand_record
 from .params import FLEX_KINDS, SORTS, SearchForm, SearchParams
 from .presenters import facets_for_page, map_config, search_page_payload
 from .selectors import listing_search
+from .services import place_search_record
 
 PLACE_EXAMPLES = ["Paris", "Lisbon", "New York", "Valencia, Spain"]
 FLEX_DAY_CHOICES = [(0, "exact dates only"), (1, "± 1 day"), (2, "± 2 days"), (3, "± 3 days"), (7, "± 1 week")]
@@ -58,10 +59,20 @@ def results(request: HttpRequest, place: str | None = None) -> HttpResponse:
     if form.is_bound and form.is_valid():
         params = form.params(explain_allowed=request.user.is_staff)
         result = listing_search(params)
+        if params.place is not None and params.page == 1:
+            place_search_record(place=params.place)
         if params.place is not None and len(params.stays) == 1 and not params.flexible:
             # Dated searches of an area feed the pricing app's demand signals.
             check_in, check_out = params.stays[0]
             search_demand_record(lat=params.place.lat, lng=params.place.lng, check_in=check_in, check_out=check_out)
+        if params.place is not None and params.place.corrected:
+            exact = data.copy()
+            exact["exact_place"] = "1"
+            exact.pop("page", None)
+            context.update(
+                corrected_from=params.place_query,
+                exact_place_url=reverse("search:results") + "?" + exact.urlencode(),
+            )
         context.update(
             place=params.place,
             result=result,

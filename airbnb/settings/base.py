@@ -408,6 +408,10 @@ CELERY_BEAT_SCHEDULE["search-features-refresh"] = {
     "task": "search.tasks.search_features_refresh_task",
     "schedule": 6 * 3600.0,
 }
+CELERY_BEAT_SCHEDULE["search-place-searches-flush"] = {
+    "task": "search.tasks.place_searches_flush_task",
+    "schedule": 600.0,
+}
 CELERY_BEAT_SCHEDULE["search-booking-model-fit"] = {
     "task": "search.tasks.search_booking_model_fit_task",
     "schedule": 24 * 3600.0,

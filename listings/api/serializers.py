@@ -12,7 +12,7 @@ from pricing.api.serializers import PriceQuoteSerializer
 from ..catalogue import CURRENCIES
 from ..images import PHOTO_MAX_BYTES
 from ..models import LISTING_PRICE_FIELDS, Amenity, Listing, ListingPhoto, Wishlist
-from ..selectors import listing_readiness
+from ..selectors import listing_public_point, listing_readiness
 from ..services.listing import EDITABLE_FIELDS
 
 
@@ -110,7 +110,7 @@ class ReadinessItemSerializer(serializers.Serializer):
 
 
 class ListingPublicSerializer(serializers.ModelSerializer):
-    """What anyone may see: the approximate location only (rounded to ~1 km)."""
+    """What anyone may see: the public point only (250-700 m from the home, the same on every surface)."""
 
     host = HostSerializer()
     photos = PhotoSerializer(many=True)
@@ -121,11 +121,16 @@ class ListingPublicSerializer(serializers.ModelSerializer):
         model = Listing
         fields = PUBLIC_FIELDS
 
-    @extend_schema_field(LatLngSerializer(allow_null=True, help_text="Rounded to ~1 km, or null."))
+    @extend_schema_field(
+        LatLngSerializer(
+            allow_null=True,
+            help_text="The listing's public point: 250-700 m from the home in a direction fixed per listing "
+            "(the same point search, maps and the listing page show), or null.",
+        )
+    )
     def get_approximate_location(self, obj: Listing) -> dict | None:
-        if obj.location is None:
-            return None
-        return {"lat": round(obj.location.y, 2), "lng": round(obj.location.x, 2)}
+        point = listing_public_point(obj)
+        return {"lat": point[0], "lng": point[1]} if point else None
 
 
 class ListingOwnerSerializer(ListingPublicSerializer):

@@ -73,6 +73,8 @@ def listing_create(*, host, **fields: Any) -> Listing:
     listing.slug = listing_slug(listing.title)
     _validate(listing)
     listing.save()
+    if listing.location is not None:
+        listing.refresh_from_db(fields=["public_location"])  # set by the database's trigger
     return listing
 
 
@@ -117,6 +119,8 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
         if errors:
             raise ValidationError(errors)
         locked.save(update_fields=[*data, *(["slug"] if "title" in data else []), "updated_at"])
+        if "location" in data:
+            locked.refresh_from_db(fields=["public_location"])  # moved with the home by the database's trigger
     return locked
 
 

@@ -162,6 +162,18 @@
       holder.appendChild(list);
       if (data.pages > 1) holder.appendChild(renderPagination(data));
     }
+    var corrected = results.querySelector("[data-corrected]");
+    if (corrected) {
+      // "Showing results for Oslo · Search instead for Olso": only while the place is a typo's correction.
+      corrected.textContent = "";
+      corrected.hidden = !(data.corrected_from && data.place);
+      if (!corrected.hidden) {
+        corrected.appendChild(document.createTextNode("Showing results for "));
+        corrected.appendChild(el("strong", { text: data.place.name }));
+        corrected.appendChild(document.createTextNode(" · "));
+        corrected.appendChild(el("a", { href: "?" + queryString({ exact_place: "1", page: null, bbox: null }), "data-exact-place": "", text: "Search instead for " + data.corrected_from }));
+      }
+    }
     var summary = results.querySelector("[data-summary]");
     if (summary) {
       var count = data.count.toLocaleString("en-US");

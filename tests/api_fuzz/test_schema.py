@@ -155,6 +155,7 @@ def test_every_success_body_is_described_field_by_field(spec):
         "pages",
         "currency",
         "place",
+        "corrected_from",
         "results",
         "facets",
     }

@@ -1,5 +1,6 @@
 """The search map in the browser: tiles that cannot load, tiles that do, no tiles; clusters, whole-unit pins,
-card and pin highlighted together, the phone's Map / List button, and the listing page's map.
+card and pin highlighted together, the phone's Map / List button, the listing page's map, and the place
+typo notice ("Showing results for Oslo") kept up to date by the script.
 
 No test touches the network: the tile server is ``tiles.invalid`` (a name that never resolves), and
 Playwright answers or refuses its requests before they leave the browser.
@@ -11,12 +12,14 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.contrib.gis.geos import Point
 from playwright.sync_api import expect
 
 from pricing.selectors import price_quote
+from tests.listings.factories import ListingFactory
 
 from .browser import Tab
-from .world import day, money_value, paris_listing, paris_world, person
+from .world import day, money_value, paris_listing, paris_world, person, pin_at
 
 TILE_HOST = "http://tiles.invalid"
 TILE_URL = TILE_HOST + "/{z}/{x}/{y}.png"
@@ -80,11 +83,11 @@ def test_unreachable_tiles_fall_back_to_the_offline_drawing_with_pins_and_one_fa
 ):
     host = person("Hugo", "hugo@example.com")
     listings = paris_world(host)
-    # Three flats in one building: a bubble of 3 at any zoom the results are framed at.
-    trio = [
-        paris_listing(host=host, title=f"Flat {letter} on the Rue Cler", offset=(-0.02 + dx, -0.02 + dy))
-        for letter, dx, dy in (("A", 0, 0), ("B", 0.0003, 0.0001), ("C", 0.0001, 0.0003))
-    ]
+    # Three flats whose pins sit within metres of each other: a bubble of 3 at any zoom the results are
+    # framed at. (Each listing's pin is its own public point, so flats of one building do not share one.)
+    trio = [paris_listing(host=host, title=f"Flat {letter} on the Rue Cler") for letter in "ABC"]
+    for flat, (dx, dy) in zip(trio, ((0, 0), (0.0003, 0.0001), (0.0001, 0.0003)), strict=True):
+        pin_at(flat, offset=(-0.02 + dx, -0.02 + dy))
     results = len(listings) + len(trio)
     check_in, check_out = day(30), day(33)
     tab = open_tab("guest")
@@ -239,4 +242,31 @@ def test_listing_map_is_interactive_when_tiles_load(open_tab, tiles_at_test_host
     expect(box.locator("svg.map__canvas")).to_have_count(0)
     expect(box.locator(".leaflet-control-attribution")).to_contain_text("Test tiles")
     assert requested
+    tab.audit()
+
+
+def test_a_typo_shows_the_correction_and_keeps_it_while_filtering(open_tab):
+    host = person("Ola", "ola@example.com")
+    ListingFactory(host=host, title="Flat by the fjord", city="Oslo", location=Point(10.75, 59.91, srid=4326))
+    paris_listing(host=host, title="Flat in Paris")
+    tab = open_tab("guest")
+    page = tab.page
+    open_search(tab, "/search/?q=Olso")
+    notice = page.locator("[data-corrected]")
+    expect(notice).to_have_text(re.compile(r"Showing results for Oslo\s+·\s+Search instead for Olso"))
+    tab.audit()
+    # A change applied in place (through the API) keeps the correction and its way back.
+    page.locator('select[name="sort"]').select_option("price_asc")
+    expect(page).to_have_url(re.compile(r"sort=price_asc"))
+    expect(notice).to_be_visible()
+    expect(notice.get_by_role("link", name="Search instead for Olso")).to_have_attribute(
+        "href", re.compile(r"exact_place=1")
+    )
+    tab.audit()
+    # Another place, typed exactly: no correction to show.
+    where = page.locator('input[name="q"]')
+    where.fill("Paris")
+    where.dispatch_event("change")
+    expect(page.locator(".search-cards")).to_contain_text("Flat in Paris")
+    expect(notice).to_be_hidden()
     tab.audit()

@@ -15,7 +15,7 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from listings.models import ListingStatus
+from listings.models import Listing, ListingStatus
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.listings.factories import ListingFactory, ListingPhotoFactory
 
@@ -31,6 +31,17 @@ def day(offset: int) -> dt.date:
 
 def person(first_name: str, email: str):
     return UserFactory(first_name=first_name, last_name="Example", email=email)
+
+
+def pin_at(listing, *, offset: tuple[float, float]) -> None:
+    """Move ``listing`` so that its map pin (its public point, 250-700 m from the home in the listing's
+    own secret direction) lands at ``offset`` degrees from the centre of Paris: for map tests that
+    need pins in a given place."""
+    listing.refresh_from_db(fields=["location", "public_location"])
+    dx = listing.public_location.x - listing.location.x
+    dy = listing.public_location.y - listing.location.y
+    lng, lat = PARIS_CENTRE
+    Listing.objects.filter(pk=listing.pk).update(location=Point(lng + offset[0] - dx, lat + offset[1] - dy, srid=4326))
 
 
 def paris_listing(*, host, offset: tuple[float, float] = (0.0, 0.0), photos: int = 0, **fields):

@@ -231,3 +231,41 @@ def test_the_longest_stay_is_the_same_for_search_quotes_and_bookings(api_client)
 
     too_long = {"q": "Paris", "checkin": future(10), "checkout": future(10 + MAX_STAY_NIGHTS + 1)}
     assert api_client.get(URL, too_long).status_code == 400
+
+
+def test_words_joined_by_a_slash_are_found(api_client):
+    listing = in_paris(title="Modern flat (90 sqm) w/balcony near metro", description="")
+    bbox = "2.34,48.85,2.36,48.87"
+    for text in ("balcony", "w/balcony", "90sqm", "90 sqm", "metro"):
+        body = api_client.get(URL, {"text": text, "bbox": bbox}).json()
+        assert [card["id"] for card in body["results"]] == [listing.pk], text
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Storo/Sandaker studio/4PPL", "Sandaker"),
+        ("Storo/Sandaker studio/4PPL", "4ppl"),
+        ("Bed & breakfast · sea|view", "view"),
+        ("Sun+sea 🏖beach house", "beach"),
+        ("Flat — see www.oslo-flat.no", "oslo"),
+        ("2.5 baths, 50m² loft", "2.5 baths"),
+        ("2.5 baths, 50m² loft", "50m²"),
+        ("Quiet room", "the quiet"),
+        ("The room", "the"),
+    ],
+)
+def test_hosts_punctuation_does_not_hide_words(api_client, title, text):
+    listing = in_paris(title=title, description="")
+    body = api_client.get(URL, {"text": text, "bbox": "2.34,48.85,2.36,48.87"}).json()
+    assert [card["id"] for card in body["results"]] == [listing.pk]
+
+
+def test_a_typo_in_the_place_is_corrected_and_said(api_client):
+    body = api_client.get(URL, {"q": "Olso"}).json()
+    assert body["place"]["name"] == "Oslo" and body["corrected_from"] == "Olso"
+    assert api_client.get(URL, {"q": "Oslo"}).json()["corrected_from"] is None
+    exact = api_client.get(URL, {"q": "Olso", "exact_place": "1"})
+    assert exact.status_code == 400 and "Olso" in exact.json()["error"]["fields"]["q"][0]
+    suggestions = api_client.get("/api/v1/search/places/", {"q": "Olso"}).json()["results"]
+    assert suggestions[0]["name"] == "Oslo"

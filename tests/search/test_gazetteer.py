@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.gazetteer import currency_near, normalise_place_name, place_resolve, place_suggest
+from search.gazetteer import currency_near, gazetteer_clear_caches, normalise_place_name, place_resolve, place_suggest
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,43 @@ def test_suggestions_and_currency_near():
     assert place_suggest("p") == []
     assert currency_near(48.85, 2.35) == "EUR"
     assert currency_near(40.7, -74.0) == "USD"
+
+
+@pytest.mark.parametrize(
+    "typo, name",
+    [("Olso", "Oslo"), ("olso", "Oslo"), ("Lodnon", "London"), ("Pairs", "Paris"), ("Berln", "Berlin"),
+     ("Amsterdma", "Amsterdam"), ("Brelin", "Berlin"), ("Madird", "Madrid")],
+)  # fmt: skip
+def test_a_common_typo_finds_the_big_city_and_says_it_corrected(typo, name):
+    place = place_resolve(typo)
+    assert place.name == name and place.corrected
+
+
+def test_an_exact_name_is_never_corrected_and_exact_mode_does_not_guess():
+    assert not place_resolve("Oslo").corrected
+    assert place_resolve("Olot").name == "Olot"  # a real town one letter from "Olso" stays itself
+    assert place_resolve("Olso", exact=True) is None
+
+
+def test_the_suggestions_offer_the_correction():
+    assert place_suggest("Olso")[0].name == "Oslo"
+    assert place_suggest("Pari")[0].name == "Paris"
+
+
+def test_how_often_a_place_is_searched_weighs_in_a_close_call():
+    """ "Nise" is one edit from Nice (342,000 people) and from Niš (260,000): searches decide."""
+    from search.services import place_search_record, place_searches_flush
+
+    assert place_resolve("Nise").name == "Nice"
+    nis = place_resolve("Niš")
+    assert not nis.corrected
+    for _ in range(5):
+        place_search_record(place=nis)
+    place_search_record(place=place_resolve("Nise"))  # a correction is not counted
+    assert place_searches_flush() >= 1
+    from search.models import PlaceSearchCount
+
+    assert PlaceSearchCount.objects.get(place_id=nis.id).searches == 5
+    assert not PlaceSearchCount.objects.filter(place_id=place_resolve("Nice").id).exists()
+    gazetteer_clear_caches()
+    assert place_resolve("Nise").name == "Niš"

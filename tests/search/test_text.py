@@ -30,3 +30,29 @@ def test_hostile_text_is_a_valid_tsquery(text):
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_tsquery('search_english', %s)::text", [query])
         assert cursor.fetchone() is not None
+
+
+def test_punctuation_and_glued_units_split_words():
+    assert text_query_build("w/balcony") == "'w' & 'balcony'"
+    assert text_query_build("90sqm 4PPL") == "'90' & 'sqm' & '4' & 'ppl'"
+    assert text_query_build("www.oslo-flat.no") == "'www' & 'oslo' & ('apartment' | 'flat' | 'condo') & 'no'"
+    assert text_query_build("50m²") == "'50' & 'm' & '2'"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Modern flat (90 sqm) w/balcony near metro", "center/high-end studio/4PPL", "Storo/Sandaker",
+        "B&B sea|view bed·breakfast 🏖beach", "host@flat.no https://example.com/a_b?c=1", "2.5 baths, 50m² 1,5",
+        "Cafe\u0301 Grünerløkka Straße ÆRLIG", "ｆｕｌｌ ｗｉｄｔｈ", "a1b2 1a2b", "self-check-in 24/7 wi-fi",
+    ],
+)  # fmt: skip
+def test_a_text_typed_as_search_finds_its_own_document(text):
+    """The two sides cut words alike: any text, searched for, matches a document made from it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector('search_english', search_text_normalise(%s)) @@ to_tsquery('search_english', %s)",
+            [text, text_query_build(text)],
+        )
+        assert cursor.fetchone()[0] is True

@@ -329,3 +329,15 @@ def test_card_photos_with_variants_cost_no_query_per_photo(client):
         listing_with_photos(f"More {index}")
     page_queries()
     assert page_queries() == few  # 12 more photos, not a query more
+
+
+def test_a_typo_shows_results_for_the_correction_with_a_way_back(client):
+    page = client.get("/search/", {"q": "Olso", "guests": "2"}).content.decode()
+    assert "Stays in Oslo" in page
+    assert "Showing results for <strong>Oslo</strong>" in page
+    link = re.search(r'<a href="([^"]+)" data-exact-place>Search instead for Olso</a>', page)
+    assert link is not None
+    back = client.get(unescape(link.group(1))).content.decode()
+    assert "couldn't find a place called “Olso”" in back and "Showing results for" not in back
+    exact = client.get("/search/", {"q": "Oslo"}).content.decode()
+    assert "Stays in Oslo" in exact and "Showing results for" not in exact

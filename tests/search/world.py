@@ -133,6 +133,9 @@ def world_build(*, size: int = 2000, seed: int = 7, days: int = 70) -> World:
             """,
             [[listing.pk for listing in listings]],
         )
+    public = dict(Listing.objects.filter(pk__in=[x.pk for x in listings]).values_list("pk", "public_location"))
+    for listing in listings:
+        listing.public_location = public[listing.pk]  # set by the database's trigger
     return World(
         listings=listings,
         superhosts={host.pk for host in hosts if host.is_superhost},
@@ -171,7 +174,8 @@ def oracle(world: World, params) -> dict:
     for listing in world.listings:
         if listing.pk not in world.published:
             continue
-        lng, lat = listing.location.x, listing.location.y
+        # Search filters by the public point (what the map shows), never by the home.
+        lng, lat = listing.public_location.x, listing.public_location.y
         if not any(w <= lng <= e and s <= lat <= n for w, s, e, n in params.area.boxes):
             continue
         if listing.max_guests < params.guests or listing.bedrooms < params.min_bedrooms:

@@ -13,9 +13,11 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import Point
 from django.http import QueryDict
+from django.utils import timezone
 
 from availability.services import calendar_set_nights
-from pricing.models import PRICE_CEILING, PRICE_FLOOR, ListingPricing
+from pricing.models import PRICE_CEILING, PRICE_FLOOR, AreaDemand, ListingPricing, LocalEvent, SeasonPeriod
+from pricing.services.demand import demand_cell
 from search.params import SearchForm
 from search.selectors import listing_search
 from tests.listings.factories import ListingFactory
@@ -130,3 +132,71 @@ def test_price_filter_and_sort_follow_the_hosts_pricing_settings():
     assert search("guests=3&sort=price_asc") == [(plain.pk, Decimal("100.00")), (bounded.pk, Decimal("150.00"))]
     assert search("guests=3&price_max=120") == [(plain.pk, Decimal("100.00"))]
     assert search("guests=2&price_min=130") == [(bounded.pk, Decimal("140.00"))]
+
+
+# --- seasons, local events and area demand --------------------------------------------------
+
+
+def _next_weekday(weekday: int, *, after: int = 1) -> dt.date:
+    """The first ``weekday`` (Monday 0) at least ``after`` days from today."""
+    start = dt.date.today() + dt.timedelta(days=after)
+    return start + dt.timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def _demand(listing, day: dt.date, score: str) -> AreaDemand:
+    cell = demand_cell(lat=listing.location.y, lng=listing.location.x)
+    return AreaDemand.objects.update_or_create(
+        cell_lat=cell[0], cell_lng=cell[1], date=day,
+        defaults={"score": Decimal(score), "listings": 1, "booked": 0, "searches": 0, "views": 0, "bookings": 0,
+                  "computed_at": timezone.now()},
+    )[0]  # fmt: skip
+
+
+def test_price_filter_sort_and_histogram_follow_seasons_events_and_demand(settings):
+    """The issue's example: a high season lifts one home above 1,200 a night, a low-demand discount
+    brings another under it, an event lifts a third; filter, sort and histogram use the card's price."""
+    settings.SEARCH_RESULTS_PER_PAGE = 100
+    monday = _next_weekday(0, after=2)  # Monday and Tuesday nights, within the last two weeks
+    seasonal = ListingFactory(
+        location=Point(-140.55, -50.55, srid=4326), country_code="NZ", region="Southland",
+        base_price=Decimal("1000.00"), cleaning_fee=Decimal("0"),
+    )  # fmt: skip
+    discounted = ListingFactory(
+        location=Point(-140.25, -50.25, srid=4326), country_code="CK", base_price=Decimal("1400.00"),
+        cleaning_fee=Decimal("0"),
+    )  # fmt: skip
+    eventful = ListingFactory(
+        location=Point(-140.75, -50.85, srid=4326), country_code="CK", base_price=Decimal("900.00"),
+        cleaning_fee=Decimal("0"),
+    )  # fmt: skip
+    SeasonPeriod.objects.create(
+        country_code="NZ", region="southland", name="All year", level="high",
+        start_month=1, start_day=1, end_month=12, end_day=31,
+    )  # fmt: skip
+    for night in (monday, monday + dt.timedelta(days=1)):
+        _demand(discounted, night, "0.10")  # low demand, last minute: -20%
+    LocalEvent.objects.create(
+        name="Regatta", location=Point(-140.75, -50.8, srid=4326), radius_km=10,
+        starts_on=monday, ends_on=monday + dt.timedelta(days=1), uplift_pct=40,
+    )  # fmt: skip
+    stay = f"bbox={BBOX}&currency=EUR&checkin={monday}&checkout={monday + dt.timedelta(days=2)}"
+
+    def search(extra: str = ""):
+        form = SearchForm(QueryDict(f"{stay}&{extra}"))
+        assert form.is_valid(), form.errors
+        return listing_search(form.params())
+
+    result = search("sort=price_asc")
+    nightly = {card.listing.pk: card.quote.nightly_average for card in result.cards}
+    assert nightly == {
+        seasonal.pk: Decimal("1350.00"),
+        discounted.pk: Decimal("1120.00"),
+        eventful.pk: Decimal("1260.00"),
+    }
+    assert [card.listing.pk for card in result.cards] == [discounted.pk, eventful.pk, seasonal.pk]
+    assert all(card.price_value == card.quote.nightly_average for card in result.cards)
+    assert [card.listing.pk for card in search("price_max=1200").cards] == [discounted.pk]
+    assert {card.listing.pk for card in search("price_min=1250").cards} == {seasonal.pk, eventful.pk}
+    histogram = search("price_max=1200").facets["price_histogram"]
+    assert Decimal(str(histogram["min"])) == Decimal("1120.00")
+    assert sum(histogram["counts"]) == 3 and histogram["counts"][0] == 1 and histogram["counts"][-1] == 1

@@ -27,8 +27,8 @@ from __future__ import annotations
 from django.conf import settings
 
 from pricing.fees import HOST_FLAT_FEES, FeeRates
-from pricing.models import PRICE_CEILING, PRICE_FLOOR
-from pricing.rules import WEEKEND
+from pricing.models import PRICE_CEILING, PRICE_FLOOR, SeasonLevel
+from pricing.rules import DEMAND_HIGH, DEMAND_LOW, SEASON_LEVEL_ORDER, WEEKEND
 from pricing.selectors import MONTH, WEEK
 
 
@@ -37,74 +37,94 @@ def weekday_premiums() -> dict[int, int]:
     return {int(k): int(v) for k, v in settings.PRICING_DAY_OF_WEEK_PREMIUM_PCT.items() if int(v)}
 
 
-def weekday_pct_sql(weekday: int, *, host: str | None = None) -> str:
-    """The day-of-week premium of ``weekday`` (Monday 0): the platform's, or the host's own weekend percentage."""
-    pct = weekday_premiums().get(weekday, 0)
-    if host and weekday in WEEKEND:
-        return f"coalesce({host}.weekend_premium_pct, {pct})"
-    return str(pct)
+def weekday_pct_sql(*, isodow: str, host: str) -> str:
+    """The day-of-week premium of the night whose ISO weekday (Monday 1) is ``isodow``: the platform's, or
+    the host's own weekend percentage (``{host}.weekend_premium_pct``, NULL when the host set none)."""
+    premiums = weekday_premiums()
+    cases = " ".join(
+        f"WHEN {weekday + 1} THEN "
+        + (f"coalesce({host}.weekend_premium_pct, {premiums.get(weekday, 0)})" if weekday in WEEKEND else
+           str(premiums.get(weekday, 0)))
+        for weekday in range(7)
+        if weekday in WEEKEND or premiums.get(weekday)
+    )  # fmt: skip
+    return f"(CASE {isodow} {cases} ELSE 0 END)"
 
 
-def rule_night_price_sql(*, base: str, pct: int | str, host: str | None = None) -> str:
-    """One night's automatic price for a day with premium ``pct`` (a number, or an SQL expression with ``host``):
-    ``pricing.rules.night_price`` without seasons, events or demand.
+def season_pct_sql(*, level: str, host: str) -> str:
+    """The percentage of the season ``level`` (NULL: no season): the host's own for that level, else the platform's."""
+    platform = {str(k): int(v) for k, v in settings.PRICING_SEASON_PCT.items()}
+    cases = " ".join(
+        f"WHEN '{value}' THEN coalesce({host}.{value}_season_pct, {platform.get(value, 0)})"
+        for value in SeasonLevel.values
+    )
+    return f"(CASE {level} {cases} ELSE 0 END)"
 
-    ``host`` is the alias of the listing's ``pricing_listingpricing`` row (LEFT JOINed: NULL when the host
-    set nothing): its minimum and maximum price bound the night as ``pricing.rules.guardrails`` does
-    (maximum, then minimum, then the platform floor and ceiling; a comparison with NULL is skipped).
+
+def season_level_sql(*, country_code: str, region_key: str, night: str) -> str:
+    """The season level of ``night`` for a listing of ``country_code`` whose lowercased region is ``region_key``,
+    as ``PricingRules.season_on`` picks it: periods of the region first, then the country's; high before
+    shoulder before low. Periods recur every year and may wrap the new year (``SeasonPeriod.contains``)."""
+    day = f"(extract(month FROM {night})::int, extract(day FROM {night})::int)"
+    order = " ".join(f"WHEN '{level}' THEN {n}" for level, n in SEASON_LEVEL_ORDER.items())
+    return f"""(SELECT sp.level FROM pricing_seasonperiod sp
+                 WHERE sp.country_code = {country_code} AND (sp.region = '' OR lower(sp.region) = {region_key})
+                   AND CASE WHEN (sp.start_month, sp.start_day) <= (sp.end_month, sp.end_day)
+                            THEN {day} >= (sp.start_month, sp.start_day) AND {day} <= (sp.end_month, sp.end_day)
+                            ELSE {day} >= (sp.start_month, sp.start_day) OR {day} <= (sp.end_month, sp.end_day) END
+                 ORDER BY sp.region <> '' DESC, CASE sp.level {order} ELSE 9 END LIMIT 1)"""
+
+
+def surge_sql(pct: str) -> str:
+    """``pct``, without its increase while ``PRICING_SURGE_DISABLED`` is on (``pricing.rules.rule_price``)."""
+    return f"least({pct}, 0)" if settings.PRICING_SURGE_DISABLED else pct
+
+
+def demand_pct_sql(*, score: str, days_out: str) -> str:
+    """``pricing.rules.demand_adjustment`` of an area demand ``score`` (NULL: no row, no change) for a night
+    ``days_out`` days ahead, after the surge switch. ``round`` on numeric rounds half away from zero, as
+    ``ROUND_HALF_UP`` does."""
+    pct = (
+        f"(CASE WHEN {score} IS NULL THEN 0 WHEN {days_out} > 60 THEN round(({score} - 0.5) * 20)::int "
+        f"WHEN {score} >= {DEMAND_HIGH} THEN CASE WHEN {days_out} > 14 THEN 15 ELSE 10 END "
+        f"WHEN {score} <= {DEMAND_LOW} THEN CASE WHEN {days_out} > 14 THEN -10 ELSE -20 END ELSE 0 END)"
+    )
+    return surge_sql(pct)
+
+
+def event_pct_sql(*, uplift: str) -> str:
+    """The largest uplift of the events of a night (NULL: none), after the surge switch (``PricingRules.event_on``)."""
+    return surge_sql(f"coalesce({uplift}, 0)")
+
+
+def place_night_raw_sql(*, base: str, isodow: str, level: str, event_pct: str, demand_pct: str, host: str) -> str:
+    """A night's automatic price before rounding, ``pricing.rules.rule_price`` then the automatic-increase cap:
+    the base price times the day of week, season, event and demand percentages (an exact numeric product, as
+    ``Decimal`` is), at most ``PRICING_AUTO_INCREASE_CAP_PCT`` over base (rounded down to cents).
+
+    ``host`` is the alias of a row carrying the host's settings columns (``weekend_premium_pct``,
+    ``{level}_season_pct``), NULL where the host set nothing: ``coalesce`` falls back to the platform's.
     """
     cap_pct = int(settings.PRICING_AUTO_INCREASE_CAP_PCT)
     cap = f"(floor({base} * {100 + cap_pct} / 100.0 * 100) / 100)"
-    if host is None:
-        if not pct:
-            return base
-        raw = f"({base} * {100 + int(pct)} / 100.0)"
-        return f"round(least(greatest(least({raw}, {cap}), {PRICE_FLOOR}), {PRICE_CEILING}), 2)"
-    capped = f"least({base} * (100 + {pct}) / 100.0, {cap})"
+    factors = " * ".join(
+        f"(100 + {pct})"
+        for pct in (weekday_pct_sql(isodow=isodow, host=host), season_pct_sql(level=level, host=host), event_pct,
+                    demand_pct)
+    )  # fmt: skip
+    # The divisor's 10 decimals make PostgreSQL keep every digit of the quotient (exact, as Decimal is).
+    return f"least({base} * {factors} / 100000000.0000000000, {cap})"
+
+
+def guarded_price_sql(*, capped: str, host: str) -> str:
+    """``pricing.rules.guardrails`` after the cap, rounded half-up to cents (``night_price``): the host's maximum,
+    then minimum (``{host}.max_price`` / ``min_price``; a comparison with NULL is skipped), then the platform floor
+    and ceiling. ``capped`` should be a column: it is named three times."""
     return (
         f"round(CASE WHEN {capped} > {host}.max_price THEN {host}.max_price "
         f"WHEN {capped} < {host}.min_price THEN {host}.min_price "
         f"ELSE least(greatest({capped}, {PRICE_FLOOR}), {PRICE_CEILING}) END, 2)"
     )
-
-
-def night_price_by_date_sql(*, base: str, day: str, host: str | None = None) -> str:
-    """The automatic price of the night ``day`` (an SQL date expression)."""
-    if host is not None:
-        cases = " ".join(
-            f"WHEN {weekday + 1} THEN {weekday_pct_sql(weekday, host=host)}"
-            for weekday in range(7)
-            if weekday_pct_sql(weekday, host=host) != "0"
-        )
-        pct = f"(CASE extract(isodow FROM {day})::int {cases} ELSE 0 END)" if cases else "0"
-        return rule_night_price_sql(base=base, pct=pct, host=host)
-    premiums = weekday_premiums()
-    if not premiums:
-        return base
-    cases = " ".join(
-        f"WHEN {weekday + 1} THEN {rule_night_price_sql(base=base, pct=pct)}" for weekday, pct in premiums.items()
-    )
-    return f"(CASE extract(isodow FROM {day})::int {cases} ELSE {base} END)"
-
-
-def rule_accommodation_sql(*, base: str, weekday_counts: dict[int, int], host: str | None = None) -> str:
-    """The sum of the automatic night prices of a stay whose nights fall on these weekdays (Monday 0)."""
-    if host is not None:
-        terms = [
-            f"{rule_night_price_sql(base=base, pct=weekday_pct_sql(weekday, host=host), host=host)} * {n}"
-            for weekday, n in sorted(weekday_counts.items())
-            if n
-        ]
-        return "(" + " + ".join(terms or ["0"]) + ")"
-    premiums = weekday_premiums()
-    plain = sum(n for weekday, n in weekday_counts.items() if weekday not in premiums)
-    terms = [f"{base} * {plain}"] if plain else []
-    terms += [
-        f"{rule_night_price_sql(base=base, pct=premiums[weekday])} * {n}"
-        for weekday, n in sorted(weekday_counts.items())
-        if weekday in premiums and n
-    ]
-    return "(" + " + ".join(terms or ["0"]) + ")"
 
 
 def extra_guests_per_night_sql(*, guests: str, host: str) -> str:

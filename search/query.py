@@ -37,13 +37,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pricing.fees import HOST_FLAT_FEES, FeeRates
+from pricing.selectors import demand_cell_size
 
 from .params import SearchParams
 from .pricing_sql import (
+    demand_pct_sql,
+    event_pct_sql,
     extra_guests_per_night_sql,
     flat_fees_sql,
-    night_price_by_date_sql,
-    rule_accommodation_sql,
+    guarded_price_sql,
+    place_night_raw_sql,
+    season_level_sql,
     stay_total_sql,
 )
 
@@ -158,12 +162,12 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         where.append(f"NOT s.unavailable && daterange({ci}, {co})")
         where.append(f"s.max_nights >= {nights}")
         where.append(f"{nights} >= {min_nights_at(ci)}")
-        stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights"
+        stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights, 1 AS stay_k"
     elif params.stays:
         ci, co, nights = "st.check_in", "st.check_out", "(st.check_out - st.check_in)"
         joins.append(
             f"""JOIN LATERAL (
-                SELECT x.check_in, x.check_out
+                SELECT x.check_in, x.check_out, x.k
                   FROM unnest({q.p("cis", [a for a, _ in params.stays])}::date[],
                               {q.p("cos", [b for _, b in params.stays])}::date[])
                        WITH ORDINALITY AS x(check_in, check_out, k)
@@ -172,41 +176,118 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                    AND x.check_out - x.check_in >= {min_nights_at("x.check_in")}
                  ORDER BY x.k LIMIT 1) st ON true"""
         )
-        stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights"
+        stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights, st.k AS stay_k"
     else:
         stay_columns = "NULL::date AS check_in, NULL::date AS check_out, NULL::int AS nights"
 
+    # --- the stay's price (search/pricing_sql.py: price_quote in SQL) ----------------------
+    # Every rule price_quote applies: per night the base price times the day of week, the season of the
+    # listing's country/region, the largest local event around it and its area cell's demand, within the
+    # guardrails; the host's settings and per-night prices; then discounts and fees. The place rules are
+    # resolved once per *zone* (stay, country/region, demand cell, events around), never per listing: a
+    # city's candidates share a few dozen zones. Each zone's nights are grouped into a profile (nights
+    # alike in every percentage), so a listing prices a handful of distinct nights, however long the stay.
+    pricing_ctes = ""
+    price_columns = ""
+    accommodation_from = "SELECT c.*, NULL::numeric AS accommodation FROM candidates c"
     if params.stays:
-        # The host's pricing settings (weekend percentage, extra-guest fee, minimum and maximum
-        # price), joined only for flagged listings; the others keep the plain price expression.
+        # The host's pricing settings, joined only for flagged listings (the others read NULLs: platform values).
         joins.append("LEFT JOIN pricing_listingpricing lp ON s.has_pricing_settings AND lp.listing_id = s.listing_id")
+        today = q.p("today", timezone.localdate(now))
+        cell = q.p("cell", demand_cell_size())
+        first = q.p("stays_from", min(a for a, _ in params.stays))
+        last = q.p("stays_to", max(b for _, b in params.stays))
+        # Events of the stays' dates whose circle may reach the searched area, each with a box around its
+        # circle (NULL across the antimeridian: then only the exact distance decides).
+        event_area = " OR ".join(
+            f"ST_MakeEnvelope({q.p(f'w{i}', w)}, {q.p(f's{i}', s_)}, {q.p(f'e{i}', e)}, {q.p(f'n{i}', n)}, 4326)"
+            f" && ev.box"
+            for i, (w, s_, e, n) in enumerate(params.area.boxes)
+        )
+        price_columns = f""",
+               s.country_code AS place_cc, s.region_key AS place_rk,
+               floor(ST_Y(s.location) / {cell})::int AS cell_lat, floor(ST_X(s.location) / {cell})::int AS cell_lng,
+               CASE WHEN (SELECT count(*) > 0 FROM ev) THEN ARRAY(
+                    SELECT ev.id FROM ev WHERE (ev.box IS NULL OR s.location && ev.box)
+                       AND ST_DWithin(ev.location, s.location::geography, ev.radius_km * 1000.0) ORDER BY ev.id)
+                    ELSE '{{}}'::bigint[] END AS ev_ids,
+               lp.weekend_premium_pct, lp.high_season_pct, lp.shoulder_season_pct, lp.low_season_pct,
+               lp.min_price, lp.max_price,
+               {extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")} AS extra_per_night"""
+        zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids")
 
-        def accommodation_sql(host: str | None) -> str:
-            if params.flexible:
-                automatic = (
-                    f"(SELECT sum({night_price_by_date_sql(base='s.base_price', day='d::date', host=host)}) "
-                    f"FROM generate_series({ci}, {co} - 1, interval '1 day') d)"
-                )
-            else:
-                counts: dict[int, int] = {}
-                day = check_in
-                while day < check_out:
-                    counts[day.weekday()] = counts.get(day.weekday(), 0) + 1
-                    day += dt.timedelta(days=1)
-                automatic = rule_accommodation_sql(base="s.base_price", weekday_counts=counts, host=host)
-            extra = ""
-            if host:
-                extra = f" + {nights} * {extra_guests_per_night_sql(guests=str(int(params.guests)), host=host)}"
-            return (
-                f"({automatic}{extra} + CASE WHEN s.has_overrides THEN COALESCE((SELECT sum(c.price - "
-                f"{night_price_by_date_sql(base='s.base_price', day='c.date', host=host)}) "
-                f"FROM availability_calendarnight c WHERE c.listing_id = s.listing_id AND c.date >= {ci} "
-                f"AND c.date < {co} AND c.price IS NOT NULL), 0) ELSE 0 END)"
-            )
+        def same_zone(a: str, b: str) -> str:
+            return " AND ".join(f"{a}.{column} = {b}.{column}" for column in zone)
 
-        # Most listings have no host settings: they keep the plain (cheaper) expression.
-        accommodation = (
-            f"(CASE WHEN s.has_pricing_settings THEN {accommodation_sql('lp')} ELSE {accommodation_sql(None)} END)"
+        def raw(alias: str) -> str:
+            return place_night_raw_sql(
+                base="b.base_price", isodow=f"{alias}.isodow", level=f"{alias}.level",
+                event_pct=f"{alias}.event_pct", demand_pct=f"{alias}.demand_pct", host="b",
+            )  # fmt: skip
+
+        uplift = (
+            "CASE WHEN z.ev_ids = '{}' THEN NULL ELSE (SELECT max(ev.uplift_pct) FROM ev "
+            "WHERE ev.id = ANY(z.ev_ids) AND pn.night BETWEEN ev.starts_on AND ev.ends_on) END"
+        )
+        pricing_ctes = f"""
+    ), ev AS MATERIALIZED (
+        SELECT ev.* FROM (
+            SELECT e.id, e.location, e.radius_km, e.starts_on, e.ends_on, e.uplift_pct,
+                   CASE WHEN abs(ST_X(e.location::geometry)) + e.radius_km / 111.0 / greatest(cos(radians(
+                             least(abs(ST_Y(e.location::geometry)) + e.radius_km / 110.0 + 0.01, 89.0))), 0.01)
+                             + 0.01 < 180
+                        THEN ST_Expand(e.location::geometry,
+                                       e.radius_km / 111.0 / greatest(cos(radians(least(abs(ST_Y(
+                                           e.location::geometry)) + e.radius_km / 110.0 + 0.01, 89.0))), 0.01)
+                                       + 0.01,
+                                       e.radius_km / 110.0 + 0.01) END AS box
+              FROM pricing_localevent e
+             WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date AND e.uplift_pct <> 0) ev
+         WHERE ev.box IS NULL {"OR " + event_area if event_area else "OR true"}"""
+        price_ctes_after = f"""
+    ), stays AS (
+        SELECT x.check_in, x.check_out, x.k
+          FROM unnest({q.p("st_ci", [a for a, _ in params.stays])}::date[],
+                      {q.p("st_co", [b for _, b in params.stays])}::date[]) WITH ORDINALITY AS x(check_in, check_out, k)
+    ), zones AS MATERIALIZED (
+        SELECT DISTINCT {", ".join(zone)} FROM candidates
+    ), place_nights AS MATERIALIZED (
+        SELECT p.stay_k, p.place_cc, p.place_rk, n.night,
+               {season_level_sql(country_code="p.place_cc", region_key="p.place_rk", night="n.night")} AS level
+          FROM (SELECT DISTINCT stay_k, place_cc, place_rk FROM zones) p
+          JOIN stays st ON st.k = p.stay_k
+         CROSS JOIN LATERAL (SELECT d::date AS night
+                               FROM generate_series(st.check_in, st.check_out - 1, interval '1 day') d) n
+    ), zone_nights AS MATERIALIZED (
+        SELECT {", ".join(f"z.{column}" for column in zone)}, pn.night, extract(isodow FROM pn.night)::int AS isodow,
+               pn.level, {event_pct_sql(uplift=uplift)} AS event_pct,
+               {demand_pct_sql(score="d.score", days_out=f"(pn.night - {today}::date)")} AS demand_pct
+          FROM zones z
+          JOIN place_nights pn ON pn.stay_k = z.stay_k AND pn.place_cc = z.place_cc AND pn.place_rk = z.place_rk
+          LEFT JOIN pricing_areademand d ON d.cell_lat = z.cell_lat AND d.cell_lng = z.cell_lng AND d.date = pn.night
+    ), profile AS (
+        SELECT {", ".join(zone)}, isodow, level, event_pct, demand_pct, count(*) AS n
+          FROM zone_nights GROUP BY {", ".join(zone)}, isodow, level, event_pct, demand_pct
+    ), acc AS (
+        SELECT x.listing_id, sum(x.n * {guarded_price_sql(capped="x.capped", host="x")}) AS automatic
+          FROM (SELECT b.listing_id, p.n, b.min_price, b.max_price, {raw("p")} AS capped
+                  FROM candidates b JOIN profile p ON {same_zone("p", "b")} OFFSET 0) x
+         GROUP BY x.listing_id
+    ), corr AS (
+        -- Nights with the host's own price: that price instead of the automatic one.
+        SELECT x.listing_id, sum(x.price - {guarded_price_sql(capped="x.capped", host="x")}) AS correction
+          FROM (SELECT b.listing_id, c.price, b.min_price, b.max_price, {raw("f")} AS capped
+                  FROM candidates b
+                  JOIN availability_calendarnight c ON c.listing_id = b.listing_id AND c.date >= b.check_in
+                       AND c.date < b.check_out AND c.price IS NOT NULL
+                  JOIN zone_nights f ON {same_zone("f", "b")} AND f.night = c.date
+                 WHERE b.has_overrides OFFSET 0) x
+         GROUP BY x.listing_id"""
+        pricing_ctes = (pricing_ctes, price_ctes_after)
+        accommodation_from = (
+            "SELECT c.*, a.automatic + c.nights * c.extra_per_night + coalesce(r.correction, 0) AS accommodation "
+            "FROM candidates c JOIN acc a ON a.listing_id = c.listing_id "
+            "LEFT JOIN corr r ON r.listing_id = c.listing_id"
         )
         total = stay_total_sql(
             accommodation="b.accommodation", nights="b.nights", weekly="b.weekly_discount_pct",
@@ -214,7 +295,8 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         )  # fmt: skip
         nightly = "round(b.accommodation / b.nights, 2)"
     else:
-        accommodation, total, nightly = "NULL::numeric", "NULL::numeric", "b.base_price"
+        pricing_ctes = ("", "")
+        total, nightly = "NULL::numeric", "b.base_price"
     value = total if params.price_type == "total" and params.stays else nightly
 
     # --- ranking -----------------------------------------------------------------------
@@ -271,25 +353,24 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     sql = f"""
     WITH fx AS (
         SELECT * FROM unnest({q.p("fx_codes", codes)}::text[], {q.p("fx_factors", factors)}::numeric[])
-                    AS f(code, factor)
+                    AS f(code, factor){pricing_ctes[0]}
     ), candidates AS (
         SELECT s.listing_id, s.property_type, s.room_type, s.amenity_ids, s.currency, s.base_price,
                {flat_fee_columns}, s.weekly_discount_pct, s.monthly_discount_pct, s.rating_count,
                s.published_at, s.location, s.instant_book, s.is_superhost, s.has_overrides,
-               {stay_columns},
-               {accommodation} AS accommodation,
+               {stay_columns}{price_columns},
                {score} AS score,
                {components["review_score"]} AS review_score
                {", jsonb_build_object(" + explain_columns + ") AS explain" if params.explain else ""}
           FROM search_listing s {" ".join(joins)}
          {"WHERE " + " AND ".join(where) if where else ""}
-         LIMIT {cap + 1}
+         LIMIT {cap + 1}{pricing_ctes[1]}
     ), matched AS MATERIALIZED (
         SELECT b.*, ({facet_pt}) AS pt_ok, ({facet_rt}) AS rt_ok, ({facet_price}) AS price_ok
           FROM (SELECT b.*, {total} AS total, {nightly} AS nightly,
                        CASE WHEN b.currency = {q.p("currency", params.currency)} THEN {value}
                             ELSE round(({value}) * fx.factor, 2) END AS price_value
-                  FROM candidates b JOIN fx ON fx.code = b.currency
+                  FROM ({accommodation_from}) b JOIN fx ON fx.code = b.currency
                 OFFSET 0) b  -- OFFSET 0: each price is computed once, not once per reference
     ), hist AS (
         SELECT min(price_value) AS lo,

@@ -36,6 +36,7 @@ from . import DEMO_EMAILS, DEMO_PASSWORD
 from .flows import LiveFlows, LiveSummary
 from .pgcopy import CopyTarget, copy_rows, structures_suspend
 from .photos import photo_pool_ensure
+from .place_rules import place_rules_seed
 from .stays import Stays
 from .world import DemoWorld, IdBases
 
@@ -181,6 +182,10 @@ def demo_world_seed(
                 f"  live flows: {live.bookings} bookings, {live.messages} messages, {live.payouts_paid} payouts paid, "
                 f"{live.reports} reported reviews, {live.view_days:,} days of page views"
             )
+
+        with clock.phase("place rules"):
+            # Last, from their own random generator: every table above is the same with or without them.
+            result.counts.update(place_rules_seed(seed=seed, today=today, report=report))
 
     if not connection.in_atomic_block:
         # The rating and superhost UPDATEs left old row versions behind and cleared the

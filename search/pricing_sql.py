@@ -37,42 +37,53 @@ def weekday_premiums() -> dict[int, int]:
     return {int(k): int(v) for k, v in settings.PRICING_DAY_OF_WEEK_PREMIUM_PCT.items() if int(v)}
 
 
-def weekday_pct_sql(*, isodow: str, host: str) -> str:
+def weekday_pct_sql(*, isodow: str, host: str | None) -> str:
     """The day-of-week premium of the night whose ISO weekday (Monday 1) is ``isodow``: the platform's, or
     the host's own weekend percentage (``{host}.weekend_premium_pct``, NULL when the host set none)."""
     premiums = weekday_premiums()
     cases = " ".join(
         f"WHEN {weekday + 1} THEN "
-        + (f"coalesce({host}.weekend_premium_pct, {premiums.get(weekday, 0)})" if weekday in WEEKEND else
+        + (f"coalesce({host}.weekend_premium_pct, {premiums.get(weekday, 0)})" if weekday in WEEKEND and host else
            str(premiums.get(weekday, 0)))
         for weekday in range(7)
-        if weekday in WEEKEND or premiums.get(weekday)
+        if (weekday in WEEKEND and host) or premiums.get(weekday)
     )  # fmt: skip
-    return f"(CASE {isodow} {cases} ELSE 0 END)"
+    return f"(CASE {isodow} {cases} ELSE 0 END)" if cases else "0"
 
 
-def season_pct_sql(*, level: str, host: str) -> str:
-    """The percentage of the season ``level`` (NULL: no season): the host's own for that level, else the platform's."""
+# Season levels as small integers (0: no season), so per-night arrays stay fixed-width.
+SEASON_LEVEL_CODES = {str(level): n + 1 for n, level in enumerate(SeasonLevel.values)}
+
+
+def season_pct_sql(*, level: str, host: str | None) -> str:
+    """The percentage of the season whose code (``SEASON_LEVEL_CODES``, 0: none) is ``level``: the host's own
+    for that level, else the platform's."""
     platform = {str(k): int(v) for k, v in settings.PRICING_SEASON_PCT.items()}
     cases = " ".join(
-        f"WHEN '{value}' THEN coalesce({host}.{value}_season_pct, {platform.get(value, 0)})"
-        for value in SeasonLevel.values
+        (
+            f"WHEN {code} THEN coalesce({host}.{value}_season_pct, {platform.get(value, 0)})"
+            if host
+            else f"WHEN {code} THEN {platform.get(value, 0)}"
+        )
+        for value, code in SEASON_LEVEL_CODES.items()
     )
     return f"(CASE {level} {cases} ELSE 0 END)"
 
 
 def season_level_sql(*, country_code: str, region_key: str, night: str) -> str:
-    """The season level of ``night`` for a listing of ``country_code`` whose lowercased region is ``region_key``,
-    as ``PricingRules.season_on`` picks it: periods of the region first, then the country's; high before
-    shoulder before low. Periods recur every year and may wrap the new year (``SeasonPeriod.contains``)."""
+    """The season level code of ``night`` for a listing of ``country_code`` whose lowercased region is
+    ``region_key``, as ``PricingRules.season_on`` picks it: periods of the region first, then the country's;
+    high before shoulder before low. Periods recur every year and may wrap the new year
+    (``SeasonPeriod.contains``). 0 when no period contains the night."""
     day = f"(extract(month FROM {night})::int, extract(day FROM {night})::int)"
     order = " ".join(f"WHEN '{level}' THEN {n}" for level, n in SEASON_LEVEL_ORDER.items())
-    return f"""(SELECT sp.level FROM pricing_seasonperiod sp
+    codes = " ".join(f"WHEN '{level}' THEN {code}" for level, code in SEASON_LEVEL_CODES.items())
+    return f"""coalesce((SELECT CASE sp.level {codes} ELSE 0 END FROM pricing_seasonperiod sp
                  WHERE sp.country_code = {country_code} AND (sp.region = '' OR lower(sp.region) = {region_key})
                    AND CASE WHEN (sp.start_month, sp.start_day) <= (sp.end_month, sp.end_day)
                             THEN {day} >= (sp.start_month, sp.start_day) AND {day} <= (sp.end_month, sp.end_day)
                             ELSE {day} >= (sp.start_month, sp.start_day) OR {day} <= (sp.end_month, sp.end_day) END
-                 ORDER BY sp.region <> '' DESC, CASE sp.level {order} ELSE 9 END LIMIT 1)"""
+                 ORDER BY sp.region <> '' DESC, CASE sp.level {order} ELSE 9 END LIMIT 1), 0)"""
 
 
 def surge_sql(pct: str) -> str:
@@ -97,32 +108,43 @@ def event_pct_sql(*, uplift: str) -> str:
     return surge_sql(f"coalesce({uplift}, 0)")
 
 
-def place_night_raw_sql(*, base: str, isodow: str, level: str, event_pct: str, demand_pct: str, host: str) -> str:
-    """A night's automatic price before rounding, ``pricing.rules.rule_price`` then the automatic-increase cap:
-    the base price times the day of week, season, event and demand percentages (an exact numeric product, as
-    ``Decimal`` is), at most ``PRICING_AUTO_INCREASE_CAP_PCT`` over base (rounded down to cents).
-
-    ``host`` is the alias of a row carrying the host's settings columns (``weekend_premium_pct``,
-    ``{level}_season_pct``), NULL where the host set nothing: ``coalesce`` falls back to the platform's.
-    """
-    cap_pct = int(settings.PRICING_AUTO_INCREASE_CAP_PCT)
-    cap = f"(floor({base} * {100 + cap_pct} / 100.0 * 100) / 100)"
-    factors = " * ".join(
-        f"(100 + {pct})"
+def rule_factor_sql(*, isodow: str, level: str, event_pct: str, demand_pct: str, host: str | None = None) -> str:
+    """The product of ``(100 + pct)`` of the day of week, season, event and demand: base x it / 10^8 is
+    ``pricing.rules.rule_price`` (exact: integers, then one numeric division). ``host`` is the alias of a row
+    carrying the host's settings columns (``weekend_premium_pct``, ``{level}_season_pct``, NULL where the host
+    set nothing: ``coalesce`` falls back to the platform's); None: the platform's percentages."""
+    return " * ".join(
+        f"(100 + {pct})::bigint"
         for pct in (weekday_pct_sql(isodow=isodow, host=host), season_pct_sql(level=level, host=host), event_pct,
                     demand_pct)
     )  # fmt: skip
-    # The divisor's 10 decimals make PostgreSQL keep every digit of the quotient (exact, as Decimal is).
-    return f"least({base} * {factors} / 100000000.0000000000, {cap})"
+
+
+def cap_sql(base: str) -> str:
+    """The automatic-increase cap: ``PRICING_AUTO_INCREASE_CAP_PCT`` over base, rounded down to cents."""
+    return f"(floor({base} * {100 + int(settings.PRICING_AUTO_INCREASE_CAP_PCT)} / 100.0 * 100) / 100)"
+
+
+def capped_price_sql(*, base: str, factor: str, cap: str) -> str:
+    """``base`` times a ``rule_factor_sql`` product, at most ``cap``. The divisor's 10 decimals make PostgreSQL
+    keep every digit of the quotient (exact, as ``Decimal`` is)."""
+    return f"least({base} * {factor} / 100000000.0000000000, {cap})"
+
+
+def plain_night_price_sql(*, base: str, factor: str, cap: str) -> str:
+    """``pricing.rules.night_price`` of a listing without host settings: capped, within the platform floor and
+    ceiling, rounded half-up to cents."""
+    capped = capped_price_sql(base=base, factor=factor, cap=cap)
+    return f"round(least(greatest({capped}, {PRICE_FLOOR}), {PRICE_CEILING}), 2)"
 
 
 def guarded_price_sql(*, capped: str, host: str) -> str:
     """``pricing.rules.guardrails`` after the cap, rounded half-up to cents (``night_price``): the host's maximum,
     then minimum (``{host}.max_price`` / ``min_price``; a comparison with NULL is skipped), then the platform floor
-    and ceiling. ``capped`` should be a column: it is named three times."""
+    and ceiling. ``capped`` is written twice, evaluated once for a listing without bounds."""
     return (
-        f"round(CASE WHEN {capped} > {host}.max_price THEN {host}.max_price "
-        f"WHEN {capped} < {host}.min_price THEN {host}.min_price "
+        f"round(CASE WHEN {host}.max_price IS NOT NULL AND {capped} > {host}.max_price THEN {host}.max_price "
+        f"WHEN {host}.min_price IS NOT NULL AND {capped} < {host}.min_price THEN {host}.min_price "
         f"ELSE least(greatest({capped}, {PRICE_FLOOR}), {PRICE_CEILING}) END, 2)"
     )
 

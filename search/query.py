@@ -41,17 +41,22 @@ from pricing.selectors import demand_cell_size
 
 from .params import SearchParams
 from .pricing_sql import (
+    cap_sql,
+    capped_price_sql,
     demand_pct_sql,
     event_pct_sql,
     extra_guests_per_night_sql,
     flat_fees_sql,
     guarded_price_sql,
-    place_night_raw_sql,
+    plain_night_price_sql,
+    rule_factor_sql,
     season_level_sql,
     stay_total_sql,
 )
 
-TIERS = (None, 10, 1)  # full set, then the best 10%, then the best 1% (percent of listings)
+TIERS = (None, 10, 1)
+# Stays up to this many nights price their nights' classes inline; longer ones in a subquery per listing.
+INLINE_NIGHTS = 7  # full set, then the best 10%, then the best 1% (percent of listings)
 COMPONENTS = (
     "quality",
     "review_score",
@@ -212,23 +217,8 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                        AND ST_DWithin(ev.location, s.location::geography, ev.radius_km * 1000.0) ORDER BY ev.id)
                     ELSE '{{}}'::bigint[] END AS ev_ids,
                lp.weekend_premium_pct, lp.high_season_pct, lp.shoulder_season_pct, lp.low_season_pct,
-               lp.min_price, lp.max_price,
+               lp.min_price, lp.max_price, {cap_sql("s.base_price")} AS price_cap, s.has_pricing_settings,
                {extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")} AS extra_per_night"""
-        zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids")
-
-        def same_zone(a: str, b: str) -> str:
-            return " AND ".join(f"{a}.{column} = {b}.{column}" for column in zone)
-
-        def raw(alias: str) -> str:
-            return place_night_raw_sql(
-                base="b.base_price", isodow=f"{alias}.isodow", level=f"{alias}.level",
-                event_pct=f"{alias}.event_pct", demand_pct=f"{alias}.demand_pct", host="b",
-            )  # fmt: skip
-
-        uplift = (
-            "CASE WHEN z.ev_ids = '{}' THEN NULL ELSE (SELECT max(ev.uplift_pct) FROM ev "
-            "WHERE ev.id = ANY(z.ev_ids) AND pn.night BETWEEN ev.starts_on AND ev.ends_on) END"
-        )
         pricing_ctes = f"""
     ), ev AS MATERIALIZED (
         SELECT ev.* FROM (
@@ -242,52 +232,114 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                                        + 0.01,
                                        e.radius_km / 110.0 + 0.01) END AS box
               FROM pricing_localevent e
-             WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date AND e.uplift_pct <> 0) ev
-         WHERE ev.box IS NULL {"OR " + event_area if event_area else "OR true"}"""
+             WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date) ev
+         WHERE ev.box IS NULL OR {event_area or "true"}"""
+        zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids")
+        longest = max((b - a).days for a, b in params.stays)
+
+        def night_price(i: str, a: str = "a") -> str:
+            """The automatic price of the night (or class of nights) at index ``i`` of the arrays ``a``, with the
+            listing's own settings (NULL columns when it has none)."""
+            factor = rule_factor_sql(
+                isodow=f"{a}.isodow[{i}]", level=f"{a}.level[{i}]", event_pct=f"{a}.event_pct[{i}]",
+                demand_pct=f"{a}.demand_pct[{i}]", host="b",
+            )  # fmt: skip
+            return guarded_price_sql(capped=capped_price_sql(base="b.base_price", factor=factor, cap="b.price_cap"),
+                                     host="b")  # fmt: skip
+
+        uplift = (
+            "CASE WHEN z.ev_ids = '{}' THEN NULL ELSE (SELECT max(ev.uplift_pct) FROM ev "
+            "WHERE ev.id = ANY(z.ev_ids) AND pn.night BETWEEN ev.starts_on AND ev.ends_on) END"
+        )
+        classes = "isodow, level, event_pct, demand_pct"
+        class_columns = classes.split(", ")
         price_ctes_after = f"""
+    ), cz AS MATERIALIZED (
+        SELECT c.*, dense_rank() OVER (ORDER BY {", ".join(f"c.{column}" for column in zone)}) AS zone_no
+          FROM candidates c
     ), stays AS (
         SELECT x.check_in, x.check_out, x.k
           FROM unnest({q.p("st_ci", [a for a, _ in params.stays])}::date[],
                       {q.p("st_co", [b for _, b in params.stays])}::date[]) WITH ORDINALITY AS x(check_in, check_out, k)
     ), zones AS MATERIALIZED (
-        SELECT DISTINCT {", ".join(zone)} FROM candidates
+        SELECT DISTINCT zone_no, {", ".join(zone)} FROM cz
     ), place_nights AS MATERIALIZED (
-        SELECT p.stay_k, p.place_cc, p.place_rk, n.night,
+        SELECT p.stay_k, p.place_cc, p.place_rk, n.night, n.night - st.check_in + 1 AS night_no,
                {season_level_sql(country_code="p.place_cc", region_key="p.place_rk", night="n.night")} AS level
           FROM (SELECT DISTINCT stay_k, place_cc, place_rk FROM zones) p
           JOIN stays st ON st.k = p.stay_k
          CROSS JOIN LATERAL (SELECT d::date AS night
                                FROM generate_series(st.check_in, st.check_out - 1, interval '1 day') d) n
     ), zone_nights AS MATERIALIZED (
-        SELECT {", ".join(f"z.{column}" for column in zone)}, pn.night, extract(isodow FROM pn.night)::int AS isodow,
-               pn.level, {event_pct_sql(uplift=uplift)} AS event_pct,
+        SELECT z.zone_no, pn.night_no, extract(isodow FROM pn.night)::int AS isodow, pn.level,
+               {event_pct_sql(uplift=uplift)} AS event_pct,
                {demand_pct_sql(score="d.score", days_out=f"(pn.night - {today}::date)")} AS demand_pct
           FROM zones z
           JOIN place_nights pn ON pn.stay_k = z.stay_k AND pn.place_cc = z.place_cc AND pn.place_rk = z.place_rk
           LEFT JOIN pricing_areademand d ON d.cell_lat = z.cell_lat AND d.cell_lng = z.cell_lng AND d.date = pn.night
-    ), profile AS (
-        SELECT {", ".join(zone)}, isodow, level, event_pct, demand_pct, count(*) AS n
-          FROM zone_nights GROUP BY {", ".join(zone)}, isodow, level, event_pct, demand_pct
-    ), acc AS (
-        SELECT x.listing_id, sum(x.n * {guarded_price_sql(capped="x.capped", host="x")}) AS automatic
-          FROM (SELECT b.listing_id, p.n, b.min_price, b.max_price, {raw("p")} AS capped
-                  FROM candidates b JOIN profile p ON {same_zone("p", "b")} OFFSET 0) x
-         GROUP BY x.listing_id
-    ), corr AS (
-        -- Nights with the host's own price: that price instead of the automatic one.
-        SELECT x.listing_id, sum(x.price - {guarded_price_sql(capped="x.capped", host="x")}) AS correction
-          FROM (SELECT b.listing_id, c.price, b.min_price, b.max_price, {raw("f")} AS capped
-                  FROM candidates b
-                  JOIN availability_calendarnight c ON c.listing_id = b.listing_id AND c.date >= b.check_in
-                       AND c.date < b.check_out AND c.price IS NOT NULL
-                  JOIN zone_nights f ON {same_zone("f", "b")} AND f.night = c.date
-                 WHERE b.has_overrides OFFSET 0) x
-         GROUP BY x.listing_id"""
+    ), profile AS MATERIALIZED (
+        -- Each zone's nights grouped into classes alike in every percentage, numbered 1.. in zone order
+        -- (for listings with their own settings), and by the platform's product alone (for the others).
+        SELECT zone_no, {classes}, count(*)::int AS n, row_number() OVER (ORDER BY zone_no, {classes})::int AS i,
+               {rule_factor_sql(isodow="isodow", level="level", event_pct="event_pct", demand_pct="demand_pct")}
+                   AS factor
+          FROM zone_nights GROUP BY zone_no, {classes}
+    ), plain AS MATERIALIZED (
+        SELECT zone_no, factor, sum(n)::int AS n, row_number() OVER (ORDER BY zone_no, factor)::int AS i
+          FROM profile GROUP BY zone_no, factor
+    ), a AS MATERIALIZED (
+        -- Fixed-width arrays a listing indexes directly: its zone's classes start at first[zone_no]
+        -- (count[zone_no] of them), likewise plain_first / plain_count; night k of its stay is at
+        -- (zone_no - 1) * {longest} + k of the night_ arrays.
+        SELECT {", ".join(f"(SELECT array_agg({c} ORDER BY i) FROM profile) AS {c}" for c in ("n", *class_columns))},
+               {", ".join(f"(SELECT array_agg({c} ORDER BY i) FROM plain) AS plain_{c}" for c in ("n", "factor"))},
+               {", ".join(
+                   f"(SELECT array_agg(x.{c} ORDER BY x.zone_no) FROM (SELECT zone_no, min(i) AS first, "
+                   f"count(*)::int AS count FROM {source} GROUP BY 1) x) AS {prefix}{c}"
+                   for source, prefix in (("profile", ""), ("plain", "plain_")) for c in ("first", "count")
+               )},
+               {", ".join(
+                   f"(SELECT array_agg(coalesce(zn.{c}, 0) ORDER BY z.zone_no, g.k) FROM zones z "
+                   f"CROSS JOIN generate_series(1, {longest}) g(k) "
+                   f"LEFT JOIN zone_nights zn ON zn.zone_no = z.zone_no AND zn.night_no = g.k) AS night_{c}"
+                   for c in classes.split(", ")
+               )}"""  # fmt: skip
+        with_settings = (
+            f"(SELECT sum(a.n[i] * {night_price('i')}) "
+            "FROM generate_series(a.first[b.zone_no], a.first[b.zone_no] + a.count[b.zone_no] - 1) i)"
+        )
+
+        def plain_night(i: str) -> str:
+            return plain_night_price_sql(base="b.base_price", factor=f"a.plain_factor[{i}]", cap="b.price_cap")
+
+        if longest <= INLINE_NIGHTS:
+            # Short stays (most searches): one term per possible class, written out; no subquery per listing.
+            plain = " + ".join(
+                f"CASE WHEN a.plain_count[b.zone_no] >= {j} THEN a.plain_n[a.plain_first[b.zone_no] + {j - 1}] "
+                f"* {plain_night(f'a.plain_first[b.zone_no] + {j - 1}')} ELSE 0 END"
+                for j in range(1, longest + 1)
+            )
+        else:
+            plain = (
+                f"(SELECT sum(a.plain_n[i] * {plain_night('i')}) FROM generate_series(a.plain_first[b.zone_no], "
+                "a.plain_first[b.zone_no] + a.plain_count[b.zone_no] - 1) i)"
+            )
+        automatic = f"CASE WHEN b.has_pricing_settings THEN {with_settings} ELSE {plain} END"
+        night_at = f"(b.zone_no - 1) * {longest} + (c.date - b.check_in) + 1"
+        night_arrays = (
+            "(SELECT night_isodow AS isodow, night_level AS level, night_event_pct AS event_pct, "
+            "night_demand_pct AS demand_pct FROM a)"
+        )
+        correction = (
+            "CASE WHEN b.has_overrides THEN coalesce((SELECT sum(c.price - "
+            f"{night_price(night_at, 'na')}) FROM availability_calendarnight c, {night_arrays} na "
+            "WHERE c.listing_id = b.listing_id AND c.date >= b.check_in AND c.date < b.check_out "
+            "AND c.price IS NOT NULL), 0) ELSE 0 END"
+        )
         pricing_ctes = (pricing_ctes, price_ctes_after)
         accommodation_from = (
-            "SELECT c.*, a.automatic + c.nights * c.extra_per_night + coalesce(r.correction, 0) AS accommodation "
-            "FROM candidates c JOIN acc a ON a.listing_id = c.listing_id "
-            "LEFT JOIN corr r ON r.listing_id = c.listing_id"
+            f"SELECT b.*, ({automatic}) + b.nights * b.extra_per_night + {correction} AS accommodation "
+            "FROM cz b CROSS JOIN a OFFSET 0"  # OFFSET 0: computed once, not at every reference
         )
         total = stay_total_sql(
             accommodation="b.accommodation", nights="b.nights", weekly="b.weekly_discount_pct",

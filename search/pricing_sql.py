@@ -3,20 +3,18 @@
 Search must filter and sort by the price of a stay across thousands of candidates
 in one query; calling ``price_quote`` per candidate would take longer than the
 whole search budget. These expressions follow ``price_quote`` line by line: each
-night is the host's calendar price, else the base price times the platform's
-day-of-week premium within the guardrails (the automatic-increase cap, the
-platform floor and ceiling), rounded to cents; then the length-of-stay discount,
-the host's flat fees (cleaning...), guest service fee and taxes, each rounded half-up, the total the
-sum of the lines. ``tests/search/test_pricing_sql.py`` proves they give
-``price_quote``'s total to the cent on random listings, stays and per-night prices.
+night is the host's calendar price, else the base price times the day-of-week,
+season, local event and area demand percentages (``pricing.rules.rule_price``: an
+exact product) within the guardrails (the automatic-increase cap, the host's
+maximum and minimum, the platform floor and ceiling), rounded to cents; then the
+length-of-stay discount, the host's flat fees (cleaning...), guest service fee and
+taxes, each rounded half-up, the total the sum of the lines.
+``tests/search/test_pricing_sql.py`` proves they give ``price_quote``'s total to
+the cent on random worlds with seasons, events, demand, host settings and
+per-night prices.
 
-The host's own pricing settings (``pricing.ListingPricing``: weekend percentage,
-extra-guest fee, minimum and maximum price) are included when the caller passes
-``host``, the alias of the listing's settings row. What they leave out, on purpose:
-the place-based rules (seasons, local events, area demand), which need several
-joins per night and candidate; for listings they apply to, the price search
-filters and sorts by is the price before them (docs/search.md). Cards always
-show the exact total from ``price_quote`` itself.
+How the statement resolves the place rules once per zone and prices each listing's
+classes of nights is in ``search.query`` and docs/search.md ("The query").
 
 PostgreSQL's ``round(numeric, 2)`` rounds half away from zero, which is half-up
 for the non-negative amounts involved here.

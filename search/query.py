@@ -237,12 +237,17 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids")
         longest = max((b - a).days for a, b in params.stays)
 
-        def night_price(i: str, a: str = "a") -> str:
-            """The automatic price of the night (or class of nights) at index ``i`` of the arrays ``a``, with the
-            listing's own settings (NULL columns when it has none)."""
+        def arr(name: str) -> str:
+            """One of the arrays of the ``arr`` CTE, as a parameter computed once (not a join per listing)."""
+            return f"((SELECT {name} FROM arr))"
+
+        def night_price(i: str, prefix: str = "") -> str:
+            """The automatic price of the class of nights (``prefix`` "night_": the night) at index ``i`` of the
+            arrays, with the listing's own settings (NULL columns when it has none)."""
             factor = rule_factor_sql(
-                isodow=f"{a}.isodow[{i}]", level=f"{a}.level[{i}]", event_pct=f"{a}.event_pct[{i}]",
-                demand_pct=f"{a}.demand_pct[{i}]", host="b",
+                isodow=f"{arr(prefix + 'isodow')}[{i}]", level=f"{arr(prefix + 'level')}[{i}]",
+                event_pct=f"{arr(prefix + 'event_pct')}[{i}]", demand_pct=f"{arr(prefix + 'demand_pct')}[{i}]",
+                host="b",
             )  # fmt: skip
             return guarded_price_sql(capped=capped_price_sql(base="b.base_price", factor=factor, cap="b.price_cap"),
                                      host="b")  # fmt: skip
@@ -252,6 +257,11 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
             "WHERE ev.id = ANY(z.ev_ids) AND pn.night BETWEEN ev.starts_on AND ev.ends_on) END"
         )
         classes = "isodow, level, event_pct, demand_pct"
+        # A subquery, so all three columns of the unique index are bound (a join used only the cell).
+        demand = (
+            "(SELECT d.score FROM pricing_areademand d "
+            "WHERE d.cell_lat = z.cell_lat AND d.cell_lng = z.cell_lng AND d.date = pn.night)"
+        )
         class_columns = classes.split(", ")
         price_ctes_after = f"""
     ), cz AS MATERIALIZED (
@@ -271,12 +281,14 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
          CROSS JOIN LATERAL (SELECT d::date AS night
                                FROM generate_series(st.check_in, st.check_out - 1, interval '1 day') d) n
     ), zone_nights AS MATERIALIZED (
-        SELECT z.zone_no, pn.night_no, extract(isodow FROM pn.night)::int AS isodow, pn.level,
-               {event_pct_sql(uplift=uplift)} AS event_pct,
-               {demand_pct_sql(score="d.score", days_out=f"(pn.night - {today}::date)")} AS demand_pct
-          FROM zones z
-          JOIN place_nights pn ON pn.stay_k = z.stay_k AND pn.place_cc = z.place_cc AND pn.place_rk = z.place_rk
-          LEFT JOIN pricing_areademand d ON d.cell_lat = z.cell_lat AND d.cell_lng = z.cell_lng AND d.date = pn.night
+        SELECT zone_no, night_no, extract(isodow FROM night)::int AS isodow, level,
+               {event_pct_sql(uplift="uplift")} AS event_pct,
+               {demand_pct_sql(score="score", days_out=f"(night - {today}::date)")} AS demand_pct
+          FROM (SELECT z.zone_no, pn.night_no, pn.night, pn.level, {uplift} AS uplift, {demand} AS score
+                  FROM zones z
+                  JOIN place_nights pn ON pn.stay_k = z.stay_k AND pn.place_cc = z.place_cc
+                       AND pn.place_rk = z.place_rk
+                OFFSET 0) zn  -- OFFSET 0: each lookup once, not once per reference
     ), profile AS MATERIALIZED (
         -- Each zone's nights grouped into classes alike in every percentage, numbered 1.. in zone order
         -- (for listings with their own settings), and by the platform's product alone (for the others).
@@ -287,7 +299,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     ), plain AS MATERIALIZED (
         SELECT zone_no, factor, sum(n)::int AS n, row_number() OVER (ORDER BY zone_no, factor)::int AS i
           FROM profile GROUP BY zone_no, factor
-    ), a AS MATERIALIZED (
+    ), arr AS MATERIALIZED (
         -- Fixed-width arrays a listing indexes directly: its zone's classes start at first[zone_no]
         -- (count[zone_no] of them), likewise plain_first / plain_count; night k of its stay is at
         -- (zone_no - 1) * {longest} + k of the night_ arrays.
@@ -305,41 +317,39 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                    for c in classes.split(", ")
                )}"""  # fmt: skip
         with_settings = (
-            f"(SELECT sum(a.n[i] * {night_price('i')}) "
-            "FROM generate_series(a.first[b.zone_no], a.first[b.zone_no] + a.count[b.zone_no] - 1) i)"
+            f"(SELECT sum({arr('n')}[i] * {night_price('i')}) FROM generate_series({arr('first')}[b.zone_no], "
+            f"{arr('first')}[b.zone_no] + {arr('count')}[b.zone_no] - 1) i)"
         )
 
         def plain_night(i: str) -> str:
-            return plain_night_price_sql(base="b.base_price", factor=f"a.plain_factor[{i}]", cap="b.price_cap")
+            return plain_night_price_sql(base="b.base_price", factor=f"{arr('plain_factor')}[{i}]", cap="b.price_cap")
 
         if longest <= INLINE_NIGHTS:
             # Short stays (most searches): one term per possible class, written out; no subquery per listing.
+            first, count, n = arr("plain_first"), arr("plain_count"), arr("plain_n")
             plain = " + ".join(
-                f"CASE WHEN a.plain_count[b.zone_no] >= {j} THEN a.plain_n[a.plain_first[b.zone_no] + {j - 1}] "
-                f"* {plain_night(f'a.plain_first[b.zone_no] + {j - 1}')} ELSE 0 END"
+                f"CASE WHEN {count}[b.zone_no] >= {j} THEN {n}[{first}[b.zone_no] + {j - 1}] "
+                f"* {plain_night(f'{first}[b.zone_no] + {j - 1}')} ELSE 0 END"
                 for j in range(1, longest + 1)
             )
         else:
+            first, count = arr("plain_first"), arr("plain_count")
             plain = (
-                f"(SELECT sum(a.plain_n[i] * {plain_night('i')}) FROM generate_series(a.plain_first[b.zone_no], "
-                "a.plain_first[b.zone_no] + a.plain_count[b.zone_no] - 1) i)"
+                f"(SELECT sum({arr('plain_n')}[i] * {plain_night('i')}) FROM generate_series("
+                f"{first}[b.zone_no], {first}[b.zone_no] + {count}[b.zone_no] - 1) i)"
             )
         automatic = f"CASE WHEN b.has_pricing_settings THEN {with_settings} ELSE {plain} END"
         night_at = f"(b.zone_no - 1) * {longest} + (c.date - b.check_in) + 1"
-        night_arrays = (
-            "(SELECT night_isodow AS isodow, night_level AS level, night_event_pct AS event_pct, "
-            "night_demand_pct AS demand_pct FROM a)"
-        )
         correction = (
             "CASE WHEN b.has_overrides THEN coalesce((SELECT sum(c.price - "
-            f"{night_price(night_at, 'na')}) FROM availability_calendarnight c, {night_arrays} na "
+            f"{night_price(night_at, 'night_')}) FROM availability_calendarnight c "
             "WHERE c.listing_id = b.listing_id AND c.date >= b.check_in AND c.date < b.check_out "
             "AND c.price IS NOT NULL), 0) ELSE 0 END"
         )
         pricing_ctes = (pricing_ctes, price_ctes_after)
         accommodation_from = (
             f"SELECT b.*, ({automatic}) + b.nights * b.extra_per_night + {correction} AS accommodation "
-            "FROM cz b CROSS JOIN a OFFSET 0"  # OFFSET 0: computed once, not at every reference
+            "FROM cz b OFFSET 0"  # OFFSET 0: computed once, not at every reference
         )
         total = stay_total_sql(
             accommodation="b.accommodation", nights="b.nights", weekly="b.weekly_discount_pct",

@@ -263,6 +263,17 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
             "WHERE d.cell_lat = z.cell_lat AND d.cell_lng = z.cell_lng AND d.date = pn.night)"
         )
         class_columns = classes.split(", ")
+
+        def night_array(column: str) -> str:
+            """``zone_nights.column`` of every zone and night, night k of zone z at (z - 1) * longest + k."""
+            if len({(b - a).days for a, b in params.stays}) == 1:  # every zone has ``longest`` nights: dense
+                return f"(SELECT array_agg({column} ORDER BY zone_no, night_no) FROM zone_nights) AS night_{column}"
+            return (
+                f"(SELECT array_agg(coalesce(zn.{column}, 0) ORDER BY z.zone_no, g.k) FROM zones z "
+                f"CROSS JOIN generate_series(1, {longest}) g(k) LEFT JOIN zone_nights zn "
+                f"ON zn.zone_no = z.zone_no AND zn.night_no = g.k) AS night_{column}"
+            )
+
         price_ctes_after = f"""
     ), cz AS MATERIALIZED (
         SELECT c.*, dense_rank() OVER (ORDER BY {", ".join(f"c.{column}" for column in zone)}) AS zone_no
@@ -310,12 +321,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                    f"count(*)::int AS count FROM {source} GROUP BY 1) x) AS {prefix}{c}"
                    for source, prefix in (("profile", ""), ("plain", "plain_")) for c in ("first", "count")
                )},
-               {", ".join(
-                   f"(SELECT array_agg(coalesce(zn.{c}, 0) ORDER BY z.zone_no, g.k) FROM zones z "
-                   f"CROSS JOIN generate_series(1, {longest}) g(k) "
-                   f"LEFT JOIN zone_nights zn ON zn.zone_no = z.zone_no AND zn.night_no = g.k) AS night_{c}"
-                   for c in classes.split(", ")
-               )}"""  # fmt: skip
+               {", ".join(night_array(c) for c in class_columns)}"""  # fmt: skip
         with_settings = (
             f"(SELECT sum({arr('n')}[i] * {night_price('i')}) FROM generate_series({arr('first')}[b.zone_no], "
             f"{arr('first')}[b.zone_no] + {arr('count')}[b.zone_no] - 1) i)"

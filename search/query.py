@@ -238,8 +238,8 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         longest = max((b - a).days for a, b in params.stays)
 
         def arr(name: str) -> str:
-            """One of the arrays of the ``arr`` CTE, as a parameter computed once (not a join per listing)."""
-            return f"((SELECT {name} FROM arr))"
+            """One of the arrays of the ``arr`` CTE (one row, joined to every listing)."""
+            return f"arr.{name}"
 
         def night_price(i: str, prefix: str = "") -> str:
             """The automatic price of the class of nights (``prefix`` "night_": the night) at index ``i`` of the
@@ -355,7 +355,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         pricing_ctes = (pricing_ctes, price_ctes_after)
         accommodation_from = (
             f"SELECT b.*, ({automatic}) + b.nights * b.extra_per_night + {correction} AS accommodation "
-            "FROM cz b OFFSET 0"  # OFFSET 0: computed once, not at every reference
+            "FROM arr CROSS JOIN cz b OFFSET 0"  # OFFSET 0: computed once, not at every reference
         )
         total = stay_total_sql(
             accommodation="b.accommodation", nights="b.nights", weekly="b.weekly_discount_pct",

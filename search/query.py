@@ -9,6 +9,8 @@ Shape (see docs/search.md for the EXPLAIN at a million listings)::
            AND NOT s.unavailable && <stay>  -- the multirange the calendar keeps current
            AND <min / max nights, with the check-in night's override>
          LIMIT cap + 1)
+    -- with dates: the place rules (seasons, events, demand) once per zone and night, packed into
+    -- arrays each candidate indexes by its zone number; the stay total from them (docs/search.md)
     SELECT count, facets (property types, room types, amenities, price histogram), results
       FROM base
 

@@ -50,13 +50,20 @@ def _south(month_day: tuple[int, int]) -> tuple[int, int]:
     return ((month + 5) % 12) + 1, min(day, 28)
 
 
+def place_rules_clear() -> None:
+    """Remove every season, local event and area demand row (the seed clears them before its live flows,
+    which quote prices, so a reseed prices them as the first seed did)."""
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE pricing_seasonperiod, pricing_localevent, pricing_areademand RESTART IDENTITY")
+
+
 def place_rules_seed(*, seed: int, today: dt.date | None = None, report: Callable[[str], None] = print) -> dict:
     """Replace every season, local event and area demand row with the demo world's (see the module docstring)."""
     rng = random.Random(f"place-rules-{seed}")
     today = today or timezone.localdate()
     size = float(settings.PRICING_DEMAND_CELL_DEGREES)
+    place_rules_clear()
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE pricing_seasonperiod, pricing_localevent, pricing_areademand RESTART IDENTITY")
         cursor.execute(
             """
             SELECT country_code, avg(ST_Y(location)),

@@ -86,7 +86,7 @@ class EventWindow:
         return self.starts_on <= day <= self.ends_on
 
 
-_LEVEL_ORDER = {SeasonLevel.HIGH: 0, SeasonLevel.SHOULDER: 1, SeasonLevel.LOW: 2}
+SEASON_LEVEL_ORDER = {SeasonLevel.HIGH: 0, SeasonLevel.SHOULDER: 1, SeasonLevel.LOW: 2}
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ class PricingRules:
         }
         values.update(overrides)
         seasons = values.get("seasons", ())
-        values["seasons"] = tuple(sorted(seasons, key=lambda s: (not s.regional, _LEVEL_ORDER.get(s.level, 9))))
+        values["seasons"] = tuple(sorted(seasons, key=lambda s: (not s.regional, SEASON_LEVEL_ORDER.get(s.level, 9))))
         return cls(**values)
 
     def season_on(self, day: dt.date) -> SeasonWindow | None:

@@ -161,6 +161,8 @@ def pricing_rules_for(*, listing, start: dt.date, end: dt.date) -> PricingRules:
 
 # Every rule source of ``pricing_rules_for_listings`` in one statement: each branch
 # tags its rows with a kind and fills the shared columns it needs (NULL elsewhere).
+# Area rules (local events, area demand) read the listing's public point, the one the
+# search table holds (the home itself stays out of search): quote and search agree.
 #   kind, listing, text1, text2, int1..int5, flag, day1, day2, num1, num2, num3
 _RULES_SQL = """
     SELECT 'p', p.listing_id, NULL, NULL, p.guests_included, p.weekend_premium_pct, p.high_season_pct,
@@ -176,13 +178,14 @@ _RULES_SQL = """
     UNION ALL
     SELECT 'e', l.id, e.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, e.starts_on, e.ends_on,
            e.uplift_pct, NULL, NULL
-      FROM pricing_localevent e JOIN listings_listing l ON l.location IS NOT NULL
+      FROM pricing_localevent e JOIN listings_listing l ON l.public_location IS NOT NULL
      WHERE l.id = ANY(%(ids)s) AND e.starts_on < %(end)s AND e.ends_on >= %(start)s
-       AND ST_DWithin(e.location, l.location::geography, e.radius_km * 1000.0)
+       AND ST_DWithin(e.location, l.public_location::geography, e.radius_km * 1000.0)
     UNION ALL
     SELECT 'd', l.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.date, NULL, d.score, NULL, NULL
       FROM pricing_areademand d JOIN listings_listing l
-        ON d.cell_lat = floor(ST_Y(l.location) / %(size)s)::int AND d.cell_lng = floor(ST_X(l.location) / %(size)s)::int
+        ON d.cell_lat = floor(ST_Y(l.public_location) / %(size)s)::int
+       AND d.cell_lng = floor(ST_X(l.public_location) / %(size)s)::int
      WHERE l.id = ANY(%(ids)s) AND d.date >= %(start)s AND d.date < %(end)s
     UNION ALL
     SELECT 'a', a.listing_id, a.reasons::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, a.date, NULL,

@@ -62,6 +62,11 @@ class SearchListing(models.Model):
     # True while the host has pricing settings (pricing_listingpricing: weekend percentage,
     # extra-guest fee, minimum and maximum price); only those listings pay for reading them.
     has_pricing_settings = models.BooleanField(db_default=False)
+    # Where the place-based price rules find the listing: seasons by country and (lowercased) region,
+    # kept by triggers on listings_listing and search_listing (migration 0007); demand cells and local
+    # events are found from ``location``.
+    country_code = models.CharField(max_length=2, db_default="")
+    region_key = models.CharField(max_length=120, db_default="")
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True)
     rating_count = models.IntegerField()
     published_at = models.DateTimeField(null=True)

@@ -9,6 +9,8 @@ Shape (see docs/search.md for the EXPLAIN at a million listings)::
            AND NOT s.unavailable && <stay>  -- the multirange the calendar keeps current
            AND <min / max nights, with the check-in night's override>
          LIMIT cap + 1)
+    -- with dates: the place rules (seasons, events, demand) once per zone and night, packed into
+    -- arrays each candidate indexes by its zone number; the stay total from them (docs/search.md)
     SELECT count, facets (property types, room types, amenities, price histogram), results
       FROM base
 
@@ -38,17 +40,26 @@ from django.utils import timezone
 
 from listings.localtime import latest_today
 from pricing.fees import HOST_FLAT_FEES, FeeRates
+from pricing.selectors import demand_cell_size
 
 from .params import SearchParams
 from .pricing_sql import (
+    cap_sql,
+    capped_price_sql,
+    demand_pct_sql,
+    event_pct_sql,
     extra_guests_per_night_sql,
     flat_fees_sql,
-    night_price_by_date_sql,
-    rule_accommodation_sql,
+    guarded_price_sql,
+    plain_night_price_sql,
+    rule_factor_sql,
+    season_level_sql,
     stay_total_sql,
 )
 
-TIERS = (None, 10, 1)  # full set, then the best 10%, then the best 1% (percent of listings)
+TIERS = (None, 10, 1)
+# Stays up to this many nights price their nights' classes inline; longer ones in a subquery per listing.
+INLINE_NIGHTS = 7  # full set, then the best 10%, then the best 1% (percent of listings)
 COMPONENTS = (
     "quality",
     "review_score",
@@ -166,12 +177,12 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                 "NOT EXISTS (SELECT 1 FROM listings_listing lz WHERE lz.id = s.listing_id "
                 f"AND ({q.p('now', timezone.now())}::timestamptz AT TIME ZONE lz.time_zone)::date > {ci})"
             )
-        stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights"
+        stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights, 1 AS stay_k"
     elif params.stays:
         ci, co, nights = "st.check_in", "st.check_out", "(st.check_out - st.check_in)"
         joins.append(
             f"""JOIN LATERAL (
-                SELECT x.check_in, x.check_out
+                SELECT x.check_in, x.check_out, x.k
                   FROM unnest({q.p("cis", [a for a, _ in params.stays])}::date[],
                               {q.p("cos", [b for _, b in params.stays])}::date[])
                        WITH ORDINALITY AS x(check_in, check_out, k)
@@ -180,41 +191,181 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                    AND x.check_out - x.check_in >= {min_nights_at("x.check_in")}
                  ORDER BY x.k LIMIT 1) st ON true"""
         )
-        stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights"
+        stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights, st.k AS stay_k"
     else:
         stay_columns = "NULL::date AS check_in, NULL::date AS check_out, NULL::int AS nights"
 
+    # --- the stay's price (search/pricing_sql.py: price_quote in SQL) ----------------------
+    # Every rule price_quote applies: per night the base price times the day of week, the season of the
+    # listing's country/region, the largest local event around it and its area cell's demand, within the
+    # guardrails; the host's settings and per-night prices; then discounts and fees. The place rules are
+    # resolved once per *zone* (stay, country/region, demand cell, events around), never per listing: a
+    # city's candidates share a few dozen zones. Each zone's nights are grouped into a profile (nights
+    # alike in every percentage), so a listing prices a handful of distinct nights, however long the stay.
+    pricing_ctes = ""
+    price_columns = ""
+    accommodation_from = "SELECT c.*, NULL::numeric AS accommodation FROM candidates c"
     if params.stays:
-        # The host's pricing settings (weekend percentage, extra-guest fee, minimum and maximum
-        # price), joined only for flagged listings; the others keep the plain price expression.
+        # The host's pricing settings, joined only for flagged listings (the others read NULLs: platform values).
         joins.append("LEFT JOIN pricing_listingpricing lp ON s.has_pricing_settings AND lp.listing_id = s.listing_id")
+        today = q.p("today", timezone.localdate(now))
+        cell = q.p("cell", demand_cell_size())
+        first = q.p("stays_from", min(a for a, _ in params.stays))
+        last = q.p("stays_to", max(b for _, b in params.stays))
+        # Events of the stays' dates whose circle may reach the searched area, each with a box around its
+        # circle (NULL across the antimeridian: then only the exact distance decides).
+        event_area = " OR ".join(
+            f"ST_MakeEnvelope({q.p(f'w{i}', w)}, {q.p(f's{i}', s_)}, {q.p(f'e{i}', e)}, {q.p(f'n{i}', n)}, 4326)"
+            f" && ev.box"
+            for i, (w, s_, e, n) in enumerate(params.area.boxes)
+        )
+        price_columns = f""",
+               s.country_code AS place_cc, s.region_key AS place_rk,
+               floor(ST_Y(s.location) / {cell})::int AS cell_lat, floor(ST_X(s.location) / {cell})::int AS cell_lng,
+               CASE WHEN (SELECT count(*) > 0 FROM ev) THEN ARRAY(
+                    SELECT ev.id FROM ev WHERE (ev.box IS NULL OR s.location && ev.box)
+                       AND ST_DWithin(ev.location, s.location::geography, ev.radius_km * 1000.0) ORDER BY ev.id)
+                    ELSE '{{}}'::bigint[] END AS ev_ids,
+               lp.weekend_premium_pct, lp.high_season_pct, lp.shoulder_season_pct, lp.low_season_pct,
+               lp.min_price, lp.max_price, {cap_sql("s.base_price")} AS price_cap, s.has_pricing_settings,
+               {extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")} AS extra_per_night"""
+        pricing_ctes = f"""
+    ), ev AS MATERIALIZED (
+        SELECT ev.* FROM (
+            SELECT e.id, e.location, e.radius_km, e.starts_on, e.ends_on, e.uplift_pct,
+                   CASE WHEN abs(ST_X(e.location::geometry)) + e.radius_km / 111.0 / greatest(cos(radians(
+                             least(abs(ST_Y(e.location::geometry)) + e.radius_km / 110.0 + 0.01, 89.0))), 0.01)
+                             + 0.01 < 180
+                        THEN ST_Expand(e.location::geometry,
+                                       e.radius_km / 111.0 / greatest(cos(radians(least(abs(ST_Y(
+                                           e.location::geometry)) + e.radius_km / 110.0 + 0.01, 89.0))), 0.01)
+                                       + 0.01,
+                                       e.radius_km / 110.0 + 0.01) END AS box
+              FROM pricing_localevent e
+             WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date) ev
+         WHERE ev.box IS NULL OR {event_area or "true"}"""
+        zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids")
+        longest = max((b - a).days for a, b in params.stays)
 
-        def accommodation_sql(host: str | None) -> str:
-            if params.flexible:
-                automatic = (
-                    f"(SELECT sum({night_price_by_date_sql(base='s.base_price', day='d::date', host=host)}) "
-                    f"FROM generate_series({ci}, {co} - 1, interval '1 day') d)"
-                )
-            else:
-                counts: dict[int, int] = {}
-                day = check_in
-                while day < check_out:
-                    counts[day.weekday()] = counts.get(day.weekday(), 0) + 1
-                    day += dt.timedelta(days=1)
-                automatic = rule_accommodation_sql(base="s.base_price", weekday_counts=counts, host=host)
-            extra = ""
-            if host:
-                extra = f" + {nights} * {extra_guests_per_night_sql(guests=str(int(params.guests)), host=host)}"
+        def arr(name: str) -> str:
+            """One of the arrays of the ``arr`` CTE (one row, joined to every listing)."""
+            return f"arr.{name}"
+
+        def night_price(i: str, prefix: str = "") -> str:
+            """The automatic price of the class of nights (``prefix`` "night_": the night) at index ``i`` of the
+            arrays, with the listing's own settings (NULL columns when it has none)."""
+            factor = rule_factor_sql(
+                isodow=f"{arr(prefix + 'isodow')}[{i}]", level=f"{arr(prefix + 'level')}[{i}]",
+                event_pct=f"{arr(prefix + 'event_pct')}[{i}]", demand_pct=f"{arr(prefix + 'demand_pct')}[{i}]",
+                host="b",
+            )  # fmt: skip
+            return guarded_price_sql(capped=capped_price_sql(base="b.base_price", factor=factor, cap="b.price_cap"),
+                                     host="b")  # fmt: skip
+
+        uplift = (
+            "CASE WHEN z.ev_ids = '{}' THEN NULL ELSE (SELECT max(ev.uplift_pct) FROM ev "
+            "WHERE ev.id = ANY(z.ev_ids) AND pn.night BETWEEN ev.starts_on AND ev.ends_on) END"
+        )
+        classes = "isodow, level, event_pct, demand_pct"
+        # A subquery, so all three columns of the unique index are bound (a join used only the cell).
+        demand = (
+            "(SELECT d.score FROM pricing_areademand d "
+            "WHERE d.cell_lat = z.cell_lat AND d.cell_lng = z.cell_lng AND d.date = pn.night)"
+        )
+        class_columns = classes.split(", ")
+
+        def night_array(column: str) -> str:
+            """``zone_nights.column`` of every zone and night, night k of zone z at (z - 1) * longest + k."""
+            if len({(b - a).days for a, b in params.stays}) == 1:  # every zone has ``longest`` nights: dense
+                return f"(SELECT array_agg({column} ORDER BY zone_no, night_no) FROM zone_nights) AS night_{column}"
             return (
-                f"({automatic}{extra} + CASE WHEN s.has_overrides THEN COALESCE((SELECT sum(c.price - "
-                f"{night_price_by_date_sql(base='s.base_price', day='c.date', host=host)}) "
-                f"FROM availability_calendarnight c WHERE c.listing_id = s.listing_id AND c.date >= {ci} "
-                f"AND c.date < {co} AND c.price IS NOT NULL), 0) ELSE 0 END)"
+                f"(SELECT array_agg(coalesce(zn.{column}, 0) ORDER BY z.zone_no, g.k) FROM zones z "
+                f"CROSS JOIN generate_series(1, {longest}) g(k) LEFT JOIN zone_nights zn "
+                f"ON zn.zone_no = z.zone_no AND zn.night_no = g.k) AS night_{column}"
             )
 
-        # Most listings have no host settings: they keep the plain (cheaper) expression.
-        accommodation = (
-            f"(CASE WHEN s.has_pricing_settings THEN {accommodation_sql('lp')} ELSE {accommodation_sql(None)} END)"
+        price_ctes_after = f"""
+    ), cz AS MATERIALIZED (
+        SELECT c.*, dense_rank() OVER (ORDER BY {", ".join(f"c.{column}" for column in zone)}) AS zone_no
+          FROM candidates c
+    ), stays AS (
+        SELECT x.check_in, x.check_out, x.k
+          FROM unnest({q.p("st_ci", [a for a, _ in params.stays])}::date[],
+                      {q.p("st_co", [b for _, b in params.stays])}::date[]) WITH ORDINALITY AS x(check_in, check_out, k)
+    ), zones AS MATERIALIZED (
+        SELECT DISTINCT zone_no, {", ".join(zone)} FROM cz
+    ), place_nights AS MATERIALIZED (
+        SELECT p.stay_k, p.place_cc, p.place_rk, n.night, n.night - st.check_in + 1 AS night_no,
+               {season_level_sql(country_code="p.place_cc", region_key="p.place_rk", night="n.night")} AS level
+          FROM (SELECT DISTINCT stay_k, place_cc, place_rk FROM zones) p
+          JOIN stays st ON st.k = p.stay_k
+         CROSS JOIN LATERAL (SELECT d::date AS night
+                               FROM generate_series(st.check_in, st.check_out - 1, interval '1 day') d) n
+    ), zone_nights AS MATERIALIZED (
+        SELECT zone_no, night_no, extract(isodow FROM night)::int AS isodow, level,
+               {event_pct_sql(uplift="uplift")} AS event_pct,
+               {demand_pct_sql(score="score", days_out=f"(night - {today}::date)")} AS demand_pct
+          FROM (SELECT z.zone_no, pn.night_no, pn.night, pn.level, {uplift} AS uplift, {demand} AS score
+                  FROM zones z
+                  JOIN place_nights pn ON pn.stay_k = z.stay_k AND pn.place_cc = z.place_cc
+                       AND pn.place_rk = z.place_rk
+                OFFSET 0) zn  -- OFFSET 0: each lookup once, not once per reference
+    ), profile AS MATERIALIZED (
+        -- Each zone's nights grouped into classes alike in every percentage, numbered 1.. in zone order
+        -- (for listings with their own settings), and by the platform's product alone (for the others).
+        SELECT zone_no, {classes}, count(*)::int AS n, row_number() OVER (ORDER BY zone_no, {classes})::int AS i,
+               {rule_factor_sql(isodow="isodow", level="level", event_pct="event_pct", demand_pct="demand_pct")}
+                   AS factor
+          FROM zone_nights GROUP BY zone_no, {classes}
+    ), plain AS MATERIALIZED (
+        SELECT zone_no, factor, sum(n)::int AS n, row_number() OVER (ORDER BY zone_no, factor)::int AS i
+          FROM profile GROUP BY zone_no, factor
+    ), arr AS MATERIALIZED (
+        -- Fixed-width arrays a listing indexes directly: its zone's classes start at first[zone_no]
+        -- (count[zone_no] of them), likewise plain_first / plain_count; night k of its stay is at
+        -- (zone_no - 1) * {longest} + k of the night_ arrays.
+        SELECT {", ".join(f"(SELECT array_agg({c} ORDER BY i) FROM profile) AS {c}" for c in ("n", *class_columns))},
+               {", ".join(f"(SELECT array_agg({c} ORDER BY i) FROM plain) AS plain_{c}" for c in ("n", "factor"))},
+               {", ".join(
+                   f"(SELECT array_agg(x.{c} ORDER BY x.zone_no) FROM (SELECT zone_no, min(i) AS first, "
+                   f"count(*)::int AS count FROM {source} GROUP BY 1) x) AS {prefix}{c}"
+                   for source, prefix in (("profile", ""), ("plain", "plain_")) for c in ("first", "count")
+               )},
+               {", ".join(night_array(c) for c in class_columns)}"""  # fmt: skip
+        with_settings = (
+            f"(SELECT sum({arr('n')}[i] * {night_price('i')}) FROM generate_series({arr('first')}[b.zone_no], "
+            f"{arr('first')}[b.zone_no] + {arr('count')}[b.zone_no] - 1) i)"
+        )
+
+        def plain_night(i: str) -> str:
+            return plain_night_price_sql(base="b.base_price", factor=f"{arr('plain_factor')}[{i}]", cap="b.price_cap")
+
+        if longest <= INLINE_NIGHTS:
+            # Short stays (most searches): one term per possible class, written out; no subquery per listing.
+            first, count, n = arr("plain_first"), arr("plain_count"), arr("plain_n")
+            plain = " + ".join(
+                f"CASE WHEN {count}[b.zone_no] >= {j} THEN {n}[{first}[b.zone_no] + {j - 1}] "
+                f"* {plain_night(f'{first}[b.zone_no] + {j - 1}')} ELSE 0 END"
+                for j in range(1, longest + 1)
+            )
+        else:
+            first, count = arr("plain_first"), arr("plain_count")
+            plain = (
+                f"(SELECT sum({arr('plain_n')}[i] * {plain_night('i')}) FROM generate_series("
+                f"{first}[b.zone_no], {first}[b.zone_no] + {count}[b.zone_no] - 1) i)"
+            )
+        automatic = f"CASE WHEN b.has_pricing_settings THEN {with_settings} ELSE {plain} END"
+        night_at = f"(b.zone_no - 1) * {longest} + (c.date - b.check_in) + 1"
+        correction = (
+            "CASE WHEN b.has_overrides THEN coalesce((SELECT sum(c.price - "
+            f"{night_price(night_at, 'night_')}) FROM availability_calendarnight c "
+            "WHERE c.listing_id = b.listing_id AND c.date >= b.check_in AND c.date < b.check_out "
+            "AND c.price IS NOT NULL), 0) ELSE 0 END"
+        )
+        pricing_ctes = (pricing_ctes, price_ctes_after)
+        accommodation_from = (
+            f"SELECT b.*, ({automatic}) + b.nights * b.extra_per_night + {correction} AS accommodation "
+            "FROM arr CROSS JOIN cz b OFFSET 0"  # OFFSET 0: computed once, not at every reference
         )
         total = stay_total_sql(
             accommodation="b.accommodation", nights="b.nights", weekly="b.weekly_discount_pct",
@@ -222,7 +373,8 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         )  # fmt: skip
         nightly = "round(b.accommodation / b.nights, 2)"
     else:
-        accommodation, total, nightly = "NULL::numeric", "NULL::numeric", "b.base_price"
+        pricing_ctes = ("", "")
+        total, nightly = "NULL::numeric", "b.base_price"
     value = total if params.price_type == "total" and params.stays else nightly
 
     # --- ranking -----------------------------------------------------------------------
@@ -279,25 +431,24 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     sql = f"""
     WITH fx AS (
         SELECT * FROM unnest({q.p("fx_codes", codes)}::text[], {q.p("fx_factors", factors)}::numeric[])
-                    AS f(code, factor)
+                    AS f(code, factor){pricing_ctes[0]}
     ), candidates AS (
         SELECT s.listing_id, s.property_type, s.room_type, s.amenity_ids, s.currency, s.base_price,
                {flat_fee_columns}, s.weekly_discount_pct, s.monthly_discount_pct, s.rating_count,
                s.published_at, s.location, s.instant_book, s.is_superhost, s.has_overrides,
-               {stay_columns},
-               {accommodation} AS accommodation,
+               {stay_columns}{price_columns},
                {score} AS score,
                {components["review_score"]} AS review_score
                {", jsonb_build_object(" + explain_columns + ") AS explain" if params.explain else ""}
           FROM search_listing s {" ".join(joins)}
          {"WHERE " + " AND ".join(where) if where else ""}
-         LIMIT {cap + 1}
+         LIMIT {cap + 1}{pricing_ctes[1]}
     ), matched AS MATERIALIZED (
         SELECT b.*, ({facet_pt}) AS pt_ok, ({facet_rt}) AS rt_ok, ({facet_price}) AS price_ok
           FROM (SELECT b.*, {total} AS total, {nightly} AS nightly,
                        CASE WHEN b.currency = {q.p("currency", params.currency)} THEN {value}
                             ELSE round(({value}) * fx.factor, 2) END AS price_value
-                  FROM candidates b JOIN fx ON fx.code = b.currency
+                  FROM ({accommodation_from}) b JOIN fx ON fx.code = b.currency
                 OFFSET 0) b  -- OFFSET 0: each price is computed once, not once per reference
     ), hist AS (
         SELECT min(price_value) AS lo,

@@ -36,6 +36,7 @@ from . import DEMO_EMAILS, DEMO_PASSWORD
 from .flows import LiveFlows, LiveSummary
 from .pgcopy import CopyTarget, copy_rows, structures_suspend
 from .photos import photo_pool_ensure
+from .place_rules import place_rules_clear, place_rules_seed
 from .stays import Stays
 from .world import DemoWorld, IdBases
 
@@ -174,6 +175,8 @@ def demo_world_seed(
             cursor.execute(f"ANALYZE {', '.join(tables)}")
 
         with clock.phase("live flows"):
+            # The place rules come after the flows; an earlier world's must not price them.
+            place_rules_clear()
             # Through the product's services, on the finished history (indexes and constraints back).
             result.live = flows.run(report=report)
             live = result.live
@@ -181,6 +184,10 @@ def demo_world_seed(
                 f"  live flows: {live.bookings} bookings, {live.messages} messages, {live.payouts_paid} payouts paid, "
                 f"{live.reports} reported reviews, {live.view_days:,} days of page views"
             )
+
+        with clock.phase("place rules"):
+            # Last, from their own random generator: every table above is the same with or without them.
+            result.counts.update(place_rules_seed(seed=seed, today=today, report=report))
 
     if not connection.in_atomic_block:
         # The rating and superhost UPDATEs left old row versions behind and cleared the

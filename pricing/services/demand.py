@@ -191,33 +191,33 @@ def _searches_upsert(rows: list[tuple[int, int, dt.date, int]]) -> int:
 
 DEMAND_SQL = """
 WITH supply AS (
-    SELECT floor(ST_Y(location) / %(size)s)::int AS cy, floor(ST_X(location) / %(size)s)::int AS cx,
+    SELECT floor(ST_Y(public_location) / %(size)s)::int AS cy, floor(ST_X(public_location) / %(size)s)::int AS cx,
            count(*) AS listings
       FROM listings_listing
-     WHERE status = 'published' AND location IS NOT NULL
+     WHERE status = 'published' AND public_location IS NOT NULL
      GROUP BY 1, 2
 ), booked AS (
-    SELECT floor(ST_Y(l.location) / %(size)s)::int AS cy, floor(ST_X(l.location) / %(size)s)::int AS cx,
+    SELECT floor(ST_Y(l.public_location) / %(size)s)::int AS cy, floor(ST_X(l.public_location) / %(size)s)::int AS cx,
            n.date, count(*) AS booked
       FROM availability_calendarnight n JOIN listings_listing l ON l.id = n.listing_id
      WHERE n.status IN ('held', 'booked') AND n.date >= %(start)s AND n.date < %(end)s
-       AND l.status = 'published' AND l.location IS NOT NULL
+       AND l.status = 'published' AND l.public_location IS NOT NULL
      GROUP BY 1, 2, 3
 ), searched AS (
     SELECT cell_lat AS cy, cell_lng AS cx, night AS date, searches
       FROM pricing_areasearchday WHERE night >= %(start)s AND night < %(end)s
 ), viewed AS (
-    SELECT floor(ST_Y(l.location) / %(size)s)::int AS cy, floor(ST_X(l.location) / %(size)s)::int AS cx,
+    SELECT floor(ST_Y(l.public_location) / %(size)s)::int AS cy, floor(ST_X(l.public_location) / %(size)s)::int AS cx,
            sum(v.views) AS views
       FROM pricing_listingviewday v JOIN listings_listing l ON l.id = v.listing_id
-     WHERE v.date >= %(since)s AND l.location IS NOT NULL
+     WHERE v.date >= %(since)s AND l.public_location IS NOT NULL
      GROUP BY 1, 2
 ), made AS (
-    SELECT floor(ST_Y(l.location) / %(size)s)::int AS cy, floor(ST_X(l.location) / %(size)s)::int AS cx,
+    SELECT floor(ST_Y(l.public_location) / %(size)s)::int AS cy, floor(ST_X(l.public_location) / %(size)s)::int AS cx,
            count(*) AS bookings
       FROM bookings_booking b JOIN listings_listing l ON l.id = b.listing_id
      WHERE b.created_at >= %(since_at)s AND b.status NOT IN ('pending_payment', 'payment_failed')
-       AND l.location IS NOT NULL
+       AND l.public_location IS NOT NULL
      GROUP BY 1, 2
 ), platform AS (
     SELECT (SELECT count(*) FROM bookings_booking

@@ -24,6 +24,12 @@ D = Decimal
 pytestmark = pytest.mark.django_db
 
 
+def area_cell(listing) -> tuple[int, int]:
+    """The demand cell of the listing's public point, set by the database (area rules read it)."""
+    listing.refresh_from_db(fields=["public_location"])
+    return demand_cell(lat=listing.public_location.y, lng=listing.public_location.x)
+
+
 def day(offset: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=offset)
 
@@ -85,7 +91,7 @@ def test_demand_score_from_occupancy_search_pressure_and_view_to_book(settings):
 def test_scores_without_enough_signal_are_removed(settings):
     settings.PRICING_DEMAND_MIN_SIGNALS = 20
     listing = ListingFactory()
-    cell = demand_cell(lat=listing.location.y, lng=listing.location.x)
+    cell = area_cell(listing)
     AreaDemand.objects.create(
         cell_lat=cell[0],
         cell_lng=cell[1],

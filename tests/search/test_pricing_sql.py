@@ -13,14 +13,24 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import Point
 from django.http import QueryDict
+from django.utils import timezone
 
 from availability.services import calendar_set_nights
-from pricing.models import PRICE_CEILING, PRICE_FLOOR, ListingPricing
+from pricing.models import PRICE_CEILING, PRICE_FLOOR, AreaDemand, ListingPricing, LocalEvent, SeasonPeriod
+from pricing.services.demand import demand_cell
 from search.params import SearchForm
 from search.selectors import listing_search
 from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def area_cell(listing) -> tuple[int, int]:
+    """The demand cell of the listing's public point, set by the database (area rules read it)."""
+    listing.refresh_from_db(fields=["public_location"])
+    return demand_cell(lat=listing.public_location.y, lng=listing.public_location.x)
+
+
 SPOT = Point(-140.5, -50.5, srid=4326)  # open ocean: nothing else is there
 BBOX = "-141,-51,-140,-50"
 
@@ -130,3 +140,210 @@ def test_price_filter_and_sort_follow_the_hosts_pricing_settings():
     assert search("guests=3&sort=price_asc") == [(plain.pk, Decimal("100.00")), (bounded.pk, Decimal("150.00"))]
     assert search("guests=3&price_max=120") == [(plain.pk, Decimal("100.00"))]
     assert search("guests=2&price_min=130") == [(bounded.pk, Decimal("140.00"))]
+
+
+# --- seasons, local events and area demand --------------------------------------------------
+
+
+def _next_weekday(weekday: int, *, after: int = 1) -> dt.date:
+    """The first ``weekday`` (Monday 0) at least ``after`` days from today."""
+    start = dt.date.today() + dt.timedelta(days=after)
+    return start + dt.timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def _demand(listing, day: dt.date, score: str) -> AreaDemand:
+    cell = area_cell(listing)
+    return AreaDemand.objects.update_or_create(
+        cell_lat=cell[0], cell_lng=cell[1], date=day,
+        defaults={"score": Decimal(score), "listings": 1, "booked": 0, "searches": 0, "views": 0, "bookings": 0,
+                  "computed_at": timezone.now()},
+    )[0]  # fmt: skip
+
+
+def test_price_filter_sort_and_histogram_follow_seasons_events_and_demand(settings):
+    """The issue's example: a high season lifts one home above 1,200 a night, a low-demand discount
+    brings another under it, an event lifts a third; filter, sort and histogram use the card's price."""
+    settings.SEARCH_RESULTS_PER_PAGE = 100
+    monday = _next_weekday(0, after=2)  # Monday and Tuesday nights, within the last two weeks
+    seasonal = ListingFactory(
+        location=Point(-140.55, -50.55, srid=4326), country_code="NZ", region="Southland",
+        base_price=Decimal("1000.00"), cleaning_fee=Decimal("0"),
+    )  # fmt: skip
+    discounted = ListingFactory(
+        location=Point(-140.25, -50.25, srid=4326), country_code="CK", base_price=Decimal("1400.00"),
+        cleaning_fee=Decimal("0"),
+    )  # fmt: skip
+    eventful = ListingFactory(
+        location=Point(-140.75, -50.85, srid=4326), country_code="CK", base_price=Decimal("900.00"),
+        cleaning_fee=Decimal("0"),
+    )  # fmt: skip
+    SeasonPeriod.objects.create(
+        country_code="NZ", region="southland", name="All year", level="high",
+        start_month=1, start_day=1, end_month=12, end_day=31,
+    )  # fmt: skip
+    for night in (monday, monday + dt.timedelta(days=1)):
+        _demand(discounted, night, "0.10")  # low demand, last minute: -20%
+    LocalEvent.objects.create(
+        name="Regatta", location=Point(-140.75, -50.8, srid=4326), radius_km=10,
+        starts_on=monday, ends_on=monday + dt.timedelta(days=1), uplift_pct=40,
+    )  # fmt: skip
+    stay = f"bbox={BBOX}&currency=EUR&checkin={monday}&checkout={monday + dt.timedelta(days=2)}"
+
+    def search(extra: str = ""):
+        form = SearchForm(QueryDict(f"{stay}&{extra}"))
+        assert form.is_valid(), form.errors
+        return listing_search(form.params())
+
+    result = search("sort=price_asc")
+    nightly = {card.listing.pk: card.quote.nightly_average for card in result.cards}
+    assert nightly == {
+        seasonal.pk: Decimal("1350.00"),
+        discounted.pk: Decimal("1120.00"),
+        eventful.pk: Decimal("1260.00"),
+    }
+    assert [card.listing.pk for card in result.cards] == [discounted.pk, eventful.pk, seasonal.pk]
+    assert all(card.price_value == card.quote.nightly_average for card in result.cards)
+    assert [card.listing.pk for card in search("price_max=1200").cards] == [discounted.pk]
+    assert {card.listing.pk for card in search("price_min=1250").cards} == {seasonal.pk, eventful.pk}
+    histogram = search("price_max=1200").facets["price_histogram"]
+    assert Decimal(str(histogram["min"])) == Decimal("1120.00")
+    assert sum(histogram["counts"]) == 3 and histogram["counts"][0] == 1 and histogram["counts"][-1] == 1
+
+
+def _random_place_rules(rng: random.Random, today: dt.date, listings) -> None:
+    """Seasons (country-wide and regional, some wrapping the new year), events of random radius and uplift,
+    and demand scores per cell and night (thresholds included), around the listings of ``_place_world``."""
+    levels = ["high", "shoulder", "low", "high"]
+    for country, region in (("NZ", ""), ("NZ", "OTAGO"), ("CK", ""), ("NZ", "southland")):
+        for _ in range(rng.randint(1, 3)):
+            start = today + dt.timedelta(days=rng.randint(-30, 90))
+            end = start + dt.timedelta(days=rng.randint(0, 40))
+            if rng.random() < 0.2:  # wraps the new year
+                start, end = dt.date(2000, 12, rng.randint(1, 31)), dt.date(2000, 1, rng.randint(1, 31))
+            SeasonPeriod.objects.create(
+                country_code=country, region=region, name="Random", level=rng.choice(levels),
+                start_month=start.month, start_day=min(start.day, 28), end_month=end.month, end_day=min(end.day, 28),
+            )  # fmt: skip
+    for n in range(rng.randint(3, 6)):
+        starts_on = today + dt.timedelta(days=rng.randint(1, 80))
+        LocalEvent.objects.create(
+            name=f"Event {n}", location=Point(rng.uniform(-140.9, -140.1), rng.uniform(-50.9, -50.1), srid=4326),
+            radius_km=rng.choice([3, 8, 15, 30, 60]), starts_on=starts_on,
+            ends_on=starts_on + dt.timedelta(days=rng.randint(0, 10)), uplift_pct=rng.choice([-20, 10, 40, 150, 400]),
+        )  # fmt: skip
+    cells = {area_cell(listing) for listing in listings}
+    rows = []
+    for cell_lat, cell_lng in sorted(cells):
+        for offset in range(0, 100):
+            if rng.random() < 0.7:
+                score = Decimal(rng.choice(["0.00", "0.29", "0.30", "0.31", "0.55", "0.79", "0.80", "1.00"]))
+                if rng.random() < 0.5:
+                    score = Decimal(rng.randint(0, 100)) / 100
+                rows.append(
+                    AreaDemand(
+                        cell_lat=cell_lat, cell_lng=cell_lng, date=today + dt.timedelta(days=offset), score=score,
+                        listings=1, booked=0, searches=0, views=0, bookings=0, computed_at=timezone.now(),
+                    )
+                )  # fmt: skip
+    AreaDemand.objects.bulk_create(rows)
+
+
+def _place_world(rng: random.Random, count: int):
+    places = [("NZ", "Otago"), ("NZ", "Southland"), ("NZ", ""), ("CK", ""), ("CK", "Aitutaki")]
+    listings = []
+    for _ in range(count):
+        country, region = rng.choice(places)
+        listing = ListingFactory(
+            location=Point(rng.uniform(-140.95, -140.05), rng.uniform(-50.95, -50.05), srid=4326),
+            country_code=country, region=region,
+            base_price=Decimal(rng.choice(["10.00", "19.99", "87.35", "120.00", "333.33", "1250.50", "2999.99"])),
+            cleaning_fee=Decimal(rng.choice(["0", "12.50", "45.00"])),
+            weekly_discount_pct=rng.choice([0, 7, 10]), monthly_discount_pct=rng.choice([0, 15]),
+            min_nights=1, max_nights=60, max_guests=6,
+        )  # fmt: skip
+        if rng.random() < 0.35:
+            settings_row = _pricing_settings(rng, listing)
+            for level in ("high", "shoulder", "low"):
+                setattr(settings_row, f"{level}_season_pct", rng.choice([None, None, -30, 0, 25, 90]))
+            settings_row.save()
+        if rng.random() < 0.3:
+            start = dt.date.today() + dt.timedelta(days=rng.randint(2, 70))
+            calendar_set_nights(
+                listing=listing, start=start, end=start + dt.timedelta(days=rng.randint(1, 9)),
+                price=Decimal(rng.choice(["55.55", "99.00", "410.10"])),
+            )  # fmt: skip
+        listings.append(listing)
+    return listings
+
+
+def _expected_histogram(values: list[Decimal], buckets: int) -> tuple[Decimal, Decimal, list[int]]:
+    """The statement's histogram (min, 97th percentile (discrete), width_bucket counts) over ``values``."""
+    ordered = sorted(values)
+    lo = ordered[0]
+    hi = max(ordered[max(0, -(-97 * len(ordered) // 100) - 1)], lo + 1)
+    counts = [0] * buckets
+    for value in ordered:
+        k = int((min(value, hi) - lo) * buckets // (hi + Decimal("0.01") - lo))
+        counts[k] += 1
+    return lo, hi, counts
+
+
+@pytest.mark.parametrize("world_seed,surge_disabled", [(1, False), (2, False), (3, True)])
+def test_random_worlds_with_seasons_events_and_demand_price_like_the_quote(settings, world_seed, surge_disabled):
+    """For every listing and stay: the SQL stay total is price_quote's to the cent; filter membership, price
+    sort order and histogram buckets are those of the quotes."""
+    settings.SEARCH_RESULTS_PER_PAGE = 100
+    settings.PRICING_SURGE_DISABLED = surge_disabled
+    settings.PRICING_TAX_RATE = "0.075"
+    rng = random.Random(world_seed)
+    today = dt.date.today()
+    listings = _place_world(rng, 24)
+    _random_place_rules(rng, today, listings)
+    buckets = int(settings.SEARCH_HISTOGRAM_BUCKETS)
+    compared = 0
+    reasons: set[str] = set()
+    for _ in range(8):
+        check_in = today + dt.timedelta(days=rng.randint(1, 75))
+        nights = rng.choice([1, 2, 3, 5, 7, 10, 28])
+        price_type = rng.choice(["total", "nightly"])
+        flexible = rng.choice(["", "", "&flex_days=2"])
+        stay = (
+            f"bbox={BBOX}&checkin={check_in}&checkout={check_in + dt.timedelta(days=nights)}&guests="
+            f"{rng.randint(1, 4)}&price_type={price_type}&currency=EUR{flexible}"
+        )
+
+        def search(extra: str = "", stay=stay):
+            form = SearchForm(QueryDict(f"{stay}&{extra}"))
+            assert form.is_valid(), form.errors
+            return listing_search(form.params())
+
+        result = search("sort=price_asc")
+        assert len(result.cards) == len(listings)
+        rows = {row["listing_id"]: row for row in result.raw.rows}
+        values = {}
+        for card in result.cards:
+            context = (world_seed, card.listing.pk, card.check_in, card.check_out)
+            assert Decimal(str(rows[card.listing.pk]["total"])) == card.quote.total, context
+            value = card.quote.total if price_type == "total" else card.quote.nightly_average
+            assert card.price_value == value, context
+            values[card.listing.pk] = value
+            reasons |= {reason.code for night in card.quote.nights for reason in night.reasons}
+            compared += 1
+        assert [card.listing.pk for card in result.cards] == sorted(values, key=lambda pk: (values[pk], pk))
+        descending = [card.listing.pk for card in search("sort=price_desc").cards]
+        assert descending == sorted(values, key=lambda pk: (-values[pk], pk))
+        cut = sorted(values.values())[len(values) // 2]
+        assert {card.listing.pk for card in search(f"price_max={cut}").cards} == {
+            pk for pk, value in values.items() if value <= cut
+        }
+        assert {card.listing.pk for card in search(f"price_min={cut}").cards} == {
+            pk for pk, value in values.items() if value >= cut
+        }
+        histogram = search(f"price_max={cut}").facets["price_histogram"]
+        lo, hi, counts = _expected_histogram(list(values.values()), buckets)
+        assert (Decimal(str(histogram["min"])), Decimal(str(histogram["max"]))) == (lo, hi)
+        assert histogram["counts"] == counts
+    assert compared == 8 * len(listings)
+    # The worlds exercise every rule (and the guardrails they run into).
+    assert {"weekend", "season", "demand", "cap"} <= reasons, reasons
+    assert ("surge_paused" if surge_disabled else "event") in reasons, reasons

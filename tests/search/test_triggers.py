@@ -123,3 +123,16 @@ def test_host_pricing_settings_flag_the_row_and_survive_unpublishing():
     other = in_paris()
     ListingPricing.objects.bulk_create([ListingPricing(listing=listing), ListingPricing(listing=other)])
     assert row(listing).has_pricing_settings and row(other).has_pricing_settings
+
+
+def test_the_country_and_lowercased_region_follow_the_listing():
+    """Seasons are matched on them by the search price (migration 0007)."""
+    listing = in_paris(country_code="FR", region="Île-de-France")
+    assert (row(listing).country_code, row(listing).region_key) == ("FR", "île-de-france")
+    Listing.objects.filter(pk=listing.pk).update(region="Provence")
+    assert row(listing).region_key == "provence"
+    Listing.objects.filter(pk=listing.pk).update(country_code="BE", region="")
+    assert (row(listing).country_code, row(listing).region_key) == ("BE", "")
+    Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.UNLISTED)
+    Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.PUBLISHED, country_code="NL", region="Utrecht")
+    assert (row(listing).country_code, row(listing).region_key) == ("NL", "utrecht")

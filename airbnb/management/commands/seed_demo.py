@@ -3,8 +3,10 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from airbnb.demo import DEMO_ADMIN_EMAIL, DEMO_GUEST_EMAIL, DEMO_HOST_EMAIL, DEMO_PASSWORD
+from airbnb.demo.place_rules import place_rules_seed
 from airbnb.demo.services import DemoWorldError, demo_world_exists, demo_world_seed
 
 
@@ -25,8 +27,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace the existing world: truncates users, listings, bookings and reviews first.",
         )
+        parser.add_argument(
+            "--place-rules-only",
+            action="store_true",
+            help="Only replace the seasons, local events and area demand of an existing world.",
+        )
 
-    def handle(self, *args, listings: int, seed: int, if_empty: bool, reset: bool, **options) -> None:
+    def handle(
+        self, *args, listings: int, seed: int, if_empty: bool, reset: bool, place_rules_only: bool, **options
+    ) -> None:
+        if place_rules_only:
+            with transaction.atomic():
+                place_rules_seed(seed=seed, report=self.stdout.write)
+            self.stdout.write(self.style.SUCCESS("Place rules replaced."))
+            return
         if listings < 1:
             raise CommandError("--listings must be at least 1.")
         if if_empty and demo_world_exists():

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from accounts import language
 from search import urls as search_urls
 
 from . import views
@@ -22,6 +23,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     # Before "rooms/": the checkout /rooms/<id>/book/ would otherwise match a listing slug.
     path("", include("bookings.urls")),

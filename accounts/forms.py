@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import User, no_control_characters
@@ -100,7 +101,10 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.initial["languages"] = ", ".join(self.instance.languages or [])
         # Blank follows the browser (Accept-Language); the header's chooser sets the same field.
-        self.fields["language"].choices = [("", _("Same as my browser")), *settings.LANGUAGES]
+        self.fields["language"].choices = [
+            ("", _("Same as my browser")),
+            *((code, get_language_info(code)["name_local"].capitalize()) for code, _name in settings.LANGUAGES),
+        ]
 
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""

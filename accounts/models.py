@@ -67,9 +67,7 @@ class User(AbstractUser):
     phone = models.CharField(max_length=32, blank=True)
     # The interface language this person chose (pages and emails); blank: follow the browser.
     # Not to be confused with `languages`, the free-text languages a host says they speak.
-    language = models.CharField(
-        "site language", max_length=8, blank=True, default="", choices=settings.LANGUAGES
-    )
+    language = models.CharField("site language", max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     # Host statistics, maintained by the reviews/messaging services.
     is_superhost = models.BooleanField(default=False, db_index=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 from .env import env, env_str, redis_url_checked
 
@@ -130,12 +131,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- I18N ------------------------------------------------------------------
 # English is the source language; docs/languages.md says how to add a string or a language.
 LANGUAGE_CODE = "en"
+# Names in English, translated on pages ("Written by the host in {language}"); the chooser
+# shows each language in its own name instead (templates/accounts/_language_chooser.html).
 LANGUAGES = [
-    ("en", "English"),
-    ("es", "Español"),
-    ("fr", "Français"),
-    ("de", "Deutsch"),
-    ("nb", "Norsk bokmål"),
+    ("en", gettext_noop("English")),
+    ("es", gettext_noop("Spanish")),
+    ("fr", gettext_noop("French")),
+    ("de", gettext_noop("German")),
+    ("nb", gettext_noop("Norwegian Bokmål")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"

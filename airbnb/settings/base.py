@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_noop
 
 from .env import env, env_str, redis_url_checked
 
@@ -131,6 +130,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- I18N ------------------------------------------------------------------
 # English is the source language; docs/languages.md says how to add a string or a language.
 LANGUAGE_CODE = "en"
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a string for makemessages. Django's own would read settings while they load."""
+    return message
+
+
 # Names in English, translated on pages ("Written by the host in {language}"); the chooser
 # shows each language in its own name instead (templates/accounts/_language_chooser.html).
 LANGUAGES = [

@@ -109,10 +109,10 @@ PYTHON_SIDE_ENGLISH = {
 # --- reading the catalogues --------------------------------------------------
 
 
-def po_entries(language: str) -> list[dict]:
+def po_entries(language: str, locale_dir: Path = LOCALE_DIR) -> list[dict]:
     """The entries of a committed .po (header excluded): msgctxt, msgid, msgid_plural, msgstr list, flags."""
     entries, entry, key = [], None, None
-    text = (LOCALE_DIR / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    text = (locale_dir / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     for line in [*text.splitlines(), ""]:
         if not line.strip():
             if entry is not None and "msgid" in entry:
@@ -269,21 +269,28 @@ def test_committed_mo_matches_the_po(language, tmp_path):
 
 
 def test_makemessages_finds_no_new_or_dropped_string(tmp_path, settings, monkeypatch):
-    """Every marked string is in the committed catalogues, and none is left there that the templates dropped."""
-    copy = tmp_path / "locale"
-    shutil.copytree(LOCALE_DIR, copy)
-    settings.LOCALE_PATHS = [copy]
-    monkeypatch.chdir(settings.BASE_DIR)
-    call_command("makemessages", locale=SHIPPED, verbosity=0, **MAKEMESSAGES_OPTIONS)
+    """Every marked string is in the committed catalogues, and none is left there that the templates dropped.
+
+    makemessages writes into the locale directory next to the files it reads, so it runs in a
+    tree of links to the project's sources with a copy of locale/: the repository is not touched.
+    """
+    tree = tmp_path / "project"
+    tree.mkdir()
+    for source in Path(settings.BASE_DIR).iterdir():
+        if source.name not in {"locale", ".git", ".venv", "var", "node_modules"}:
+            (tree / source.name).symlink_to(source)
+    shutil.copytree(LOCALE_DIR, tree / "locale")
+    settings.LOCALE_PATHS = [tree / "locale"]
+    monkeypatch.chdir(tree)
+    call_command("makemessages", locale=SHIPPED, verbosity=0, symlinks=True, **MAKEMESSAGES_OPTIONS)
     for language in SHIPPED:
         committed = {entry_key(e) for e in po_entries(language)}
-        monkeypatch.setattr(f"{__name__}.LOCALE_DIR", copy)
-        regenerated = {entry_key(e) for e in po_entries(language)}
-        monkeypatch.setattr(f"{__name__}.LOCALE_DIR", LOCALE_DIR)
+        regenerated = {entry_key(e) for e in po_entries(language, locale_dir=tree / "locale")}
         assert regenerated == committed, (
             f"{language}: new {sorted(regenerated - committed)[:5]}, dropped {sorted(committed - regenerated)[:5]}; "
             "run makemessages (docs/languages.md), translate, compilemessages"
         )
+    assert (LOCALE_DIR / "es" / "LC_MESSAGES" / "django.po").stat().st_mtime < tree.stat().st_mtime
 
 
 # --- pages ---------------------------------------------------------------------

@@ -43,12 +43,31 @@ from tests.listings.factories import ListingFactory
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 SHIPPED = [code for code, _name in settings.LANGUAGES if code != "en"]
 
-# The exact makemessages run the committed catalogues come from (docs/languages.md).
+# The exact makemessages runs the committed catalogues come from (docs/languages.md): templates and
+# Python ("django"), and static/js/booking.js ("djangojs").
 MAKEMESSAGES_OPTIONS = {
-    "no_location": True,
-    "no_obsolete": True,
-    "ignore_patterns": ["templates/search/*", ".venv/*", "var/*", "tests/*", "bench/*", "node_modules/*"],
+    "django": {
+        "no_location": True,
+        "no_obsolete": True,
+        "ignore_patterns": ["templates/search/*", ".venv/*", "var/*", "tests/*", "bench/*", "node_modules/*"],
+    },
+    "djangojs": {
+        "domain": "djangojs",
+        "no_location": True,
+        "no_obsolete": True,
+        "ignore_patterns": [
+            "static/vendor/*",
+            "static/js/search.js",
+            ".venv/*",
+            "var/*",
+            "tests/*",
+            "bench/*",
+            "node_modules/*",
+            "templates/*",
+        ],
+    },
 }
+DOMAINS = list(MAKEMESSAGES_OPTIONS)
 
 # Entries whose translation is the English text itself, each checked by the translator:
 # numbers and codes, brand names, and words the language borrowed unchanged.
@@ -109,10 +128,10 @@ PYTHON_SIDE_ENGLISH = {
 # --- reading the catalogues --------------------------------------------------
 
 
-def po_entries(language: str, locale_dir: Path = LOCALE_DIR) -> list[dict]:
+def po_entries(language: str, locale_dir: Path = LOCALE_DIR, domain: str = "django") -> list[dict]:
     """The entries of a committed .po (header excluded): msgctxt, msgid, msgid_plural, msgstr list, flags."""
     entries, entry, key = [], None, None
-    text = (locale_dir / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    text = (locale_dir / language / "LC_MESSAGES" / f"{domain}.po").read_text(encoding="utf-8")
     for line in [*text.splitlines(), ""]:
         if not line.strip():
             if entry is not None and "msgid" in entry:
@@ -234,10 +253,11 @@ def english_left(text: str, phrases: set[str]) -> list[str]:
 # --- catalogue checks (no database) --------------------------------------------
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", SHIPPED)
-def test_catalogue_is_complete_and_written_for_the_language(language):
-    entries = po_entries(language)
-    assert len(entries) > 500
+def test_catalogue_is_complete_and_written_for_the_language(language, domain):
+    entries = po_entries(language, domain=domain)
+    assert len(entries) > (500 if domain == "django" else 10)
     fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
     empty = [e["msgid"] for e in entries if not all(e["msgstr"].get(i) for i in range(2 if "msgid_plural" in e else 1))]
     copied = [
@@ -248,23 +268,26 @@ def test_catalogue_is_complete_and_written_for_the_language(language):
     assert not fuzzy, f"fuzzy entries in {language}: {fuzzy[:10]}"
     assert not empty, f"untranslated entries in {language}: {empty[:10]}"
     assert not copied, f"entries left in English in {language}: {copied[:10]}"
+    if domain == "djangojs":
+        return
     stale_allowlist = IDENTICAL_IN_TRANSLATION[language] - {
         e["msgid"] for e in entries if e["msgstr"].get(0) == e["msgid"]
     }
     assert not stale_allowlist, f"IDENTICAL_IN_TRANSLATION[{language!r}] lists entries that are no longer identical"
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", SHIPPED)
-def test_committed_mo_matches_the_po(language, tmp_path):
+def test_committed_mo_matches_the_po(language, domain, tmp_path):
     """A fresh clone works without compilemessages: the committed .mo is the compiled .po, entry for entry."""
     directory = LOCALE_DIR / language / "LC_MESSAGES"
-    compiled = tmp_path / "django.mo"
+    compiled = tmp_path / f"{domain}.mo"
     # The same msgfmt call as compilemessages; compared entry by entry, not byte by byte, so a
     # different gettext version on another machine does not fail the suite.
-    subprocess.run(["msgfmt", "--check-format", "-o", str(compiled), str(directory / "django.po")], check=True)
-    with open(directory / "django.mo", "rb") as committed, open(compiled, "rb") as fresh:
+    subprocess.run(["msgfmt", "--check-format", "-o", str(compiled), str(directory / f"{domain}.po")], check=True)
+    with open(directory / f"{domain}.mo", "rb") as committed, open(compiled, "rb") as fresh:
         assert gettext.GNUTranslations(committed)._catalog == gettext.GNUTranslations(fresh)._catalog, (
-            f"locale/{language}/LC_MESSAGES/django.mo is stale: run python manage.py compilemessages"
+            f"locale/{language}/LC_MESSAGES/{domain}.mo is stale: run python manage.py compilemessages"
         )
 
 
@@ -282,13 +305,14 @@ def test_makemessages_finds_no_new_or_dropped_string(tmp_path, settings, monkeyp
     shutil.copytree(LOCALE_DIR, tree / "locale")
     settings.LOCALE_PATHS = [tree / "locale"]
     monkeypatch.chdir(tree)
-    call_command("makemessages", locale=SHIPPED, verbosity=0, symlinks=True, **MAKEMESSAGES_OPTIONS)
-    for language in SHIPPED:
-        committed = {entry_key(e) for e in po_entries(language)}
-        regenerated = {entry_key(e) for e in po_entries(language, locale_dir=tree / "locale")}
+    for options in MAKEMESSAGES_OPTIONS.values():
+        call_command("makemessages", locale=SHIPPED, verbosity=0, symlinks=True, **options)
+    for language, domain in [(language, domain) for language in SHIPPED for domain in DOMAINS]:
+        committed = {entry_key(e) for e in po_entries(language, domain=domain)}
+        regenerated = {entry_key(e) for e in po_entries(language, locale_dir=tree / "locale", domain=domain)}
         assert regenerated == committed, (
-            f"{language}: new {sorted(regenerated - committed)[:5]}, dropped {sorted(committed - regenerated)[:5]}; "
-            "run makemessages (docs/languages.md), translate, compilemessages"
+            f"{language} {domain}: new {sorted(regenerated - committed)[:5]}, "
+            f"dropped {sorted(committed - regenerated)[:5]}; run makemessages (docs/languages.md), translate, compile"
         )
     assert (LOCALE_DIR / "es" / "LC_MESSAGES" / "django.po").stat().st_mtime < tree.stat().st_mtime
 
@@ -414,6 +438,14 @@ def test_accept_language_picks_the_page_language_for_anonymous_visitors(db):
     assert "Encuentra un sitio donde alojarte" in response.content.decode()
     english = Client().get("/")
     assert english["Content-Language"] == "en" and "Find a place to stay" in english.content.decode()
+
+
+def test_the_booking_box_script_gets_its_strings_in_the_page_language(world):
+    listing_page = client_for(None, "es").get(world["instant"].get_absolute_url()).content.decode()
+    catalogue_url = reverse("javascript-catalog")
+    assert listing_page.index(f'src="{catalogue_url}"') < listing_page.index("js/booking.js")
+    catalogue = client_for(None, "es").get(catalogue_url).content.decode()
+    assert "Comprobar disponibilidad" in catalogue and '"DECIMAL_SEPARATOR": ","' in catalogue
 
 
 def test_an_unshipped_language_falls_back_to_english(db):

@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 
 from .models import User, no_control_characters
 from .services import user_register
@@ -82,8 +85,13 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "about", "phone", "avatar"]
-        labels = {"about": "About you", "phone": "Phone number", "avatar": "Profile photo"}
+        fields = ["first_name", "last_name", "about", "phone", "avatar", "language"]
+        labels = {
+            "about": "About you",
+            "phone": "Phone number",
+            "avatar": "Profile photo",
+            "language": _("Language for pages and emails"),
+        }
         widgets = {
             "about": forms.Textarea(attrs={"rows": 4}),
             "avatar": PhotoInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
@@ -92,6 +100,11 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["languages"] = ", ".join(self.instance.languages or [])
+        # Blank follows the browser (Accept-Language); the header's chooser sets the same field.
+        self.fields["language"].choices = [
+            ("", _("Same as my browser")),
+            *((code, get_language_info(code)["name_local"].capitalize()) for code, _name in settings.LANGUAGES),
+        ]
 
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""

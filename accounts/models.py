@@ -5,6 +5,7 @@ response rate) live here because search, listing pages and reviews all read them
 the apps that compute them write them through their own services.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
@@ -64,6 +65,9 @@ class User(AbstractUser):
     languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    # The interface language this person chose (pages and emails); blank: follow the browser.
+    # Not to be confused with `languages`, the free-text languages a host says they speak.
+    language = models.CharField("site language", max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     # Host statistics, maintained by the reviews/messaging services.
     is_superhost = models.BooleanField(default=False, db_index=True)

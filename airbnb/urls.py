@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from accounts import language
 from search import urls as search_urls
 
 from . import views
@@ -23,6 +25,9 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
+    # Strings of static/js/booking.js in the page's language (locale/*/LC_MESSAGES/djangojs.po).
+    path("i18n/js/", JavaScriptCatalog.as_view(packages=["airbnb"]), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
     # Before "rooms/": the checkout /rooms/<id>/book/ would otherwise match a listing slug.
     path("", include("bookings.urls")),

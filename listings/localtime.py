@@ -20,6 +20,7 @@ from functools import cache
 from django.db import models
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext
 from tzfpy import get_tz
 
 DEFAULT_ZONE = "UTC"
@@ -52,10 +53,11 @@ def zone_for_point(*, lat: float, lng: float) -> str:
 
 
 def zone_label(name: str) -> str:
-    """How a guest reads the zone next to a time: "Tokyo time", "New York time", "UTC"."""
-    if not name or name == DEFAULT_ZONE or name.startswith("Etc/"):
-        return "UTC" if not name or name in (DEFAULT_ZONE, "Etc/UTC", "Etc/GMT") else f"{name[4:]} time"
-    return f"{name.rsplit('/', 1)[-1].replace('_', ' ')} time"
+    """How a guest reads the zone next to a time: "Tokyo time", "New York time", "UTC" (in the page's language)."""
+    if not name or name in (DEFAULT_ZONE, "Etc/UTC", "Etc/GMT"):
+        return "UTC"
+    city = name[4:] if name.startswith("Etc/") else name.rsplit("/", 1)[-1].replace("_", " ")
+    return gettext("%(city)s time") % {"city": city}
 
 
 def local_today(zone_name: str, *, now: dt.datetime | None = None) -> dt.date:

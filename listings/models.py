@@ -137,6 +137,10 @@ class Listing(models.Model):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140)
     description = models.TextField(max_length=10000, blank=True)
+    # The language the host wrote title, description and house rules in (a code from
+    # settings.LANGUAGES). Host text is never translated; pages say which language it is in
+    # when it differs from the reader's (docs/languages.md).
+    language = models.CharField(max_length=8, default="en", choices=settings.LANGUAGES)
     property_type = models.CharField(max_length=20, choices=PropertyType.choices)
     room_type = models.CharField(max_length=10, choices=RoomType.choices)
 

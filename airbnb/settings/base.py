@@ -54,9 +54,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page language: the chooser's cookie, else Accept-Language (URLs carry no language prefix).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language wins over the cookie and Accept-Language.
+    "accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "airbnb.middleware.ContentSecurityPolicyMiddleware",
@@ -78,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "messaging.context_processors.unread_counts",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -124,7 +129,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- I18N ------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English is the source language; docs/languages.md says how to add a string or a language.
+LANGUAGE_CODE = "en"
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a string for makemessages. Django's own would read settings while they load."""
+    return message
+
+
+# Names in English, translated on pages ("Written by the host in {language}"); the chooser
+# shows each language in its own name instead (templates/accounts/_language_chooser.html).
+LANGUAGES = [
+    ("en", gettext_noop("English")),
+    ("es", gettext_noop("Spanish")),
+    ("fr", gettext_noop("French")),
+    ("de", gettext_noop("German")),
+    ("nb", gettext_noop("Norwegian Bokmål")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

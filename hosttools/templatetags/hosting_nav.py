@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from messaging.selectors import host_inbox_unread_count
 
@@ -16,13 +17,13 @@ register = template.Library()
 
 # (key, label, URL name) in the order Airbnb's hosting mode shows them.
 NAV_ITEMS = [
-    ("today", "Today", "hosttools:today"),
-    ("calendar", "Calendar", "hosttools:calendar_all"),
-    ("listings", "Listings", "hosting:listings"),
-    ("reservations", "Reservations", "bookings:host_reservations"),
-    ("inbox", "Inbox", "messaging:host_inbox"),
-    ("earnings", "Earnings", "hosttools:earnings"),
-    ("analytics", "Analytics", "hosttools:analytics"),
+    ("today", _("Today"), "hosttools:today"),
+    ("calendar", _("Calendar"), "hosttools:calendar_all"),
+    ("listings", _("Listings"), "hosting:listings"),
+    ("reservations", _("Reservations"), "bookings:host_reservations"),
+    ("inbox", _("Inbox"), "messaging:host_inbox"),
+    ("earnings", _("Earnings"), "hosttools:earnings"),
+    ("analytics", _("Analytics"), "hosttools:analytics"),
 ]
 
 # Which item a page belongs to, by its URL name.

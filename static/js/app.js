@@ -51,7 +51,8 @@
 
   function init() {
     document.querySelectorAll("[data-stay-search]").forEach(enhanceStaySearch);
-    document.querySelectorAll("[data-menu]").forEach(enhanceMenu);
+    // The account menu and the language chooser (templates/accounts/_language_chooser.html).
+    document.querySelectorAll("[data-menu], [data-language-menu]").forEach(enhanceMenu);
     // After a failed submit, move focus to the list of problems so it is read first.
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();

@@ -10,18 +10,31 @@
 (function () {
   "use strict";
 
-  var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
-  var dayFormat = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+  // Text in the page's language: Django's JavaScript catalogue (/jsi18n/, loaded before this file on
+  // the listing page) defines gettext, ngettext, interpolate and get_format; without it, English.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return String(values[match.slice(2, -2)]); });
+  };
+  function format(name, fallback) { return window.get_format ? window.get_format(name) : fallback; }
+  var language = document.documentElement.lang || "en";
+  var english = language === "en" || language.indexOf("en-") === 0;
 
-  // Same output as templates/_money.html: whole amounts without decimals, "1,250.50 CHF" for others.
+  var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
+  var SYMBOLS_AFTER = { EUR: "€", USD: "US$", GBP: "£" };
+  var dayFormat = new Intl.DateTimeFormat(english ? "en-GB" : language, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+
+  // Same output as templates/_money.html: whole amounts without decimals, "1,250.50 CHF" for others;
+  // separators from Django's formats for the page's language, the symbol after the amount outside English.
   function money(amount, currency) {
     var value = Number(amount);
     var whole = Math.round(value * 100) % 100 === 0;
-    var text = value.toLocaleString("en-US", {
-      minimumFractionDigits: whole ? 0 : 2,
-      maximumFractionDigits: whole ? 0 : 2,
-    });
-    return SYMBOLS[currency] ? SYMBOLS[currency] + text : text + " " + currency;
+    var parts = value.toFixed(whole ? 0 : 2).split(".");
+    var grouped = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, format("THOUSAND_SEPARATOR", ","));
+    var text = parts.length > 1 ? grouped + format("DECIMAL_SEPARATOR", ".") + parts[1] : grouped;
+    if (english) return SYMBOLS[currency] ? SYMBOLS[currency] + text : text + " " + currency;
+    return text + "\u00a0" + (SYMBOLS_AFTER[currency] || currency);
   }
 
   function day(iso) {
@@ -40,9 +53,6 @@
     return new URLSearchParams({ check_in: checkIn, check_out: checkOut, guests: guests }).toString();
   }
 
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
-  }
 
   // The average nightly price, rounded half-up to cents like the server does.
   function nightlyAverage(nights) {
@@ -57,7 +67,7 @@
       var sign = element("span", "", "−");
       sign.setAttribute("aria-hidden", "true");
       dd.appendChild(sign);
-      dd.appendChild(element("span", "visually-hidden", "minus "));
+      dd.appendChild(element("span", "visually-hidden", gettext("minus") + " "));
     }
     dd.appendChild(document.createTextNode(money(Math.abs(value), currency)));
     return dd;
@@ -76,7 +86,7 @@
       list.appendChild(row);
     });
     var total = element("div", "breakdown__total");
-    var term = element("dt", "", "Total ");
+    var term = element("dt", "", gettext("Total") + " ");
     term.appendChild(element("span", "breakdown__currency", "(" + quote.currency + ")"));
     total.appendChild(term);
     total.appendChild(amountCell(quote.total, quote.currency));
@@ -115,7 +125,9 @@
       var note = element("div", "availability-note availability-note--no");
       note.appendChild(element("p", "", message));
       if (alternatives && alternatives.length) {
-        note.appendChild(element("p", "", "Free dates nearby for " + plural(nights, "night") + ":"));
+        note.appendChild(element("p", "", interpolate(
+          ngettext("Free dates nearby for %(counter)s night:", "Free dates nearby for %(counter)s nights:", nights),
+          { counter: nights }, true)));
         var list = element("ul", "alternatives");
         list.setAttribute("role", "list");
         alternatives.forEach(function (alternative) {
@@ -143,7 +155,7 @@
         cell.classList.toggle("cal__day--chosen", Boolean(chosen));
         var hint = cell.querySelector("[data-chosen-hint]");
         if (chosen && !hint) {
-          hint = element("span", "visually-hidden", ", your dates");
+          hint = element("span", "visually-hidden", gettext(", your dates"));
           hint.setAttribute("data-chosen-hint", "");
           cell.appendChild(hint);
         } else if (!chosen && hint) {
@@ -159,22 +171,23 @@
       result.replaceChildren();
       if (data.available) {
         result.appendChild(element("p", "availability-note availability-note--ok",
-          "Available for " + plural(nights, "night") + ", " + day(quote.check_in) + " – " + day(quote.check_out)));
+          interpolate(ngettext("Available for %(counter)s night", "Available for %(counter)s nights", nights),
+            { counter: nights }, true) + ", " + day(quote.check_in) + " – " + day(quote.check_out)));
       } else if (own) {
         result.appendChild(element("p", "availability-note",
-          "This is your listing, so you can't book it. Guests would pay this for these dates:"));
+          gettext("This is your listing, so you can't book it. Guests would pay this for these dates:")));
       } else {
         result.appendChild(unavailable(data.reason.message, data.alternatives, nights));
       }
       if (data.available || own) result.appendChild(breakdown(quote));
       if (data.available) {
-        var reserve = element("a", "button button--primary button--block", "Reserve");
+        var reserve = element("a", "button button--primary button--block", gettext("Reserve"));
         reserve.href = box.dataset.checkoutUrl + "?" + query(quote.check_in, quote.check_out, quote.guests);
         result.appendChild(reserve);
         result.appendChild(element("p", "price-box__note", instantBook
-          ? "Instant Book: your stay is confirmed as soon as you pay."
-          : "You won't be charged until the host accepts your request."));
-        announce("Available. Total " + money(quote.total, currency) + ".");
+          ? gettext("Instant Book: your stay is confirmed as soon as you pay.")
+          : gettext("You won't be charged until the host accepts your request.")));
+        announce(interpolate(gettext("Available. Total %(total)s."), { total: money(quote.total, currency) }, true));
       } else if (!own) {
         announce(data.reason.message);
       }
@@ -204,12 +217,12 @@
             render(answer.body);
             history.replaceState(null, "", "?" + query(first, last, guests.value || 1) + "#booking");
           } else {
-            showProblem((answer.body.error && answer.body.error.message) || "Check your dates and guests.");
+            showProblem((answer.body.error && answer.body.error.message) || gettext("Check your dates and guests."));
           }
         })
         .catch(function (error) {
           if (error.name === "AbortError") return;
-          announce("We couldn't update the price. Use “Check availability” to try again.");
+          announce(gettext("We couldn't update the price. Use “Check availability” to try again."));
         })
         .finally(function () { result.removeAttribute("aria-busy"); });
     }

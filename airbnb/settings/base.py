@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from .env import env, env_str, redis_url_checked
 
@@ -223,6 +224,35 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "health_check_interval": 25,
 }
 CELERY_TASK_ALWAYS_EAGER = False
+# Queues, so that one kind of work cannot starve another (docs/scaling.md): a burst of photo variants or a
+# slow demand refresh never sits in front of a capture or a booking email. `./dev run` starts one worker
+# per queue (`--queues`); a worker started without `--queues` consumes all four. Routes name whole task
+# modules, so a new task lands in its app's queue; anything unrouted goes to maintenance.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("payments", "notifications", "media", "maintenance")]
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+CELERY_TASK_ROUTES = {
+    # captures, releases, settlements, refunds, payouts, the reconciler
+    "payments.tasks.*": {"queue": "payments"},
+    # the outbox (booking events become notifications), emails, wishlist alerts
+    "bookings.tasks.outbox_dispatch_task": {"queue": "notifications"},
+    "messaging.tasks.notification_email_send_task": {"queue": "notifications"},
+    "messaging.tasks.notification_emails_send_task": {"queue": "notifications"},
+    "messaging.tasks.notification_emails_flush_task": {"queue": "notifications"},
+    "listings.tasks.wishlist_*": {"queue": "notifications"},
+    # photo variants
+    "listings.tasks.photo_generate_variants": {"queue": "media"},
+    # everything else goes to CELERY_TASK_DEFAULT_QUEUE, maintenance: sweepers (stale holds, finished stays,
+    # idempotency records), search and pricing upkeep, iCal imports, review publishing, statistics, heartbeat
+}
+# Exactly one scheduler however many nodes run beat: celery-redbeat keeps the schedule in Redis and runs it
+# only while it holds a Redis lock (SET NX with a timeout, extended on every tick). A second beat waits for
+# the lock; when the holder dies, the lock expires after CELERY_BEAT_LOCK_TIMEOUT seconds and a waiting beat
+# takes over. The loop wakes at least every CELERY_BEAT_MAX_LOOP_INTERVAL seconds to extend the lock.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = env_str("CELERY_REDBEAT_REDIS_URL", CELERY_BROKER_URL)
+CELERY_REDBEAT_KEY_PREFIX = "airbnb:redbeat"
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
+CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_BEAT_LOCK_TIMEOUT", default=30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "airbnb.tasks.heartbeat", "schedule": 30.0},

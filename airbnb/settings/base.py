@@ -85,14 +85,25 @@ TEMPLATES = [
 
 # --- Data stores -----------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL", engine="django.contrib.gis.db.backends.postgis")}
-DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# PostGIS's backend, plus what it takes to sit behind PgBouncer (airbnb/db/backend/base.py).
+DATABASES["default"]["ENGINE"] = "airbnb.db.backend"
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 # JIT compilation cost ~50 ms on high-cost search plans and saves nothing on our short
-# OLTP statements (docs/search.md).
+# OLTP statements (docs/search.md). Through PgBouncer, which drops startup options, the
+# role's own setting does it (./dev runs ALTER ROLE ... SET jit = off).
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# DATABASE_DIRECT_URL set: DATABASE_URL is a transaction pooler (PgBouncer) and this is
+# PostgreSQL itself. Behind the pooler a server connection is lent per transaction, so no
+# server-side cursors (they live in the session); test databases are created and dropped
+# over the direct connection (docs/scaling.md, "PgBouncer").
+if env_str("DATABASE_DIRECT_URL", ""):
+    _direct = env.db_url("DATABASE_DIRECT_URL", engine="django.contrib.gis.db.backends.postgis")
+    DATABASES["default"]["DIRECT"] = {"HOST": _direct["HOST"], "PORT": _direct["PORT"]}
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    del DATABASES["default"]["OPTIONS"]["options"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url_checked()

@@ -18,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from airbnb.db.routing import replica_failed
+
 logger = logging.getLogger(__name__)
 
 
@@ -79,6 +81,8 @@ def _flatten_message(detail) -> str:
 
 def exception_handler(exc, context):
     """DRF exception handler producing the project's error body."""
+    if replica_failed(exc):
+        return None  # DRF raises it on: the routing middleware runs the view again on the primary
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)

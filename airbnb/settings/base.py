@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS
 from kombu import Queue
 
 from .env import env, env_str, redis_url_checked
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "airbnb.middleware.ContentSecurityPolicyMiddleware",
+    # Last: runs the public read views on a replica (airbnb/db/routing.py).
+    "airbnb.db.routing.ReplicaRoutingMiddleware",
 ]
 
 ROOT_URLCONF = "airbnb.urls"
@@ -104,6 +107,46 @@ if env_str("DATABASE_DIRECT_URL", ""):
     DATABASES["default"]["DIRECT"] = {"HOST": _direct["HOST"], "PORT": _direct["PORT"]}
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     del DATABASES["default"]["OPTIONS"]["options"]
+# Streaming replicas (DATABASE_REPLICA_URLS, comma-separated): the public read traffic goes to them,
+# everything else to the primary (airbnb/db/routing.py, docs/scaling.md).
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
+    _replica = env.db_url_config(_url)
+    _replica.update(
+        ENGINE="airbnb.db.backend",
+        CONN_MAX_AGE=60,
+        CONN_HEALTH_CHECKS=True,
+        # A replica that is down must be given up on quickly: the request then reads from the primary.
+        OPTIONS={"connect_timeout": 2, "options": "-c jit=off"},
+        TEST={"MIRROR": DEFAULT_DB_ALIAS},
+    )
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["airbnb.db.routing.ReplicaRouter"]
+# A replica lagging more than this is skipped; health (replay position, lag) is cached this long per process.
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(env_str("DATABASE_REPLICA_MAX_LAG_SECONDS", "10"))
+DATABASE_REPLICA_HEALTH_SECONDS = float(env_str("DATABASE_REPLICA_HEALTH_SECONDS", "1"))
+# How long a client's last write position is kept (read-your-writes); far above the lag bound.
+DATABASE_REPLICA_RYW_SECONDS = 300
+# Count routing decisions in Redis too (bench/: the share of reads sent to the primary, and why).
+DATABASE_ROUTING_STATS = env.bool("DATABASE_ROUTING_STATS", default=False)
+# The views whose GET and HEAD may read from a replica: public pages and lists, nobody's own data.
+DATABASE_REPLICA_VIEWS = {
+    "home",
+    "search:results",
+    "search-place",
+    "search-api",
+    "search-places-api",
+    "listings:detail",
+    "listings:detail_short",
+    "listing-list",
+    "listing-detail",
+    "amenity-list",
+    "accounts:profile",
+    "reviews:profile",
+    "review-list",
+    "review-listing-rating",
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url_checked()

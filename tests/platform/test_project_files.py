@@ -52,9 +52,28 @@ def test_docker_compose_matches_procfile():
             assert command.startswith('sh -c "'), f"{name}: {command!r}"
         assert services[name]["restart"] == "unless-stopped"  # compose's own bin/respawn
         env = services[name]["environment"]
-        assert env["DATABASE_URL"].startswith("postgis://") and "@postgis:" in env["DATABASE_URL"]
+        # Through PgBouncer, as ./dev runs it; PostgreSQL itself for creating databases.
+        assert env["DATABASE_URL"].startswith("postgis://") and "@pgbouncer:6432/" in env["DATABASE_URL"]
+        assert "@postgis:5432/" in env["DATABASE_DIRECT_URL"]
         assert env["REDIS_URL"].startswith("redis://redis:")
-        assert set(services[name]["depends_on"]) == {"postgis", "redis"}
+        assert set(services[name]["depends_on"]) == {"postgis", "pgbouncer", "redis"}
+
+
+def test_docker_compose_scale_profile_has_the_topology():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    scale = {name for name, service in services.items() if "scale" in service.get("profiles", [])}
+    assert scale == {"postgis-replica", "web1", "web2", "haproxy"}
+    for node in ("web1", "web2"):
+        env = services[node]["environment"]
+        assert "@postgis-replica:5432/" in env["DATABASE_REPLICA_URLS"]
+        assert env["TRUSTED_PROXY_COUNT"] == "1" and "@pgbouncer:6432/" in env["DATABASE_URL"]
+    haproxy = (ROOT / "docker" / "haproxy.cfg").read_text()
+    assert "option httpchk GET /healthz?node=1" in haproxy
+    assert "server web1 web1:8000 check" in haproxy and "server web2 web2:8000 check" in haproxy
+    pgbouncer = (ROOT / "docker" / "pgbouncer.ini").read_text()
+    assert "pool_mode = transaction" in pgbouncer and "* = host=postgis port=5432" in pgbouncer
+    assert "pg_basebackup" in (ROOT / "docker" / "replica.sh").read_text()
 
 
 def test_ci_runs_exactly_the_readme_test_command():

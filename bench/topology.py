@@ -97,8 +97,9 @@ class Sampler:
     def _db(self, host, port, dbname="airbnb"):
         db = settings.DATABASES["default"]
         return psycopg.connect(
-            host=host, port=port, user=db["USER"], password=db["PASSWORD"], dbname=dbname, autocommit=True
-        )
+            host=host, port=port, user=db["USER"], password=db["PASSWORD"], dbname=dbname, autocommit=True,
+            cursor_factory=psycopg.ClientCursor,  # the simple query protocol: PgBouncer's console knows no other
+        )  # fmt: skip
 
     def _lag(self):
         direct = settings.DATABASES["default"].get("DIRECT") or settings.DATABASES["default"]
@@ -271,6 +272,7 @@ def main() -> None:
     follow = {k: ba["routing"].get(k, 0) + bs["routing"].get(k, 0) for k in set(ba["routing"]) | set(bs["routing"])}
     reads = sum(follow.values())
     ryw = follow.get("primary_read_your_writes", 0)
+    caught_up = follow.get("replica_caught_up", 0)
     rows = [
         ("search, primary (8 clients): searches/s, p50 / p99", f"{sp['rate']:.0f}, {ms(sp['p50'])} / {ms(sp['p99'])}"),
         ("search, replica (8 clients): searches/s, p50 / p99", f"{sr['rate']:.0f}, {ms(sr['p50'])} / {ms(sr['p99'])}"),
@@ -291,7 +293,8 @@ def main() -> None:
         ),
         (
             "guests' searches right after their booking: sent to the primary by read-your-writes",
-            f"{ryw} of {reads} ({100 * ryw / max(reads, 1):.0f}%); all reads of the phases: {follow}",
+            f"{ryw} of {reads} ({100 * ryw / max(reads, 1):.1f}%); {caught_up} more waited for one fresh look at"
+            f" the replica's replay position and read there; all decisions: {dict(sorted(follow.items()))}",
         ),
         (
             "PgBouncer, most client / server connections: search primary, search replica, booking, booking+search",

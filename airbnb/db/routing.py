@@ -221,7 +221,7 @@ def route_choose(request) -> _Route:
     for alias in usable:  # the cached position may be a second old: ask once
         health = replica_health(alias, fresh=True)
         if _usable(health) and health.replay_lsn >= position:
-            return _Route(alias, "replica")
+            return _Route(alias, "replica_caught_up")
     return _Route(None, "primary_read_your_writes")
 
 

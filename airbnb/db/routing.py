@@ -19,8 +19,8 @@ the primary. If Redis cannot say, the primary.
 
 A replica that does not answer, or lags more than
 ``DATABASE_REPLICA_MAX_LAG_SECONDS``, is skipped. Health (replay position and
-lag) is cached per process for ``DATABASE_REPLICA_HEALTH_SECONDS``. A replica
-that fails in the middle of a request (killed, or a query cancelled by a
+lag) is cached per process for ``DATABASE_REPLICA_HEALTH_SECONDS`` (a replica
+found down, ``DOWN_RETRY_SECONDS``). A replica that fails in the middle of a request (killed, or a query cancelled by a
 recovery conflict) is marked down and the view runs again on the primary: the
 views routed here only read, so running one twice is harmless.
 
@@ -42,10 +42,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django_redis import get_redis_connection
 
 logger = logging.getLogger(__name__)
 
 RYW_KEY = "airbnb:ryw:{}"
+# A replica found down is not asked again for this long: a host that swallows packets costs one request the
+# connect timeout every few seconds, not every second.
+DOWN_RETRY_SECONDS = 5.0
 STATS_KEY = "airbnb:routing"
 # Read from the primary whatever the view: authentication and sessions (a log-out or a revoked token
 # takes effect at once), idempotency records (Airbnb's Orpheus: a replica read once caused a duplicate
@@ -107,7 +111,8 @@ def replica_health(alias: str, *, fresh: bool = False) -> _Health:
     now = time.monotonic()
     with _health_lock:
         cached = _health.get(alias)
-    if cached and not fresh and now - cached.checked_at < settings.DATABASE_REPLICA_HEALTH_SECONDS:
+    ttl = settings.DATABASE_REPLICA_HEALTH_SECONDS if cached is None or cached.up else DOWN_RETRY_SECONDS
+    if cached and not fresh and now - cached.checked_at < ttl:
         return cached
     try:
         with connections[alias].cursor() as cursor:
@@ -154,8 +159,6 @@ def _client_key(request, *, after_view: bool) -> str | None:
 
 
 def _redis():
-    from django_redis import get_redis_connection
-
     return get_redis_connection("default")
 
 

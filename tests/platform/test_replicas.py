@@ -197,6 +197,9 @@ def test_a_lagging_replica_is_skipped(replica, settings):
 
     _replay(paused=False)
     _wait_replayed()
+    # Back on the replica once it has caught up. The bound goes back up: with other tests writing all the
+    # time, "age of the last replayed commit" can pass one second on a busy machine even when caught up.
+    settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 60
     before = Counter(routing.routing_counts)
     assert listing.pk in _ids(anonymous.get(SEARCH, {"q": "Paris"}))
     assert _routed(before) == {"replica": 1}

@@ -18,12 +18,15 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database, Redis and a Celery worker all answer; 503 naming what is down."""
-    checks = {
-        "database": health.check_database(),
-        "redis": health.check_redis(),
-        "celery": health.check_celery(),
-    }
+    """200 when the database, Redis and a Celery worker all answer; 503 naming what is down.
+
+    ``?node=1`` checks only what this web node needs to serve (database, Redis): what a load balancer
+    asks (HAProxy, docs/scaling.md). Celery workers are shared by every node; taking every node out of
+    rotation because they are down would turn a queue delay into an outage.
+    """
+    checks = {"database": health.check_database(), "redis": health.check_redis()}
+    if not request.GET.get("node"):
+        checks["celery"] = health.check_celery()
     down = [name for name, (ok, _) in checks.items() if not ok]
     body = {
         "status": "ok" if not down else "degraded",

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections, router
+
+from .models import Place as PlaceModel
 
 PLACE_RADIUS_KM = 15
 # An alternate name (often another language's name for a different city) only
@@ -154,13 +156,18 @@ def _qualifiers() -> _Qualifiers:
     return _Qualifiers(country_names, country_by_qualifier, us_state_by_qualifier)
 
 
+def _reading():
+    """Where place look-ups read: a replica on the public read paths (airbnb/db/routing.py), else the primary."""
+    return connections[router.db_for_read(PlaceModel)]
+
+
 def country_name(code: str) -> str:
     """English name of an ISO 3166 alpha-2 country code, or the code itself when unknown."""
     return _qualifiers().country_names.get(code.upper(), code)
 
 
 def _exact(name: str) -> list[_Row]:
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(
             f"SELECT {_PLACE_COLUMNS}, bool_or(n.is_own) FROM search_placename n "
             "JOIN search_place p ON p.id = n.place_id WHERE n.name = %s GROUP BY p.id",
@@ -232,7 +239,7 @@ def _typo_guesses(name: str) -> tuple[_Guess, ...]:
     """
     if len(name) < 3:
         return ()
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(
             f"""
             WITH near AS (
@@ -341,7 +348,7 @@ def place_resolve(query: str, *, exact: bool = False) -> Place | None:
 
 @lru_cache(maxsize=4096)
 def _currency_near_cell(lat_cell: int, lng_cell: int) -> str:
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(
             "SELECT currency FROM search_place WHERE kind = 'city' "
             "ORDER BY location <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326) LIMIT 1",
@@ -371,7 +378,7 @@ def place_suggest(prefix: str, *, limit: int = 8) -> list[Place]:
         return []
     like = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     qualifiers = _qualifiers()
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(
             f"""
             SELECT {_PLACE_COLUMNS}, bool_or(n.is_own) FROM search_placename n

@@ -35,13 +35,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from listings.localtime import latest_today
 from pricing.fees import HOST_FLAT_FEES, FeeRates
 from pricing.selectors import demand_cell_size
 
+from .models import SearchListing
 from .params import SearchParams
 from .pricing_sql import (
     cap_sql,
@@ -490,6 +491,14 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
 LARGE_AREA_SQUARE_DEGREES = 1.0  # a big city's box is ~0.1; only larger areas pay for the estimate
 
 
+def _reading():
+    """The connection search reads from: a replica on the public read paths (airbnb/db/routing.py), else the primary.
+
+    Raw SQL does not pass through Django's router by itself; this asks it.
+    """
+    return connections[router.db_for_read(SearchListing)]
+
+
 def _is_large(params: SearchParams) -> bool:
     return sum((e - w) * (n - s) for w, s, e, n in params.area.boxes) >= LARGE_AREA_SQUARE_DEGREES
 
@@ -505,7 +514,7 @@ def _first_tier(params: SearchParams) -> int | None:
         f"location && ST_MakeEnvelope({q.p(f'w{i}', w)}, {q.p(f's{i}', s)}, {q.p(f'e{i}', e)}, {q.p(f'n{i}', n)}, 4326)"
         for i, (w, s, e, n) in enumerate(params.area.boxes)
     )
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM search_listing WHERE rank_tier < 1 AND ({boxes})", q.params)
         estimate = 100 * cursor.fetchone()[0]
     cap = settings.SEARCH_CANDIDATE_CAP
@@ -526,8 +535,9 @@ def search_execute(params: SearchParams, *, now: dt.datetime | None = None) -> R
         return _execute_tiers(params, first=None, now=now)
     # Big areas plan as costly: keep PostgreSQL from spending ~50 ms compiling the statement (JIT) or
     # starting parallel workers for a query that reads a few thousand index-ordered rows.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
+    reading = _reading()
+    with transaction.atomic(using=reading.alias):
+        with reading.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         return _execute_tiers(params, first=_first_tier(params), now=now)
@@ -538,7 +548,7 @@ def _execute_tiers(params: SearchParams, *, first: int | None, now: dt.datetime 
     last: RawResult | None = None
     for tier in TIERS[TIERS.index(first) :]:
         sql, sql_params = build_sql(params, tier=tier, now=now)
-        with connection.cursor() as cursor:
+        with _reading().cursor() as cursor:
             cursor.execute(sql, sql_params)
             candidates, count, property_types, room_types, amenities, toggles, histogram, results = cursor.fetchone()
         facets = {

@@ -182,8 +182,9 @@ def search_booking_model_fit(*, now=None) -> BookingModel:
     since = now - timezone.timedelta(days=HISTORY_DAYS)
     names = list(MODEL_FEATURES)
     binned = ", ".join(f"round(({_feature_sql(name)}) * {BINS - 1}) / {BINS - 1}.0 AS {name}" for name in names)
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
+    # SET LOCAL in a transaction: behind PgBouncer a plain SET would stay on a pooled server session.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             f"""
             WITH a AS ({_HISTORY})
@@ -194,7 +195,6 @@ def search_booking_model_fit(*, now=None) -> BookingModel:
             {"since": since},
         )
         rows = cursor.fetchall()
-        cursor.execute("RESET jit")
     cells = [([float(v) for v in row[: len(names)]], row[-2], row[-1]) for row in rows]
     samples = sum(trials for _, trials, _ in cells)
     positives = sum(successes for _, _, successes in cells)

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from airbnb.db.routing import replica_failed
 from airbnb.errors import ApplicationError, CommonErrorCode, error_body
 from availability.errors import AvailabilityErrorCode
 from bookings.errors import BookingErrorCode
@@ -149,6 +150,8 @@ def _flatten_message(detail) -> str:
 
 def exception_handler(exc, context):
     """DRF exception handler producing the project's error body."""
+    if replica_failed(exc):
+        return None  # DRF raises it on: the routing middleware runs the view again on the primary
     if isinstance(exc, ApplicationError):
         return application_error_response(exc)
     if isinstance(exc, DjangoValidationError):

@@ -10,6 +10,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS
+from kombu import Queue
 
 from .env import env, env_str, redis_url_checked
 
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "airbnb.middleware.ContentSecurityPolicyMiddleware",
     "airbnb.form_errors.ApplicationErrorPageMiddleware",
+    # Last: runs the public read views on a replica (airbnb/db/routing.py).
+    "airbnb.db.routing.ReplicaRoutingMiddleware",
 ]
 
 ROOT_URLCONF = "airbnb.urls"
@@ -90,14 +94,65 @@ TEMPLATES = [
 
 # --- Data stores -----------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL", engine="django.contrib.gis.db.backends.postgis")}
-DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# PostGIS's backend, plus what it takes to sit behind PgBouncer (airbnb/db/backend/base.py).
+DATABASES["default"]["ENGINE"] = "airbnb.db.backend"
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 # JIT compilation cost ~50 ms on high-cost search plans and saves nothing on our short
-# OLTP statements (docs/search.md).
+# OLTP statements (docs/search.md). Through PgBouncer, which drops startup options, the
+# role's own setting does it (./dev runs ALTER ROLE ... SET jit = off).
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# DATABASE_DIRECT_URL set: DATABASE_URL is a transaction pooler (PgBouncer) and this is
+# PostgreSQL itself. Behind the pooler a server connection is lent per transaction, so no
+# server-side cursors (they live in the session); test databases are created and dropped
+# over the direct connection (docs/scaling.md, "PgBouncer").
+if env_str("DATABASE_DIRECT_URL", ""):
+    _direct = env.db_url("DATABASE_DIRECT_URL", engine="django.contrib.gis.db.backends.postgis")
+    DATABASES["default"]["DIRECT"] = {"HOST": _direct["HOST"], "PORT": _direct["PORT"]}
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    del DATABASES["default"]["OPTIONS"]["options"]
+# Streaming replicas (DATABASE_REPLICA_URLS, comma-separated): the public read traffic goes to them,
+# everything else to the primary (airbnb/db/routing.py, docs/scaling.md).
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
+    _replica = env.db_url_config(_url)
+    _replica.update(
+        ENGINE="airbnb.db.backend",
+        CONN_MAX_AGE=60,
+        CONN_HEALTH_CHECKS=True,
+        # A replica that is down must be given up on quickly: the request then reads from the primary.
+        OPTIONS={"connect_timeout": 2, "options": "-c jit=off"},
+        TEST={"MIRROR": DEFAULT_DB_ALIAS},
+    )
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["airbnb.db.routing.ReplicaRouter"]
+# A replica lagging more than this is skipped; health (replay position, lag) is cached this long per process.
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(env_str("DATABASE_REPLICA_MAX_LAG_SECONDS", "10"))
+DATABASE_REPLICA_HEALTH_SECONDS = float(env_str("DATABASE_REPLICA_HEALTH_SECONDS", "1"))
+# How long a client's last write position is kept (read-your-writes); far above the lag bound.
+DATABASE_REPLICA_RYW_SECONDS = 300
+# Count routing decisions in Redis too (bench/: the share of reads sent to the primary, and why).
+DATABASE_ROUTING_STATS = env.bool("DATABASE_ROUTING_STATS", default=False)
+# The views whose GET and HEAD may read from a replica: public pages and lists, nobody's own data.
+DATABASE_REPLICA_VIEWS = {
+    "home",
+    "search:results",
+    "search-place",
+    "search-api",
+    "search-places-api",
+    "listings:detail",
+    "listings:detail_short",
+    "listing-list",
+    "listing-detail",
+    "amenity-list",
+    "accounts:profile",
+    "reviews:profile",
+    "review-list",
+    "review-listing-rating",
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url_checked()
@@ -247,6 +302,35 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "health_check_interval": 25,
 }
 CELERY_TASK_ALWAYS_EAGER = False
+# Queues, so that one kind of work cannot starve another (docs/scaling.md): a burst of photo variants or a
+# slow demand refresh never sits in front of a capture or a booking email. `./dev run` starts one worker
+# per queue (`--queues`); a worker started without `--queues` consumes all four. Routes name whole task
+# modules, so a new task lands in its app's queue; anything unrouted goes to maintenance.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("payments", "notifications", "media", "maintenance")]
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+CELERY_TASK_ROUTES = {
+    # captures, releases, settlements, refunds, payouts, the reconciler
+    "payments.tasks.*": {"queue": "payments"},
+    # the outbox (booking events become notifications), emails, wishlist alerts
+    "bookings.tasks.outbox_dispatch_task": {"queue": "notifications"},
+    "messaging.tasks.notification_email_send_task": {"queue": "notifications"},
+    "messaging.tasks.notification_emails_send_task": {"queue": "notifications"},
+    "messaging.tasks.notification_emails_flush_task": {"queue": "notifications"},
+    "listings.tasks.wishlist_*": {"queue": "notifications"},
+    # photo variants
+    "listings.tasks.photo_generate_variants": {"queue": "media"},
+    # everything else goes to CELERY_TASK_DEFAULT_QUEUE, maintenance: sweepers (stale holds, finished stays,
+    # idempotency records), search and pricing upkeep, iCal imports, review publishing, statistics, heartbeat
+}
+# Exactly one scheduler however many nodes run beat: celery-redbeat keeps the schedule in Redis and runs it
+# only while it holds a Redis lock (SET NX with a timeout, extended on every tick). A second beat waits for
+# the lock; when the holder dies, the lock expires after CELERY_BEAT_LOCK_TIMEOUT seconds and a waiting beat
+# takes over. The loop wakes at least every CELERY_BEAT_MAX_LOOP_INTERVAL seconds to extend the lock.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = env_str("CELERY_REDBEAT_REDIS_URL", CELERY_BROKER_URL)
+CELERY_REDBEAT_KEY_PREFIX = "airbnb:redbeat"
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
+CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_BEAT_LOCK_TIMEOUT", default=30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "airbnb.tasks.heartbeat", "schedule": 30.0},

@@ -14,7 +14,7 @@ import os
 import re
 
 from .base import *  # noqa: F403
-from .base import CACHES, REST_FRAMEWORK, VAR_DIR, env_str
+from .base import CACHES, DATABASE_REPLICAS, DATABASES, REST_FRAMEWORK, VAR_DIR, env_str
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -27,6 +27,7 @@ if XDIST_WORKER:
 CACHES["default"]["LOCATION"] = REDIS_URL
 CACHES["default"]["KEY_PREFIX"] = "airbnb-test"
 CELERY_BROKER_URL = REDIS_URL
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -43,3 +44,7 @@ REST_FRAMEWORK = {
 }
 # No map tiles: the suite never touches the network (the maps show their offline drawing).
 SEARCH_MAP_TILE_URL = ""
+# No replica unless a test asks for one (tests/platform/test_replicas.py attaches the running replica).
+for _alias in DATABASE_REPLICAS:
+    del DATABASES[_alias]
+DATABASE_REPLICAS = []

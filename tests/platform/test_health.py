@@ -90,6 +90,10 @@ def test_healthz_names_celery_when_no_worker(client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["down"] == ["celery"]
+    # What a load balancer asks: this node can serve; the shared workers being down does not take it out.
+    node = client.get("/healthz?node=1")
+    assert node.status_code == 200
+    assert set(node.json()["checks"]) == {"database", "redis"}
 
 
 def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:

@@ -21,31 +21,59 @@ def _procfile() -> dict[str, str]:
     return entries
 
 
-def test_procfile_runs_web_worker_and_beat():
+QUEUES = ("payments", "notifications", "media", "maintenance")
+
+
+def test_procfile_runs_web_one_worker_per_queue_and_beat():
     procs = _procfile()
-    assert set(procs) == {"web", "worker", "beat"}
+    assert set(procs) == {"web", "beat", *(f"worker-{queue}" for queue in QUEUES)}
     assert procs["web"].startswith("gunicorn airbnb.wsgi:application")
-    # Worker and beat run under bin/respawn: Celery 5.7's worker can exit when Redis drops.
-    assert procs["worker"].startswith("bin/respawn celery -A airbnb worker")
+    # Workers and beat run under bin/respawn: Celery 5.7's worker can exit when Redis drops.
+    for queue in QUEUES:
+        command = procs[f"worker-{queue}"]
+        assert command.startswith("bin/respawn celery -A airbnb worker")
+        assert f"--queues {queue} " in command and f"--hostname {queue}@%h" in command
+        assert f"${{CELERY_{queue.upper()}_CONCURRENCY:-${{CELERY_CONCURRENCY:-1}}}}" in command
     assert procs["beat"].startswith("bin/respawn celery -A airbnb beat")
 
 
 def test_docker_compose_matches_procfile():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"postgis", "redis", "web", "worker", "beat"} <= set(services)
+    assert {"postgis", "redis", "web", "beat"} <= set(services)
     assert services["postgis"]["image"].startswith("postgis/postgis:")
     assert services["redis"]["image"].startswith("redis:")
     procs = _procfile()
-    for name in ("web", "worker", "beat"):
+    for name in procs:
         command = services[name]["command"].replace("$$", "$")
         expected = procs[name].removeprefix("bin/respawn ")
         assert expected in command, f"{name}: compose runs {command!r}, Procfile {procs[name]!r}"
+        if "${" in command:  # compose runs no shell of its own: the variables need one
+            assert command.startswith('sh -c "'), f"{name}: {command!r}"
         assert services[name]["restart"] == "unless-stopped"  # compose's own bin/respawn
         env = services[name]["environment"]
-        assert env["DATABASE_URL"].startswith("postgis://") and "@postgis:" in env["DATABASE_URL"]
+        # Through PgBouncer, as ./dev runs it; PostgreSQL itself for creating databases.
+        assert env["DATABASE_URL"].startswith("postgis://") and "@pgbouncer:6432/" in env["DATABASE_URL"]
+        assert "@postgis:5432/" in env["DATABASE_DIRECT_URL"]
         assert env["REDIS_URL"].startswith("redis://redis:")
-        assert set(services[name]["depends_on"]) == {"postgis", "redis"}
+        assert set(services[name]["depends_on"]) == {"postgis", "pgbouncer", "redis"}
+
+
+def test_docker_compose_scale_profile_has_the_topology():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    scale = {name for name, service in services.items() if "scale" in service.get("profiles", [])}
+    assert scale == {"postgis-replica", "web1", "web2", "haproxy"}
+    for node in ("web1", "web2"):
+        env = services[node]["environment"]
+        assert "@postgis-replica:5432/" in env["DATABASE_REPLICA_URLS"]
+        assert env["TRUSTED_PROXY_COUNT"] == "1" and "@pgbouncer:6432/" in env["DATABASE_URL"]
+    haproxy = (ROOT / "docker" / "haproxy.cfg").read_text()
+    assert "option httpchk GET /healthz?node=1" in haproxy
+    assert "server web1 web1:8000 check" in haproxy and "server web2 web2:8000 check" in haproxy
+    pgbouncer = (ROOT / "docker" / "pgbouncer.ini").read_text()
+    assert "pool_mode = transaction" in pgbouncer and "* = host=postgis port=5432" in pgbouncer
+    assert "pg_basebackup" in (ROOT / "docker" / "replica.sh").read_text()
 
 
 def test_ci_runs_exactly_the_readme_test_command():

@@ -231,6 +231,14 @@ def _random_place_rules(rng: random.Random, today: dt.date, listings) -> None:
             radius_km=rng.choice([3, 8, 15, 30, 60]), starts_on=starts_on,
             ends_on=starts_on + dt.timedelta(days=rng.randint(0, 10)), uplift_pct=rng.choice([-20, 10, 40, 150, 400]),
         )  # fmt: skip
+    # One long event centred on a listing's public point (the point area rules read), so every world
+    # has stays an event covers whatever the database's location key put the public points.
+    anchor = rng.choice(list(listings))
+    anchor.refresh_from_db(fields=["public_location"])
+    LocalEvent.objects.create(
+        name="Anchored", location=anchor.public_location, radius_km=3, starts_on=today + dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=80), uplift_pct=rng.choice([10, 40, 150]),
+    )  # fmt: skip
     cells = {area_cell(listing) for listing in listings}
     rows = []
     for cell_lat, cell_lng in sorted(cells):

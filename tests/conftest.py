@@ -7,6 +7,7 @@ Tests run against the real PostgreSQL/PostGIS database and the real Redis that
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -40,6 +41,15 @@ def _amenity_catalogue(request, django_db_setup, django_db_blocker):
 def _clean_cache():
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request served in Spanish (LocaleMiddleware
+    activates it for the thread) must not translate the next test's Python-side strings."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -134,6 +134,9 @@ def _valid_body(world: FuzzWorld, case) -> None:
         body["reason"] = ReviewReport.Reason.OTHER
     elif (method, path) == ("POST", "/api/v1/bookings/") and body is not None:
         body.update(guests=1, payment_method="4242424242424242", expected_total=None)
+        # A fresh key: generated keys repeat ("0", "00"...), and a key first used by an invalid body
+        # answers every later, different body with 422 (key reuse, tested in tests/bookings).
+        case.headers = {**(case.headers or {}), "Idempotency-Key": str(uuid.uuid4())}
     elif (method, path) == ("POST", "/api/v1/host/listings/{id}/calendar/") and body is not None:
         body.update(price=None if body.get("action") != "set_price" else "150.00")
         body.update(min_nights=None if body.get("action") != "set_min_nights" else 2)

@@ -47,7 +47,7 @@ def _queue(task_name: str) -> str:
         ("listings.tasks.wishlist_availability_changed", "notifications"),
         ("listings.tasks.photo_generate_variants", "media"),
         ("bookings.tasks.bookings_expire_stale_task", "maintenance"),
-        ("bookings.tasks.idempotency_records_purge_task", "maintenance"),
+        ("airbnb.tasks.idempotency_records_purge_task", "maintenance"),
         ("search.tasks.search_features_refresh_task", "maintenance"),
         ("pricing.tasks.demand_refresh_task", "maintenance"),
         ("hosttools.tasks.ical_import_sync_task", "maintenance"),

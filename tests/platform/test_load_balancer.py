@@ -34,8 +34,9 @@ import requests
 from django.db import connections
 from django.utils import timezone
 
+from airbnb.models import IdempotencyRecord
 from availability.models import CalendarNight
-from bookings.models import Booking, BookingStatus, IdempotencyRecord
+from bookings.models import Booking, BookingStatus
 from bookings.tasks import bookings_expire_stale_task
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import VISA

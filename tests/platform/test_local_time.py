@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.gis.geos import Point
+from django.utils import translation
 
 from availability.errors import CalendarRangeInvalid
 from availability.services import calendar_block_range
@@ -102,9 +103,14 @@ def test_the_api_shows_the_zone_and_refuses_an_unknown_one(user, user_api):
 
 
 def test_zone_labels_read_as_a_place():
-    assert zone_label("Asia/Tokyo") == "Tokyo time"
-    assert zone_label("America/New_York") == "New York time"
-    assert zone_label("UTC") == "UTC"
+    with translation.override("en"):
+        assert zone_label("Asia/Tokyo") == "Tokyo time"
+        assert zone_label("America/New_York") == "New York time"
+        assert zone_label("UTC") == "UTC"
+    with translation.override("es"):
+        assert zone_label("Asia/Tokyo") == "hora de Tokyo"
+    with translation.override("de"):
+        assert zone_label("Europe/Oslo") == "Ortszeit Oslo"
 
 
 # --- check-in instants, cancellation deadlines, payouts -------------------------------------------

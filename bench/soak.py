@@ -502,11 +502,19 @@ class LoadClient(threading.Thread):
 # --- faults ---------------------------------------------------------------------------
 
 
+# A process that cannot run without another: beat keeps its single-scheduler lock in Redis
+# (celery-redbeat, docs/scaling.md), so it exits while Redis is down and is restarted by its
+# supervisor (bin/respawn in production). Such an exit is the fault's consequence, not a surprise.
+DEPENDS_ON = {"beat": ("redis",)}
+DEPENDENCY_GRACE_S = 5.0
+
+
 class Faults(threading.Thread):
     """Injects the faults on a schedule (fractions of the duration) and logs when.
 
     A watchdog beside it plays the process supervisor production has: a process
-    that exits when no fault was aimed at it is logged as UNPLANNED and restarted.
+    that exits when no fault was aimed at it (nor at a process it depends on,
+    ``DEPENDS_ON``) is logged as UNPLANNED and restarted.
     """
 
     def __init__(self, services: dict[str, Service], t0: float, duration: float):
@@ -514,6 +522,8 @@ class Faults(threading.Thread):
         self.services, self.t0, self.duration = services, t0, duration
         self.log: list[tuple[float, float, str]] = []  # (start, end, what)
         self.unplanned: list[str] = []
+        self.consequences: list[str] = []  # exits while a process it depends on was down (restarted too)
+        self.back_at: dict[str, float] = {}  # when a planned-down process came back
         self.stopping = threading.Event()
         self.error: BaseException | None = None
         self.lock = threading.Lock()
@@ -529,9 +539,20 @@ class Faults(threading.Thread):
                     at, code = self.now(), service.proc.returncode
                     service.stop()  # reap what is left of its process group
                     service.start()
-                    what = f"UNPLANNED: {name} exited by itself (exit code {code}); restarted by the soak's watchdog"
+                    depends = [
+                        other
+                        for other in DEPENDS_ON.get(name, ())
+                        if other in self.planned_down or at - self.back_at.get(other, -1e9) < DEPENDENCY_GRACE_S
+                    ]
+                    if depends:
+                        what = f"{name} exited while {', '.join(depends)} was down (exit code {code}); restarted"
+                        self.consequences.append(f"{name} at {at:.0f} s")
+                    else:
+                        what = (
+                            f"UNPLANNED: {name} exited by itself (exit code {code}); restarted by the soak's watchdog"
+                        )
+                        self.unplanned.append(f"{name} at {at:.0f} s (exit code {code})")
                     self.log.append((at, self.now(), what))
-                    self.unplanned.append(f"{name} at {at:.0f} s (exit code {code})")
                     log(what)
 
     def wait_until(self, fraction: float) -> bool:
@@ -572,6 +593,7 @@ class Faults(threading.Thread):
         with self.lock:
             redis.start()
             self.planned_down.discard("redis")
+            self.back_at["redis"] = self.now()
         wait_port(int(redis.argv[redis.argv.index("--port") + 1]), 10)
         self.log.append((at, self.now(), "Redis SIGKILL, restarted empty (cache, throttles, Celery queue lost)"))
 
@@ -1013,6 +1035,10 @@ def main(args) -> int:
             ),
             "processes that exited by themselves during the load (restarted by the watchdog)": "; ".join(
                 faults.unplanned
+            )
+            or "none",
+            "processes that exited while one they depend on was down (beat without Redis), restarted": "; ".join(
+                faults.consequences
             )
             or "none",
             "starts of gunicorn / Celery worker / beat / Redis": " / ".join(

@@ -230,17 +230,15 @@ def calendar_multi(
 ) -> list[ListingRow]:
     """Several listings side by side for ``days`` days from ``start``: a fixed number of queries.
 
-    ``today`` defaults to the first listing's (views pass the host's, ``host_today``).
+    ``today`` (which days are drawn as past) defaults to the first listing's (views pass the host's,
+    ``host_today``); prices are each listing's own, counted from its own today as its quotes are.
     """
     today = today or (listing_today(listings[0]) if listings else local_today(DEFAULT_ZONE))
     end = start + dt.timedelta(days=days)
     ids = [listing.pk for listing in listings]
     rows = _calendar_rows(ids, start, end)
     imported = _imported(ids, start, end)
-    rules = pricing_rules_for_listings(listing_ids=ids, start=today, end=max(end, today + dt.timedelta(days=1)))
-    pricing = price_suggestions_for_listings(
-        listings=listings, start=start, end=end, today=today, rules_by_listing=rules
-    )
+    pricing = price_suggestions_for_listings(listings=listings, start=start, end=end)
     day_list = [start + dt.timedelta(days=i) for i in range(days)]
     return [
         ListingRow(
@@ -272,8 +270,11 @@ class ListingOverview:
 
 
 def listings_overview(*, host, today: dt.date | None = None) -> list[ListingOverview]:
-    """The host's listings with pricing settings, tonight's automatic price, competitiveness and feed health."""
-    today = today or host_today(host=host)
+    """The host's listings with pricing settings, tonight's automatic price, competitiveness and feed health.
+
+    "Tonight" is each listing's own night (``listing_today``), priced as a guest booking it now would be;
+    ``today`` forces one date for all.
+    """
     listings = list(
         host_listings(host=host).annotate(
             feed_count=Count("ical_imports", distinct=True),
@@ -285,17 +286,22 @@ def listings_overview(*, host, today: dt.date | None = None) -> list[ListingOver
     ids = [listing.pk for listing in listings]
     settings_rows = {row.listing_id: row for row in ListingPricing.objects.filter(listing_id__in=ids)}
     competitiveness = {row.listing_id: row for row in ListingCompetitiveness.objects.filter(listing_id__in=ids)}
-    rules = pricing_rules_for_listings(listing_ids=ids, start=today, end=today + dt.timedelta(days=1))
-    tonight_prices = dict(
-        CalendarNight.objects.filter(listing_id__in=ids, date=today, price__isnull=False).values_list(
-            "listing_id", "price"
-        )
-    )
+    tonights = {listing.pk: today or listing_today(listing) for listing in listings}
+    days = set(tonights.values()) or {today or host_today(host=host)}
+    rules = pricing_rules_for_listings(listing_ids=ids, start=min(days), end=max(days) + dt.timedelta(days=1))
+    tonight_prices = {
+        listing_id: price
+        for listing_id, day, price in CalendarNight.objects.filter(
+            listing_id__in=ids, date__in=days, price__isnull=False
+        ).values_list("listing_id", "date", "price")
+        if tonights[listing_id] == day
+    }
     result = []
     for listing in listings:
         tonight = tonight_prices.get(listing.pk)
         if tonight is None and listing.base_price is not None:
-            tonight = night_price(base=listing.base_price, day=today, rules=rules[listing.pk], today=today)[0]
+            day = tonights[listing.pk]
+            tonight = night_price(base=listing.base_price, day=day, rules=rules[listing.pk], today=day)[0]
         result.append(
             ListingOverview(
                 listing=listing,

@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from availability.selectors import calendar_night_prices
+from listings.localtime import listing_today
 
 from .fees import HOST_EARNING_LINES, HOST_FLAT_FEES, FeeRates, QuoteLineCode
 from .models import ListingCompetitiveness, ListingPricing, PriceSuggestion, SeasonLevel
@@ -295,7 +295,8 @@ def price_quote(
     fee for guests above those included. ``night_prices`` are read from the
     calendar when omitted; ``rules`` are loaded with ``pricing_rules_for`` when
     omitted (pass them to quote without the database); ``today`` (default: the
-    local date) is what demand counts days ahead from.
+    date where the listing is, ``listings.localtime.listing_today``) is what
+    demand counts days ahead from.
 
     Length-of-stay discounts: the monthly one from 28 nights, else the weekly one
     from 7 nights. The guest service fee and taxes apply to accommodation after
@@ -309,7 +310,7 @@ def price_quote(
         night_prices = calendar_night_prices(listing_id=listing.pk, start=check_in, end=check_out)
     if rules is None:
         rules = pricing_rules_for(listing=listing, start=check_in, end=check_out)
-    today = today or timezone.localdate()
+    today = today or listing_today(listing)
     base = Decimal(listing.base_price)
 
     extra_guests = max(0, guests - rules.guests_included) if rules.extra_guest_fee else 0
@@ -408,7 +409,6 @@ def price_suggestions(
 
     See ``price_suggestions_for_listings``; ``rules`` (for ``[today, end)``) may be passed when already loaded.
     """
-    today = today or timezone.localdate()
     rules_by_listing = {listing.pk: rules} if rules is not None else None
     return price_suggestions_for_listings(
         listings=[listing], start=start, end=end, today=today, rules_by_listing=rules_by_listing
@@ -432,28 +432,37 @@ def price_suggestions_for_listings(
     always starts today, so a night's suggestion does not depend on which month
     is shown. Past nights are not suggested (``start`` moves to today); listings
     without a base price (drafts) get none. Six queries for any number of listings.
+
+    "Today" is each listing's own (``listing_today``): where demand counts days
+    ahead from and which nights are past, as in its quotes. ``today`` forces one
+    date for all (tests, and callers that already hold the listing's today).
     """
-    today = today or timezone.localdate()
-    start = max(start, today)
     listings = [listing for listing in listings if listing.base_price is not None]
-    if end <= start or not listings:
+    todays = {listing.pk: today or listing_today(listing) for listing in listings}
+    if not listings or end <= max(start, min(todays.values())):
         return {}
     if rules_by_listing is None:
-        rules_by_listing = pricing_rules_for_listings(listing_ids=[item.pk for item in listings], start=today, end=end)
+        rules_by_listing = pricing_rules_for_listings(
+            listing_ids=[item.pk for item in listings], start=min(todays.values()), end=end
+        )
     stored: dict[tuple[int, dt.date], PriceSuggestion] = {
         (row.listing_id, row.date): row
         for row in PriceSuggestion.objects.filter(
-            listing_id__in=[item.pk for item in listings], date__gte=start, date__lt=end
+            listing_id__in=[item.pk for item in listings], date__gte=max(start, min(todays.values())), date__lt=end
         )
     }
     result: dict[int, list[NightPricing]] = {}
     for listing in listings:
         base = Decimal(listing.base_price)
         rules = rules_by_listing[listing.pk]
-        live = {s.date: s for s in suggest(base=base, days=_nights(today, end), rules=rules, today=today)}
+        listing_day = todays[listing.pk]
+        if end <= max(start, listing_day):
+            result[listing.pk] = []
+            continue
+        live = {s.date: s for s in suggest(base=base, days=_nights(listing_day, end), rules=rules, today=listing_day)}
         nights = []
-        for day in _nights(start, end):
-            rule_price_value, rule_reasons = night_price(base=base, day=day, rules=rules, today=today)
+        for day in _nights(max(start, listing_day), end):
+            rule_price_value, rule_reasons = night_price(base=base, day=day, rules=rules, today=listing_day)
             row = stored.get((listing.pk, day))
             if row is not None and row.base_price == base:
                 suggestion = row.price

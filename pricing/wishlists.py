@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, Prefetch
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from availability.selectors import calendar_night_prices_for_listings
+from listings.localtime import listing_today
 from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistItem
 
 from .selectors import Quote, price_quote, pricing_rules_for_listings
@@ -71,7 +71,6 @@ def wishlist_entries(*, wishlist: Wishlist) -> list[WishlistEntry]:
     rules = pricing_rules_for_listings(listing_ids=published, start=wishlist.check_in, end=wishlist.check_out)
     guests = wishlist.guests or 1
     nights = wishlist.nights
-    today = timezone.localdate()
     entries = []
     for item in items:
         listing = item.listing
@@ -87,7 +86,7 @@ def wishlist_entries(*, wishlist: Wishlist) -> list[WishlistEntry]:
             rules=rules[listing.pk],
         )
         reason = ""
-        if wishlist.check_in < today:
+        if wishlist.check_in < listing_today(listing):
             reason = "These dates are in the past."
         elif item.dates_taken:
             reason = "Not available for these dates."

@@ -67,6 +67,9 @@ class SearchListing(models.Model):
     # events are found from ``location``.
     country_code = models.CharField(max_length=2, db_default="")
     region_key = models.CharField(max_length=120, db_default="")
+    # The listing's IANA zone: what "today" is where it is (a check-in already past there, and the
+    # days ahead that area demand counts from), without a join to the wide listing row.
+    time_zone = models.CharField(max_length=64, db_default="UTC")
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True)
     rating_count = models.IntegerField()
     published_at = models.DateTimeField(null=True)

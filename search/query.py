@@ -174,10 +174,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         if check_in < latest_today():
             # "Tonight" is not the same night everywhere: near midnight UTC a check-in date is
             # already past where some listings are. Only these searches pay the zone lookup.
-            where.append(
-                "NOT EXISTS (SELECT 1 FROM listings_listing lz WHERE lz.id = s.listing_id "
-                f"AND ({q.p('now', timezone.now())}::timestamptz AT TIME ZONE lz.time_zone)::date > {ci})"
-            )
+            where.append(f"({q.p('now', now)}::timestamptz AT TIME ZONE s.time_zone)::date <= {ci}")
         stay_columns = f"{ci} AS check_in, {co} AS check_out, {nights} AS nights, 1 AS stay_k"
     elif params.stays:
         ci, co, nights = "st.check_in", "st.check_out", "(st.check_out - st.check_in)"
@@ -209,7 +206,6 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     if params.stays:
         # The host's pricing settings, joined only for flagged listings (the others read NULLs: platform values).
         joins.append("LEFT JOIN pricing_listingpricing lp ON s.has_pricing_settings AND lp.listing_id = s.listing_id")
-        today = q.p("today", timezone.localdate(now))
         cell = q.p("cell", demand_cell_size())
         first = q.p("stays_from", min(a for a, _ in params.stays))
         last = q.p("stays_to", max(b for _, b in params.stays))
@@ -222,6 +218,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         )
         price_columns = f""",
                s.country_code AS place_cc, s.region_key AS place_rk,
+               ({q.p("now", now)}::timestamptz AT TIME ZONE s.time_zone)::date AS local_today,
                floor(ST_Y(s.location) / {cell})::int AS cell_lat, floor(ST_X(s.location) / {cell})::int AS cell_lng,
                CASE WHEN (SELECT count(*) > 0 FROM ev) THEN ARRAY(
                     SELECT ev.id FROM ev WHERE (ev.box IS NULL OR s.location && ev.box)
@@ -245,7 +242,9 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
               FROM pricing_localevent e
              WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date) ev
          WHERE ev.box IS NULL OR {event_area or "true"}"""
-        zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids")
+        # Listings alike in every place rule and in what "today" is where they are (demand counts days ahead
+        # from the listing's own date, as the quote does) share one zone.
+        zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids", "local_today")
         longest = max((b - a).days for a, b in params.stays)
 
         def arr(name: str) -> str:
@@ -305,8 +304,9 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     ), zone_nights AS MATERIALIZED (
         SELECT zone_no, night_no, extract(isodow FROM night)::int AS isodow, level,
                {event_pct_sql(uplift="uplift")} AS event_pct,
-               {demand_pct_sql(score="score", days_out=f"(night - {today}::date)")} AS demand_pct
-          FROM (SELECT z.zone_no, pn.night_no, pn.night, pn.level, {uplift} AS uplift, {demand} AS score
+               {demand_pct_sql(score="score", days_out="(night - local_today)")} AS demand_pct
+          FROM (SELECT z.zone_no, z.local_today, pn.night_no, pn.night, pn.level, {uplift} AS uplift,
+                       {demand} AS score
                   FROM zones z
                   JOIN place_nights pn ON pn.stay_k = z.stay_k AND pn.place_cc = z.place_cc
                        AND pn.place_rk = z.place_rk

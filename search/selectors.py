@@ -125,7 +125,7 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
 CARD_FIELDS = (
     "id", "title", "slug", "property_type", "room_type", "neighbourhood", "city", "country_code", "max_guests",
     "bedrooms", "beds", "bathrooms", "rating_avg", "rating_count", "instant_book", *LISTING_PRICE_FIELDS, "status",
-    "host__id", "host__is_superhost", "host__first_name",
+    "time_zone", "host__id", "host__is_superhost", "host__first_name",
 )  # fmt: skip
 
 

@@ -34,6 +34,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from listings.localtime import earliest_today, latest_today
+
 from ..selectors import demand_cell_size
 
 logger = logging.getLogger(__name__)
@@ -260,14 +262,20 @@ def demand_refresh(*, today: dt.date | None = None) -> int:
 
     Rows of past nights and of cells that no longer have enough signal are
     removed in the same transaction, so quotes never read a stale score.
+
+    Nights are the listings' own (a quote counts from its listing's today): the
+    range runs from the earliest "today" on Earth (UTC-12) to the latest one
+    (UTC+14) plus ``PRICING_DEMAND_DAYS``, so a Honolulu listing's tonight keeps
+    its score while UTC already says tomorrow. ``today`` forces one date (tests).
     """
-    today = today or timezone.localdate()
     now = timezone.now()
+    first = today or earliest_today(now=now)
+    last = today or latest_today(now=now)
     params = {
         "size": Decimal(str(settings.PRICING_DEMAND_CELL_DEGREES)),
-        "start": today,
-        "end": today + dt.timedelta(days=settings.PRICING_DEMAND_DAYS),
-        "since": today - dt.timedelta(days=SIGNAL_DAYS),
+        "start": first,
+        "end": last + dt.timedelta(days=settings.PRICING_DEMAND_DAYS),
+        "since": first - dt.timedelta(days=SIGNAL_DAYS),
         "since_at": now - dt.timedelta(days=SIGNAL_DAYS),
         "min_signals": settings.PRICING_DEMAND_MIN_SIGNALS,
         "now": now,
@@ -275,6 +283,6 @@ def demand_refresh(*, today: dt.date | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(DEMAND_SQL, params)
         written = cursor.rowcount
-        cursor.execute("DELETE FROM pricing_areademand WHERE date < %s OR computed_at < %s", [today, now])
-        cursor.execute("DELETE FROM pricing_areasearchday WHERE night < %s", [today])
+        cursor.execute("DELETE FROM pricing_areademand WHERE date < %s OR computed_at < %s", [first, now])
+        cursor.execute("DELETE FROM pricing_areasearchday WHERE night < %s", [first])
     return written

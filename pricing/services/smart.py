@@ -23,6 +23,7 @@ from django.utils import timezone
 from availability.models import NightStatus
 from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nights
 from availability.services import MAX_RANGE_DAYS, calendar_set_nights
+from listings.localtime import listing_today
 from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
 
@@ -92,12 +93,12 @@ def suggestions_refresh(*, listing_id: int, today: dt.date | None = None) -> Ref
     Past suggestions are dropped. With Smart Pricing on, suggestions are applied
     to the calendar in the same transaction (listing row locked first), skipping
     booked or held nights and nights carrying the host's own price. Unpublished
-    listings are skipped.
+    listings are skipped. Nights start at the listing's today (``listing_today``).
     """
-    today = today or timezone.localdate()
-    listing = Listing.objects.only("id", "status", "base_price", "currency").get(pk=listing_id)
+    listing = Listing.objects.only("id", "status", "base_price", "currency", "time_zone").get(pk=listing_id)
     if listing.status != ListingStatus.PUBLISHED:
         return RefreshResult(listing_id, 0, 0)
+    today = today or listing_today(listing)
     end = today + dt.timedelta(days=settings.PRICING_SUGGESTION_DAYS)
     rules = pricing_rules_for(listing=listing, start=today, end=end)
     base = Decimal(listing.base_price)
@@ -203,7 +204,7 @@ def smart_pricing_set(*, listing, enabled: bool, today: dt.date | None = None) -
     periodic refresh). Off: the prices Smart Pricing wrote on future nights are
     removed, so the listing's own rules apply again; prices the host set stay.
     """
-    today = today or timezone.localdate()
+    today = today or listing_today(listing)
     with transaction.atomic():
         listing_lock(listing_id=listing.pk, fields=("id",))
         row = ListingPricing.objects.select_for_update().filter(listing=listing).first()
@@ -239,7 +240,7 @@ def suggestions_accept(*, listing, start: dt.date, end: dt.date, today: dt.date 
     Booked and held nights are skipped. Raises ``PricingRangeInvalid`` for a
     reversed, past, too long or too distant range. Returns the nights priced.
     """
-    today = today or timezone.localdate()
+    today = today or listing_today(listing)
     if end <= start:
         raise PricingRangeInvalid(message="The end date must be after the start date.")
     if start < today:

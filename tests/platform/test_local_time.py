@@ -12,16 +12,25 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.gis.geos import Point
-from django.utils import translation
+from django.http import QueryDict
+from django.utils import timezone, translation
 
 from availability.errors import CalendarRangeInvalid
 from availability.services import calendar_block_range
 from bookings.models import Booking, BookingStatus
 from bookings.services.booking import BookingInvalid, booking_cancellation_preview, booking_create
 from bookings.tasks import bookings_complete_finished_task
+from hosttools.selectors import listings_overview
 from listings.localtime import listing_check_in_at, listing_today, zone_label
 from listings.services.listing import listing_create, listing_update
 from payments.models import PayoutEntry
+from pricing.models import AreaDemand
+from pricing.rules import night_price
+from pricing.selectors import price_quote, price_suggestions, pricing_rules_for
+from pricing.services.demand import demand_cell, demand_refresh
+from search.models import SearchListing
+from search.params import SearchForm
+from search.selectors import listing_search
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import VISA
 from tests.listings.factories import ListingFactory
@@ -269,3 +278,83 @@ def test_search_for_tonight_on_jan_1_from_a_clock_near_midnight_utc(api_client, 
     with time_machine.travel(utc_now, tick=False):
         found = {zone: _found(api_client, listing, dt.date(2027, 1, 1)) for zone, listing in listings.items()}
     assert found == expect
+
+
+# --- area demand counts nights ahead from the listing's today ------------------------------------------
+# pricing.rules.demand_adjustment: a low-demand night 15+ days ahead is 10% off, within 14 days 20% off.
+# The quote, Smart Pricing's suggestions, the host's "tonight" and the search statement all count from
+# the listing's own date, so they agree with each other near midnight UTC.
+
+
+def _low_demand(listing, night: dt.date) -> None:
+    listing.refresh_from_db(fields=["public_location"])  # the database sets it; area rules read it
+    cell_lat, cell_lng = demand_cell(lat=listing.public_location.y, lng=listing.public_location.x)
+    AreaDemand.objects.create(
+        cell_lat=cell_lat, cell_lng=cell_lng, date=night, score=Decimal("0.10"),
+        listings=1, booked=0, searches=0, views=0, bookings=0, computed_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _search_nightly(listing, night: dt.date, extra: str = "") -> dict[int, Decimal]:
+    """The search statement's nightly price per listing found around ``listing`` for one night."""
+    lng, lat = listing.location.x, listing.location.y
+    query = (
+        f"bbox={lng - 0.05},{lat - 0.05},{lng + 0.05},{lat + 0.05}&currency=EUR"
+        f"&checkin={night}&checkout={night + dt.timedelta(days=1)}{extra}"
+    )
+    form = SearchForm(QueryDict(query))
+    assert form.is_valid(), form.errors
+    return {card.listing.pk: card.price_value for card in listing_search(form.params()).cards}
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc_now", "night", "expected"),
+    [
+        # 20:00 UTC on Jan 5 is 10:00 on Jan 6 in Kiritimati: Jan 20 is 14 nights ahead there (15 in UTC).
+        ("Pacific/Kiritimati", dt.datetime(2027, 1, 5, 20, tzinfo=UTC), dt.date(2027, 1, 20), Decimal("80.00")),
+        # 05:00 UTC on Jan 5 is 19:00 on Jan 4 in Honolulu: Jan 19 is 15 nights ahead there (14 in UTC).
+        ("Pacific/Honolulu", dt.datetime(2027, 1, 5, 5, tzinfo=UTC), dt.date(2027, 1, 19), Decimal("90.00")),
+    ],
+)
+def test_demand_counts_nights_ahead_from_the_listings_today_in_quote_search_and_suggestions(
+    zone, utc_now, night, expected
+):
+    listing = place(zone, currency="EUR")
+    _low_demand(listing, night)
+    with time_machine.travel(utc_now, tick=False):
+        quote = price_quote(listing=listing, check_in=night, check_out=night + dt.timedelta(days=1), guests=1)
+        assert quote.nights[0].price == expected
+        assert _search_nightly(listing, night) == {listing.pk: expected}
+        assert _search_nightly(listing, night, f"&price_max={expected}") == {listing.pk: expected}
+        assert _search_nightly(listing, night, f"&price_max={expected - 1}") == {}
+        (suggested,) = price_suggestions(listing=listing, start=night, end=night + dt.timedelta(days=1))
+        assert suggested.rule_price == expected
+
+
+def test_the_hosts_tonight_and_demand_refresh_keep_honolulus_tonight_while_utc_says_tomorrow(settings):
+    settings.PRICING_DEMAND_MIN_SIGNALS = 1
+    listing = place("Pacific/Honolulu")
+    now = at("Pacific/Honolulu", 2027, 1, 4, 19)  # 2027-01-05 05:00 UTC
+    with time_machine.travel(now, tick=False):
+        book(listing, dt.date(2027, 1, 4), nights=1)  # tonight, where the listing is
+        demand_refresh()
+        listing.refresh_from_db(fields=["public_location"])
+        cell_lat, cell_lng = demand_cell(lat=listing.public_location.y, lng=listing.public_location.x)
+        nights = set(AreaDemand.objects.filter(cell_lat=cell_lat, cell_lng=cell_lng).values_list("date", flat=True))
+        assert dt.date(2027, 1, 4) in nights  # the booked night keeps its score: it is still tonight there
+        (row,) = listings_overview(host=listing.host)
+        expected = night_price(
+            base=listing.base_price, day=dt.date(2027, 1, 4),
+            rules=pricing_rules_for(listing=listing, start=dt.date(2027, 1, 4), end=dt.date(2027, 1, 5)),
+            today=dt.date(2027, 1, 4),
+        )[0]  # fmt: skip
+        assert row.tonight == expected
+
+
+def test_the_search_row_follows_the_listings_zone(user):
+    listing = place("Europe/Oslo", host=user)
+    assert SearchListing.objects.get(listing_id=listing.pk).time_zone == "Europe/Oslo"
+    listing_update(listing=listing, actor=user, location=PLACES["Asia/Tokyo"])
+    assert SearchListing.objects.get(listing_id=listing.pk).time_zone == "Asia/Tokyo"
+    listing_update(listing=listing, actor=user, time_zone="Asia/Seoul")
+    assert SearchListing.objects.get(listing_id=listing.pk).time_zone == "Asia/Seoul"

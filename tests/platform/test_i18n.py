@@ -49,7 +49,7 @@ MAKEMESSAGES_OPTIONS = {
     "django": {
         "no_location": True,
         "no_obsolete": True,
-        "ignore_patterns": ["templates/search/*", ".venv/*", "var/*", "tests/*", "bench/*", "node_modules/*"],
+        "ignore_patterns": [".venv/*", "var/*", "tests/*", "bench/*", "node_modules/*"],
     },
     "djangojs": {
         "domain": "djangojs",
@@ -57,7 +57,6 @@ MAKEMESSAGES_OPTIONS = {
         "no_obsolete": True,
         "ignore_patterns": [
             "static/vendor/*",
-            "static/js/search.js",
             ".venv/*",
             "var/*",
             "tests/*",

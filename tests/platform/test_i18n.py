@@ -212,10 +212,7 @@ class VisibleText(HTMLParser):
             if tag == self._skip[-1]:
                 self._depth += 1
             return
-        skipped = (
-            tag in {"script", "style", "template"}
-            or (tag != "html" and attributes.get("lang") not in (None, ""))
-        )
+        skipped = tag in {"script", "style", "template"} or (tag != "html" and attributes.get("lang") not in (None, ""))
         if skipped:
             self._skip.append(tag)
             self._depth = 1

@@ -48,10 +48,21 @@
   function say(format, values) { return interpolate(format, values, true); }
   var language = document.documentElement.lang || "en";
   var english = language === "en" || language.indexOf("en-") === 0;
-  var wholeNumber = new Intl.NumberFormat(language, { maximumFractionDigits: 0, useGrouping: "always" });
-  var rating = new Intl.NumberFormat(language, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // Numbers as the page's language writes them (Intl, from <html lang>), with the separators Django
+  // uses on the server ("1 250" in Spanish, "1.250" in German) so a redrawn card looks like the first.
+  function localNumber(options) {
+    var format = new Intl.NumberFormat(language, options);
+    var separators = { group: window.get_format ? window.get_format("THOUSAND_SEPARATOR") : null,
+      decimal: window.get_format ? window.get_format("DECIMAL_SEPARATOR") : null };
+    return function (value) {
+      return format.formatToParts(Number(value)).map(function (part) {
+        return separators[part.type] || part.value;
+      }).join("");
+    };
+  }
+  var number = localNumber({ maximumFractionDigits: 0, useGrouping: "always" }); // "1 250" in Spanish too, as Django writes it
+  var rating = { format: localNumber({ minimumFractionDigits: 2, maximumFractionDigits: 2 }) };
   var dayFormat = new Intl.DateTimeFormat(language, { month: "short", day: "numeric" });
-  function number(value) { return wholeNumber.format(value); }
 
   var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
   var SYMBOLS_AFTER = { EUR: "€", USD: "US$", GBP: "£" };

@@ -7,6 +7,7 @@ days the way the page's ``<html lang>`` does; the server renders the first page 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -77,4 +78,26 @@ def test_a_spanish_phone_switches_between_mapa_and_lista_and_keeps_the_correctio
         "href", re.compile(r"exact_place=1")
     )
     expect(page.locator("[data-summary]")).to_have_text(re.compile(r"^1 alojamiento en Oslo, Norway$"))
+    tab.audit()
+
+
+def test_redrawn_cards_write_money_exactly_as_the_server_did(open_tab):
+    """Spanish groups thousands with a space on the server (Django's formats); the script does the same."""
+    host = person("Hugo", "hugo@example.com")
+    paris_world(host)
+    paris_listing(host=host, title="Grand flat", base_price=Decimal("1250"), max_guests=4)
+    tab = speaking(open_tab("guest"), "es")
+    page = tab.page
+    open_search(tab, f"/search/?q=Paris&checkin={day(30)}&checkout={day(33)}&guests=2")
+    prices_js = (
+        "() => Object.fromEntries([...document.querySelectorAll('.search-cards > li')]"
+        ".map((li) => [li.dataset.listingId, li.querySelector('.card__price').textContent.trim()]))"
+    )
+    before = page.evaluate(prices_js)
+    assert any(re.search(r"\d\u00a0\d{3}\u00a0€ en total", text) for text in before.values()), before
+    tab.audit()
+    page.locator('select[name="sort"]').select_option("price_desc")
+    expect(page).to_have_url(re.compile(r"sort=price_desc"))
+    expect(page.locator(".search-cards > li").first.locator(".card__title")).to_have_text("Grand flat")
+    assert page.evaluate(prices_js) == before
     tab.audit()

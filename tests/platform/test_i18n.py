@@ -373,6 +373,10 @@ def key_pages(world) -> list[tuple[str, object]]:
         (reverse("hosting:listings"), host),
         (reverse("messaging:host_inbox"), host),
         ("/no-such-page/", None),
+        # Search: results (the world's listings are in Paris), a corrected typo, no results.
+        (f"/search/?q=Paris&checkin={later_in}&checkout={later_out}&guests=2", None),
+        ("/search/?q=Olso", None),
+        ("/search/?q=Lisbon", guest),
     ]
 
 

@@ -85,9 +85,9 @@ def test_the_results_page_in_german(paris):
     assert "2 Gäste" in html and "3 Nächte" in html and "1 Unterkunft anzeigen" in html
     assert "(1 aktiv)" in html and "Sofortbuchung" in html and "Superhost" in html
     assert '<span aria-hidden="true">4,85 (12)</span>' in html and "Mit 4,85 von 5 bewertet, 12 Bewertungen" in html
-    # Money the way German writes it: the symbol after the amount; days as "2. Jan".
+    # Money the way German writes it: the symbol after the amount; days as "2. Jan", never split from the month.
     assert re.search(r"<strong>\d+\xa0€</strong> Nacht · <span class=\"card__total\">\d+\xa0€ insgesamt</span>", html)
-    assert re.search(r"\d+\. [A-Z][a-zä]{2} – \d+\. [A-Z][a-zä]{2} · 3 Nächte", html)
+    assert re.search(r"\d+\.\xa0[A-Z][a-zä]{2} – \d+\.\xa0[A-Z][a-zä]{2} · 3 Nächte", html)
     assert 'placeholder="Stadt, Region oder Land"' in html and "Karte anzeigen" in html
 
 

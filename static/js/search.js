@@ -301,7 +301,10 @@
         results.removeAttribute("aria-busy");
         if (!reply.ok) {
           var error = reply.body.error || {};
-          showError(error.message || gettext("The search could not be run."));
+          // A field's own message reads better than the summary ("guests: …"); both are in the page's language.
+          var fields = error.fields ? Object.keys(error.fields) : [];
+          var fieldMessage = fields.length && [].concat(error.fields[fields[0]])[0];
+          showError(fieldMessage || error.message || gettext("The search could not be run."));
           return;
         }
         clearError();

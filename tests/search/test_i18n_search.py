@@ -132,16 +132,23 @@ def test_form_errors_come_in_the_page_language(language, guests, prices, place):
 
 
 @pytest.mark.parametrize(
-    ("language", "expected"),
-    [("en", "At most 16 guests."), ("de", "Höchstens 16 Gäste."), ("es", "Como máximo 16 huéspedes.")],
+    ("language", "expected", "not_a_number"),
+    [
+        ("en", "At most 16 guests.", "Enter the number of guests, from 1 to 16."),
+        ("de", "Höchstens 16 Gäste.", "Gib die Anzahl der Gäste an, von 1 bis 16."),
+        ("es", "Como máximo 16 huéspedes.", "Indica el número de huéspedes, de 1 a 16."),
+    ],
 )
-def test_search_api_field_messages_follow_accept_language(language, expected):
-    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language != "en" else {}
-    response = Client(**headers).get("/api/v1/search/", {"q": "Paris", "guests": "17"})
+def test_search_api_field_messages_follow_accept_language(language, expected, not_a_number):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language) if language != "en" else Client()
+    response = client.get("/api/v1/search/", {"q": "Paris", "guests": "17"})
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"  # codes are never translated
     assert error["fields"]["guests"] == [expected]
+    assert client.get("/api/v1/search/", {"q": "Paris", "guests": "abc"}).json()["error"]["fields"]["guests"] == [
+        not_a_number
+    ]
 
 
 def test_an_unknown_place_in_the_api_is_said_in_french_with_the_name_as_typed():

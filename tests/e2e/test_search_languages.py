@@ -101,3 +101,19 @@ def test_redrawn_cards_write_money_exactly_as_the_server_did(open_tab):
     expect(page.locator(".search-cards > li").first.locator(".card__title")).to_have_text("Grand flat")
     assert page.evaluate(prices_js) == before
     tab.audit()
+
+
+def test_a_refused_change_is_explained_in_the_page_language(open_tab):
+    paris_world(person("Hugo", "hugo@example.com"))
+    tab = speaking(open_tab("guest"), "fr")
+    page = tab.page
+    open_search(tab, "/search/?q=Paris")
+    tab.audit()
+    guests = page.locator('input[name="guests"]')
+    guests.fill("17")
+    guests.dispatch_event("change")
+    expect(page.locator("[data-search-error]")).to_have_text("16 voyageurs au maximum.")
+    # The API's 400 is the expected answer here, not a failure of the page.
+    refused = [p for p in tab.problems if ("HTTP 400" in p and "/api/v1/search/" in p) or "status of 400" in p]
+    assert refused
+    tab.problems[:] = [p for p in tab.problems if p not in refused]

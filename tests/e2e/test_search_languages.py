@@ -112,7 +112,7 @@ def test_a_refused_change_is_explained_in_the_page_language(open_tab):
     guests = page.locator('input[name="guests"]')
     guests.fill("17")
     guests.dispatch_event("change")
-    expect(page.locator("[data-search-error]")).to_have_text("16 voyageurs au maximum.")
+    expect(page.locator("[data-search-error]")).to_have_text("Au maximum 16 voyageurs.")
     # The API's 400 is the expected answer here, not a failure of the page.
     refused = [p for p in tab.problems if ("HTTP 400" in p and "/api/v1/search/" in p) or "status of 400" in p]
     assert refused

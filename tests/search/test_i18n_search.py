@@ -108,13 +108,13 @@ def test_an_unknown_place_lists_the_examples_the_languages_way():
 FORM_ERRORS = {
     "en": ("At most 16 guests.", "The maximum price must be at least the minimum price.", "Enter a city to search"),
     "es": ("Como máximo 16 huéspedes.", "El precio máximo debe ser al menos igual al precio mínimo.", "Escribe una"),
-    "fr": ("16 voyageurs au maximum.", "Le prix maximum doit être au moins égal au prix minimum.", "Saisissez une"),
+    "fr": ("Au maximum 16 voyageurs.", "Le prix maximum doit être au moins égal au prix minimum.", "Saisissez une"),
     "de": (
         "Höchstens 16 Gäste.",
-        "Der Höchstpreis muss mindestens so hoch wie der Mindestpreis sein.",
+        "Der Höchstpreis muss mindestens so hoch sein wie der Mindestpreis.",
         "Gib eine Stadt",
     ),
-    "nb": ("Maks 16 gjester.", "Maksprisen må være minst like høy som minsteprisen.", "Skriv inn en by"),
+    "nb": ("Høyst 16 gjester.", "Høyeste pris må være minst like høy som minsteprisen.", "Skriv inn en by"),
 }
 
 
@@ -170,7 +170,7 @@ def test_availability_recheck_messages_follow_accept_language():
 def test_place_suggestion_errors_follow_accept_language():
     response = Client(HTTP_ACCEPT_LANGUAGE="nb").get("/api/v1/search/places/", {"q": "x" * 101})
     assert response.status_code == 400
-    assert response.json()["error"]["fields"]["q"] == ["Maks 100 tegn."]
+    assert response.json()["error"]["fields"]["q"] == ["Høyst 100 tegn."]
 
 
 def test_the_unknown_place_message_is_recognised_in_every_language():

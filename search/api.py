@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
@@ -246,13 +247,15 @@ class AvailabilityRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         check_in, check_out = attrs["check_in"], attrs["check_out"]
         if check_in < earliest_allowed_date():
-            raise serializers.ValidationError({"check_in": "Check-in can't be in the past."})
+            raise serializers.ValidationError({"check_in": gettext("Check-in can't be in the past.")})
         if check_out <= check_in:
-            raise serializers.ValidationError({"check_out": "Check-out must be after check-in."})
+            raise serializers.ValidationError({"check_out": gettext("Check-out must be after check-in.")})
         if (check_out - check_in).days > MAX_STAY_NIGHTS:
-            raise serializers.ValidationError({"check_out": f"At most {MAX_STAY_NIGHTS} nights."})
+            raise serializers.ValidationError(
+                {"check_out": gettext("At most %(nights)s nights.") % {"nights": MAX_STAY_NIGHTS}}
+            )
         if check_out > earliest_allowed_date() + dt.timedelta(days=BOOKING_WINDOW_DAYS + 1):
-            raise serializers.ValidationError({"check_out": "Stays can be booked up to two years ahead."})
+            raise serializers.ValidationError({"check_out": gettext("Stays can be booked up to two years ahead.")})
         return attrs
 
 
@@ -317,8 +320,8 @@ class PlaceSuggestView(APIView):
     def get(self, request):
         prefix = request.query_params.get("q", "")
         if len(prefix) > 100:
-            raise ValidationError({"q": ["At most 100 characters."]})
+            raise ValidationError({"q": [gettext("At most 100 characters.")]})
         if "\x00" in prefix:
             # PostgreSQL text cannot hold NUL; the query would fail with a 500.
-            raise ValidationError({"q": ["Null characters are not allowed."]})
+            raise ValidationError({"q": [gettext("Null characters are not allowed.")]})
         return Response(PlaceSuggestionsSerializer({"results": place_suggest(prefix)}).data)

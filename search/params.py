@@ -19,6 +19,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from availability.selectors import BOOKING_WINDOW_DAYS  # nothing is bookable beyond it
 from listings.models import MAX_STAY_NIGHTS, Amenity, CancellationPolicy, PropertyType, RoomType
@@ -31,13 +34,14 @@ MAX_FLEX_DAYS = 7
 MAX_FLEX_MONTHS = 3
 MAX_LIST_VALUES = 40
 SORTS = {
-    "recommended": "Recommended",
-    "price_asc": "Price: low to high",
-    "price_desc": "Price: high to low",
-    "rating": "Top rated",
-    "newest": "Newest",
+    "recommended": pgettext_lazy("sort", "Recommended"),
+    "price_asc": pgettext_lazy("sort", "Price: low to high"),
+    "price_desc": pgettext_lazy("sort", "Price: high to low"),
+    "rating": pgettext_lazy("sort", "Top rated"),
+    "newest": pgettext_lazy("sort", "Newest"),
 }
-FLEX_KINDS = {"weekend": "A weekend", "week": "A week"}
+FLEX_KINDS = {"weekend": _("A weekend"), "week": _("A week")}
+UNKNOWN_PLACE = "unknown_place"  # the error code of a place name the gazetteer does not know (q)
 
 
 def earliest_allowed_date() -> dt.date:
@@ -117,12 +121,15 @@ class ListField(forms.Field):
         for chunk in raw:
             items.extend(part.strip() for part in str(chunk).split(",") if part.strip())
         if len(items) > MAX_LIST_VALUES:
-            raise ValidationError(f"Give at most {MAX_LIST_VALUES} values.")
+            raise ValidationError(gettext("Give at most %(limit)s values.") % {"limit": MAX_LIST_VALUES})
         if self.choices is not None:
             unknown = [item for item in items if item not in self.choices]
             if unknown:
                 allowed = ", ".join(sorted(self.choices))
-                raise ValidationError(f"Unknown value {unknown[0][:40]!r}; choose from: {allowed}.")
+                raise ValidationError(
+                    gettext("Unknown value %(value)s; choose from: %(allowed)s.")
+                    % {"value": repr(unknown[0][:40]), "allowed": allowed}
+                )
         return tuple(dict.fromkeys(items))
 
 
@@ -146,7 +153,11 @@ class FlagField(forms.Field):
             return True
         if text in {"0", "false", "no", "off"}:
             return False
-        raise ValidationError("Use 1 or 0.")
+        raise ValidationError(gettext("Use 1 or 0."))
+
+
+# A message with a value filled in when it is shown, in the language of that moment (class-level error messages).
+_lazy_format = lazy(lambda message: message(), str)
 
 
 def _amenity_codes() -> dict[str, str]:
@@ -160,54 +171,62 @@ def _amenity_codes() -> dict[str, str]:
 class SearchForm(forms.Form):
     """Every search parameter, validated together (see docs/search.md for the list)."""
 
-    q = forms.CharField(label="Where", max_length=100, required=False, strip=True)
-    bbox = forms.CharField(label="Map area", required=False, max_length=200)
-    lat = forms.FloatField(label="Latitude", required=False, min_value=-90, max_value=90)
-    lng = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180)
-    radius_km = forms.FloatField(label="Radius (km)", required=False, min_value=0.1)
+    q = forms.CharField(label=pgettext_lazy("search: the place", "Where"), max_length=100, required=False, strip=True)
+    bbox = forms.CharField(label=_("Map area"), required=False, max_length=200)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    radius_km = forms.FloatField(label=_("Radius (km)"), required=False, min_value=0.1)
     checkin = forms.DateField(
-        label="Check-in", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Check-in"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     checkout = forms.DateField(
-        label="Check-out", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Check-out"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    flex_days = forms.IntegerField(label="Flexible by (days)", required=False, min_value=0, max_value=MAX_FLEX_DAYS)
-    flex = forms.ChoiceField(label="Flexible stay", required=False, choices=[("", "Exact dates"), *FLEX_KINDS.items()])
-    months = ListField(label="Months", widget=ListWidget)
+    flex_days = forms.IntegerField(label=_("Flexible by (days)"), required=False, min_value=0, max_value=MAX_FLEX_DAYS)
+    flex = forms.ChoiceField(
+        label=_("Flexible stay"), required=False, choices=[("", _("Exact dates")), *FLEX_KINDS.items()]
+    )
+    months = ListField(label=_("Months"), widget=ListWidget)
     guests = forms.IntegerField(
-        label="Guests",
+        label=_("Guests"),
         required=False,
         min_value=1,
         max_value=MAX_GUESTS,
         error_messages={
-            "invalid": f"Enter the number of guests, from 1 to {MAX_GUESTS}.",
-            "min_value": "At least 1 guest.",
-            "max_value": f"At most {MAX_GUESTS} guests.",
+            "invalid": _lazy_format(
+                lambda: gettext("Enter the number of guests, from 1 to %(max)s.") % {"max": MAX_GUESTS}
+            ),
+            "min_value": _("At least 1 guest."),
+            "max_value": _("At most %(limit_value)s guests."),
         },
     )
-    price_min = forms.DecimalField(label="Minimum price", required=False, min_value=0, max_digits=12, decimal_places=2)
-    price_max = forms.DecimalField(label="Maximum price", required=False, min_value=0, max_digits=12, decimal_places=2)
+    price_min = forms.DecimalField(
+        label=_("Minimum price"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    price_max = forms.DecimalField(
+        label=_("Maximum price"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
     price_type = forms.ChoiceField(
-        label="Price", required=False, choices=[("nightly", "Per night"), ("total", "Total for the stay")]
+        label=_("Price"), required=False, choices=[("nightly", _("Per night")), ("total", _("Total for the stay"))]
     )
-    currency = forms.CharField(label="Currency", required=False, max_length=3)
-    property_type = ListField(label="Property type", choices=set(PropertyType.values), widget=ListWidget)
-    room_type = ListField(label="Type of place", choices=set(RoomType.values), widget=ListWidget)
-    cancellation = ListField(label="Cancellation policy", choices=set(CancellationPolicy.values), widget=ListWidget)
-    bedrooms = forms.IntegerField(label="Bedrooms", required=False, min_value=0, max_value=50)
-    beds = forms.IntegerField(label="Beds", required=False, min_value=0, max_value=100)
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    property_type = ListField(label=_("Property type"), choices=set(PropertyType.values), widget=ListWidget)
+    room_type = ListField(label=_("Type of place"), choices=set(RoomType.values), widget=ListWidget)
+    cancellation = ListField(label=_("Cancellation policy"), choices=set(CancellationPolicy.values), widget=ListWidget)
+    bedrooms = forms.IntegerField(label=_("Bedrooms"), required=False, min_value=0, max_value=50)
+    beds = forms.IntegerField(label=_("Beds"), required=False, min_value=0, max_value=100)
     bathrooms = forms.DecimalField(
-        label="Bathrooms", required=False, min_value=0, max_value=50, max_digits=3, decimal_places=1
+        label=_("Bathrooms"), required=False, min_value=0, max_value=50, max_digits=3, decimal_places=1
     )
-    amenities = ListField(label="Amenities", widget=ListWidget)
-    accessibility = ListField(label="Accessibility features", widget=ListWidget)
-    instant_book = FlagField(label="Instant Book")
-    superhost = FlagField(label="Superhost")
-    exact_place = FlagField(label="Search for this exact place name")
-    text = forms.CharField(label="Keywords", required=False, max_length=200, strip=True)
-    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
-    page = forms.IntegerField(label="Page", required=False, min_value=1)
-    explain = FlagField(label="Explain ranking")
+    amenities = ListField(label=_("Amenities"), widget=ListWidget)
+    accessibility = ListField(label=_("Accessibility features"), widget=ListWidget)
+    instant_book = FlagField(label=_("Instant Book"))
+    superhost = FlagField(label=_("Superhost"))
+    exact_place = FlagField(label=_("Search for this exact place name"))
+    text = forms.CharField(label=_("Keywords"), required=False, max_length=200, strip=True)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
+    explain = FlagField(label=_("Explain ranking"))
 
     def __init__(self, *args, place_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,15 +241,15 @@ class SearchForm(forms.Form):
     def clean_checkin(self) -> dt.date | None:
         checkin = self.cleaned_data.get("checkin")
         if checkin and checkin < earliest_allowed_date():
-            raise ValidationError("Check-in can't be in the past.")
+            raise ValidationError(gettext("Check-in can't be in the past."))
         return checkin
 
     def clean_checkout(self) -> dt.date | None:
         checkout = self.cleaned_data.get("checkout")
         if checkout and checkout < earliest_allowed_date():
-            raise ValidationError("Check-out can't be in the past.")
+            raise ValidationError(gettext("Check-out can't be in the past."))
         if checkout and checkout > earliest_allowed_date() + dt.timedelta(days=BOOKING_WINDOW_DAYS + 1):
-            raise ValidationError("Stays can be booked up to two years ahead.")
+            raise ValidationError(gettext("Stays can be booked up to two years ahead."))
         return checkout
 
     def clean_guests(self) -> int:
@@ -240,7 +259,8 @@ class SearchForm(forms.Form):
         currency = (self.cleaned_data.get("currency") or "").upper()
         if currency and currency not in settings.SEARCH_CURRENCY_PER_USD:
             raise ValidationError(
-                f"Unknown currency; use one of {', '.join(sorted(settings.SEARCH_CURRENCY_PER_USD))}."
+                gettext("Unknown currency; use one of %(currencies)s.")
+                % {"currencies": ", ".join(sorted(settings.SEARCH_CURRENCY_PER_USD))}
             )
         return currency
 
@@ -253,7 +273,10 @@ class SearchForm(forms.Form):
     def clean_page(self) -> int:
         page = self.cleaned_data.get("page") or 1
         if page > settings.SEARCH_MAX_PAGES:
-            raise ValidationError(f"Only the first {settings.SEARCH_MAX_PAGES} pages are shown; narrow the search.")
+            raise ValidationError(
+                gettext("Only the first %(pages)s pages are shown; narrow the search.")
+                % {"pages": settings.SEARCH_MAX_PAGES}
+            )
         return page
 
     def clean_bbox(self) -> tuple[float, float, float, float] | None:
@@ -261,7 +284,7 @@ class SearchForm(forms.Form):
         if not raw:
             return None
         parts = raw.split(",")
-        message = "Give the map area as west,south,east,north in degrees."
+        message = gettext("Give the map area as west,south,east,north in degrees.")
         if len(parts) != 4:
             raise ValidationError(message)
         try:
@@ -271,22 +294,25 @@ class SearchForm(forms.Form):
         if not all(math.isfinite(v) for v in (west, south, east, north)):
             raise ValidationError(message)
         if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
-            raise ValidationError("Longitudes must be within -180..180 and latitudes within -90..90.")
+            raise ValidationError(gettext("Longitudes must be within -180..180 and latitudes within -90..90."))
         if south >= north:
-            raise ValidationError("The south edge must be below the north edge.")
+            raise ValidationError(gettext("The south edge must be below the north edge."))
         width = east - west if east > west else east + 360 - west
         if west == east:
-            raise ValidationError("The map area has no width.")
+            raise ValidationError(gettext("The map area has no width."))
         max_lng, max_lat = settings.SEARCH_MAX_BBOX_SPAN
         if width > max_lng or north - south > max_lat:
-            raise ValidationError(f"The map area is too large: zoom in to at most {max_lng:g}° by {max_lat:g}°.")
+            raise ValidationError(
+                gettext("The map area is too large: zoom in to at most %(width)s° by %(height)s°.")
+                % {"width": f"{max_lng:g}", "height": f"{max_lat:g}"}
+            )
         return (west, south, east, north)
 
-    def _list(self, name: str, choices: set[str], label: str) -> tuple[str, ...]:
+    def _list(self, name: str, choices: set[str], message: str) -> tuple[str, ...]:
         values = self.cleaned_data.get(name) or ()
         unknown = [value for value in values if value not in choices]
         if unknown:
-            self.add_error(name, f"Unknown {label} {unknown[0][:40]!r}.")
+            self.add_error(name, message % {"value": repr(unknown[0][:40])})
             return ()
         return values
 
@@ -298,9 +324,9 @@ class SearchForm(forms.Form):
         self._clean_location(cleaned)
         self._clean_price(cleaned)
         catalogue = _amenity_codes() if (cleaned.get("amenities") or cleaned.get("accessibility")) else {}
-        amenities = self._list("amenities", set(catalogue), "amenity")
+        amenities = self._list("amenities", set(catalogue), gettext("Unknown amenity %(value)s."))
         accessible = {code for code, category in catalogue.items() if category == "accessibility"}
-        accessibility = self._list("accessibility", accessible, "accessibility feature")
+        accessibility = self._list("accessibility", accessible, gettext("Unknown accessibility feature %(value)s."))
         cleaned["amenity_codes"] = tuple(dict.fromkeys((*amenities, *accessibility)))
         if cleaned.get("text"):
             cleaned["text_query"] = text_query_effective(text_query_build(cleaned["text"]))
@@ -313,16 +339,18 @@ class SearchForm(forms.Form):
             return
         stays: list[tuple[dt.date, dt.date]] = []
         if checkin and checkout and checkout <= checkin:
-            self.add_error("checkout", "Check-out must be after check-in.")
+            self.add_error("checkout", gettext("Check-out must be after check-in."))
         elif checkin and not checkout:
-            self.add_error("checkout", "Add a check-out date, or clear check-in.")
+            self.add_error("checkout", gettext("Add a check-out date, or clear check-in."))
         elif checkout and not checkin:
-            self.add_error("checkin", "Add a check-in date, or clear check-out.")
+            self.add_error("checkin", gettext("Add a check-in date, or clear check-out."))
         elif checkin and checkout and (checkout - checkin).days > MAX_STAY_NIGHTS:
-            self.add_error("checkout", f"Search stays of at most {MAX_STAY_NIGHTS} nights.")
+            self.add_error(
+                "checkout", gettext("Search stays of at most %(nights)s nights.") % {"nights": MAX_STAY_NIGHTS}
+            )
         elif checkin and checkout:
             if flex:
-                self.add_error("flex", "Choose either exact dates or a flexible stay, not both.")
+                self.add_error("flex", gettext("Choose either exact dates or a flexible stay, not both."))
                 return
             nights = checkout - checkin
             earliest = earliest_allowed_date()
@@ -333,11 +361,11 @@ class SearchForm(forms.Form):
                     if start >= earliest:
                         stays.append((start, start + nights))
         elif flex_days:
-            self.add_error("flex_days", "Flexible days need check-in and check-out dates.")
+            self.add_error("flex_days", gettext("Flexible days need check-in and check-out dates."))
         elif flex:
             stays = self._flexible_stays(flex, cleaned.get("months") or ())
         elif cleaned.get("months"):
-            self.add_error("months", "Months go with a flexible stay (a weekend or a week).")
+            self.add_error("months", gettext("Months go with a flexible stay (a weekend or a week)."))
         cleaned["stays"] = tuple(stays)
         cleaned["flexible"] = len(stays) > 1 or bool(flex)
 
@@ -348,7 +376,7 @@ class SearchForm(forms.Form):
             following = (first + dt.timedelta(days=32)).replace(day=1)
             months = (first.strftime("%Y-%m"), following.strftime("%Y-%m"))
         if len(months) > MAX_FLEX_MONTHS:
-            self.add_error("months", f"Choose at most {MAX_FLEX_MONTHS} months.")
+            self.add_error("months", gettext("Choose at most %(months)s months.") % {"months": MAX_FLEX_MONTHS})
             return []
         stays: list[tuple[dt.date, dt.date]] = []
         horizon = today + dt.timedelta(days=BOOKING_WINDOW_DAYS)
@@ -357,10 +385,10 @@ class SearchForm(forms.Form):
                 year, number = (int(part) for part in month.split("-"))
                 first = dt.date(year, number, 1)
             except (ValueError, TypeError):
-                self.add_error("months", "Give months as YYYY-MM, for example 2026-12.")
+                self.add_error("months", gettext("Give months as YYYY-MM, for example 2026-12."))
                 return []
             if first > horizon or dt.date(year, number, calendar.monthrange(year, number)[1]) < today:
-                self.add_error("months", f"{month} is outside the bookable window.")
+                self.add_error("months", gettext("%(month)s is outside the bookable window.") % {"month": month})
                 return []
             day = first
             while day.month == number:
@@ -370,7 +398,7 @@ class SearchForm(forms.Form):
                         stays.append((day, day + dt.timedelta(days=nights)))
                 day += dt.timedelta(days=1)
         if not stays:
-            self.add_error("months", "There is no such stay left in these months.")
+            self.add_error("months", gettext("There is no such stay left in these months."))
         return stays
 
     def _clean_location(self, cleaned) -> None:
@@ -380,13 +408,16 @@ class SearchForm(forms.Form):
             return
         point_given = [value is not None for value in (lat, lng, radius)]
         if any(point_given) and not all(point_given):
-            self.add_error("radius_km", "A point search needs lat, lng and radius_km together.")
+            self.add_error("radius_km", gettext("A point search needs lat, lng and radius_km together."))
             return
         if all(point_given) and radius > settings.SEARCH_MAX_RADIUS_KM:
-            self.add_error("radius_km", f"Search within at most {settings.SEARCH_MAX_RADIUS_KM} km.")
+            self.add_error(
+                "radius_km",
+                gettext("Search within at most %(radius)s km.") % {"radius": settings.SEARCH_MAX_RADIUS_KM},
+            )
             return
         if bbox and all(point_given):
-            self.add_error("bbox", "Give either a map area or a point and radius, not both.")
+            self.add_error("bbox", gettext("Give either a map area or a point and radius, not both."))
             return
         area = None
         if bbox:
@@ -402,21 +433,22 @@ class SearchForm(forms.Form):
         if q:
             self.place = place_resolve(q, exact=bool(cleaned.get("exact_place")))
             if self.place is None:
-                self.add_error("q", f"We couldn't find a place called “{q[:100]}”.")
+                message = gettext("We couldn't find a place called “%(name)s”.") % {"name": q[:100]}
+                self.add_error("q", ValidationError(message, code=UNKNOWN_PLACE))
                 return
             if area is None:
                 area = Area(boxes=(self.place.bbox,))
         elif self.place_required and area is None:
-            self.add_error("q", "Enter a city to search, for example Paris.")
+            self.add_error("q", gettext("Enter a city to search, for example Paris."))
         cleaned["area"] = area or WORLD
 
     def _clean_price(self, cleaned) -> None:
         low, high = cleaned.get("price_min"), cleaned.get("price_max")
         if low is not None and high is not None and high < low:
-            self.add_error("price_max", "The maximum price must be at least the minimum price.")
+            self.add_error("price_max", gettext("The maximum price must be at least the minimum price."))
         if cleaned.get("price_type") == "total" and not cleaned.get("stays") and (low is not None or high is not None):
             if "checkin" not in self.errors and "checkout" not in self.errors:
-                self.add_error("price_type", "A total price needs dates.")
+                self.add_error("price_type", gettext("A total price needs dates."))
 
     # --- result ---
 

@@ -50,11 +50,22 @@
  * Space/Enter selects (first, then last night), Shift+arrows extend, Escape clears.
  * The grid becomes an ARIA grid (aria-selected on each night) and a live region says
  * what is selected; without this script the form's date fields do the same job.
+ * Text comes from Django's JavaScript catalogue (/i18n/js/, loaded before this file by the host
+ * layout), English without it; dates are written the way the page's <html lang> writes them.
  */
 (function () {
   "use strict";
 
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return String(values[match.slice(2, -2)]); });
+  };
+  function say(format, values) { return interpolate(format, values, true); }
+  var language = document.documentElement.lang || "en";
+  var english = language === "en" || language.indexOf("en-") === 0;
+  // Day and month, as the host pages write them ("12 Dec" in English, "12 dic", "12. Dez.").
+  var dayMonth = new Intl.DateTimeFormat(english ? "en-GB" : language, { day: "numeric", month: "short", timeZone: "UTC" });
 
   function parts(iso) {
     return iso.split("-").map(Number); // [year, month, day]
@@ -65,12 +76,21 @@
     return Math.round((Date.UTC(b[0], b[1] - 1, b[2]) - Date.UTC(a[0], a[1] - 1, a[2])) / 86400000) + 1;
   }
 
-  /* "12–14 Dec", "30 Dec – 2 Jan", "12 Dec". */
+  function utc(iso) {
+    var p = parts(iso);
+    return new Date(Date.UTC(p[0], p[1] - 1, p[2]));
+  }
+
+  /* "12–14 Dec", "30 Dec – 2 Jan", "12 Dec" (in English; each language writes its own range). */
   function rangeLabel(from, to) {
-    var a = parts(from), b = parts(to);
-    if (from === to) return a[2] + " " + MONTHS[a[1] - 1];
-    if (a[0] === b[0] && a[1] === b[1]) return a[2] + "–" + b[2] + " " + MONTHS[b[1] - 1];
-    return a[2] + " " + MONTHS[a[1] - 1] + " – " + b[2] + " " + MONTHS[b[1] - 1];
+    if (from === to || !dayMonth.formatRange) {
+      return from === to ? dayMonth.format(utc(from)) : dayMonth.format(utc(from)) + " – " + dayMonth.format(utc(to));
+    }
+    return dayMonth.formatRange(utc(from), utc(to));
+  }
+
+  function nightsText(count) {
+    return say(ngettext("%(counter)s night", "%(counter)s nights", count), { counter: count });
   }
 
   function init(calendar) {
@@ -138,16 +158,18 @@
         bar.hidden = !valid;
         if (valid) {
           var nights = nightsBetween(from, to);
-          barText.textContent = rangeLabel(from, to) + " · " + nights + " night" + (nights === 1 ? "" : "s");
+          barText.textContent = rangeLabel(from, to) + " · " + nightsText(nights);
         }
       }
       if (!status || announce === false) return;
       if (!valid) {
-        status.textContent = "No nights selected.";
+        status.textContent = gettext("No nights selected.");
       } else {
         var count = nightsBetween(from, to);
-        status.textContent = rangeLabel(from, to) + " selected, " + count + " night" + (count === 1 ? "" : "s") +
-          (awaitingEnd ? ". Choose the last night." : ".");
+        status.textContent = say(
+          ngettext("%(range)s selected, %(counter)s night.", "%(range)s selected, %(counter)s nights.", count),
+          { range: rangeLabel(from, to), counter: count }
+        ) + (awaitingEnd ? " " + gettext("Choose the last night.") : "");
       }
     }
 

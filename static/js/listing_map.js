@@ -5,9 +5,12 @@
  * one under the place) is fetched first and the map is built only if it loads, so an offline or
  * blocked browser keeps the drawing after a single failed request; tiles failing later (before any
  * loaded) bring the drawing back too. A blank Leaflet map would say less.
+ * Text comes from Django's JavaScript catalogue (/i18n/js/, loaded before this file), English without it.
  */
 (function () {
   "use strict";
+
+  var gettext = window.gettext || function (text) { return text; };
 
   // The slippy-map tile holding a point (https://wiki.openstreetmap.org/wiki/Slippy_map_tilenames).
   function tileAt(lat, lng, zoom) {
@@ -27,10 +30,11 @@
     var canvas = document.createElement("div");
     canvas.className = "map__leaflet";
     canvas.setAttribute("role", "region");
-    canvas.setAttribute("aria-label", label || "Map");
+    canvas.setAttribute("aria-label", label || gettext("Map"));
     box.innerHTML = "";
     box.appendChild(canvas);
-    var map = window.L.map(canvas, { scrollWheelZoom: false, keyboard: true, maxZoom: 19 });
+    var map = window.L.map(canvas, { scrollWheelZoom: false, keyboard: true, maxZoom: 19, zoomControl: false });
+    window.L.control.zoom({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(map);
     var loaded = 0;
     var offline = false;
     var layer = window.L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution") || "", maxZoom: 19 });

@@ -8,13 +8,16 @@
  * - Reorder by dragging photos: the new order is sent to the photo reorder API
  *   (POST /api/v1/listings/<id>/photos/reorder/, session + CSRF) and the page reloads to show
  *   the new numbering and cover. Keyboard users keep the Earlier / Later buttons.
+ * Text comes from Django's JavaScript catalogue (/i18n/js/, loaded before this file), English without it.
  */
 (function () {
   "use strict";
 
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
-  }
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return String(values[match.slice(2, -2)]); });
+  };
 
   function enhanceUpload(form) {
     var input = form.querySelector("[data-photo-input]");
@@ -25,7 +28,9 @@
 
     function showChosen() {
       var count = input.files ? input.files.length : 0;
-      chosen.textContent = count ? plural(count, "photo") + " chosen." : "";
+      chosen.textContent = count
+        ? interpolate(ngettext("%(counter)s photo chosen.", "%(counter)s photos chosen.", count), { counter: count }, true)
+        : "";
     }
 
     ["dragenter", "dragover"].forEach(function (name) {
@@ -75,7 +80,7 @@
     function save(before) {
       var after = order();
       if (after.join() === before.join()) return;
-      if (status) status.textContent = "Saving the new order…";
+      if (status) status.textContent = gettext("Saving the new order…");
       fetch(url, {
         method: "POST",
         credentials: "same-origin",
@@ -87,7 +92,7 @@
           window.location.reload();
         })
         .catch(function () {
-          if (status) status.textContent = "The new order could not be saved. Use the Earlier and Later buttons.";
+          if (status) status.textContent = gettext("The new order could not be saved. Use the Earlier and Later buttons.");
           window.location.reload();
         });
     }

@@ -16,6 +16,9 @@
  *   - shown cards are re-checked against /api/v1/search/availability/ (a stay booked since
  *     the page was rendered is marked, and a changed total is updated).
  * No inline scripts (CSP script-src 'self'): initial data comes from a data-json attribute.
+ * Text is in the page's language through Django's JavaScript catalogue (/i18n/js/, loaded before this
+ * file; locale/<code>/LC_MESSAGES/djangojs.po), with English when it is missing; numbers and dates follow
+ * the page's <html lang>.
  */
 (function () {
   "use strict";
@@ -36,17 +39,46 @@
   var pending = null;
 
   // --- helpers ------------------------------------------------------------------------
+  // Django's catalogue defines gettext, ngettext and interpolate; without it, English.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return String(values[match.slice(2, -2)]); });
+  };
+  function say(format, values) { return interpolate(format, values, true); }
+  var language = document.documentElement.lang || "en";
+  var english = language === "en" || language.indexOf("en-") === 0;
+  // Numbers as the page's language writes them (Intl, from <html lang>), with the separators Django
+  // uses on the server ("1 250" in Spanish, "1.250" in German) so a redrawn card looks like the first.
+  function localNumber(options) {
+    var format = new Intl.NumberFormat(language, options);
+    var separators = { group: window.get_format ? window.get_format("THOUSAND_SEPARATOR") : null,
+      decimal: window.get_format ? window.get_format("DECIMAL_SEPARATOR") : null };
+    return function (value) {
+      return format.formatToParts(Number(value)).map(function (part) {
+        return separators[part.type] || part.value;
+      }).join("");
+    };
+  }
+  var number = localNumber({ maximumFractionDigits: 0, useGrouping: "always" }); // "1 250" in Spanish too, as Django writes it
+  var rating = { format: localNumber({ minimumFractionDigits: 2, maximumFractionDigits: 2 }) };
+  var dayFormat = new Intl.DateTimeFormat(language, { month: "short", day: "numeric" });
+
   var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
+  var SYMBOLS_AFTER = { EUR: "€", USD: "US$", GBP: "£" };
   // The cards' width in the grid, as in templates/search/_card.html (the browser picks a variant).
   var CARD_SIZES = "(min-width: 1600px) 16vw, (min-width: 950px) 20vw, (min-width: 744px) 45vw, 100vw";
 
   // Whole currency units, as Airbnb shows prices on cards and pins: rounded half up (half away
-  // from zero), like the server's _money.html with whole=True; the quote keeps the cents.
+  // from zero), like the server's _money.html with whole=True; the quote keeps the cents. The same
+  // rule as _money.html: the symbol first in English ("€1,250"), after the amount elsewhere
+  // ("1.250 €", "120 US$"), other currencies with their exact ISO code after ("1 250 CHF").
   function money(amount, currency) {
     var value = Number(amount);
     var whole = Math.sign(value) * Math.round(Math.abs(value));
-    var text = whole.toLocaleString("en-US", { maximumFractionDigits: 0 });
-    return SYMBOLS[currency] ? SYMBOLS[currency] + text : text + " " + currency;
+    var text = number(whole);
+    if (english) return SYMBOLS[currency] ? SYMBOLS[currency] + text : text + " " + currency;
+    return text + "\u00a0" + (SYMBOLS_AFTER[currency] || currency);
   }
 
   function escapeHtml(text) {
@@ -69,7 +101,7 @@
 
   function shortDate(iso) {
     var parts = iso.split("-").map(Number);
-    return new Date(parts[0], parts[1] - 1, parts[2]).toLocaleDateString("en-US", { month: "short", day: "numeric" });
+    return dayFormat.format(new Date(parts[0], parts[1] - 1, parts[2]));
   }
 
   function queryString(extra) {
@@ -101,18 +133,23 @@
       (guests > 1 ? "&guests=" + guests : "") : "");
     var rating = item.rating_count
       ? el("p", { class: "card__rating" }, [
-          el("span", { "aria-hidden": "true", text: "★ " + Number(item.rating_avg).toFixed(2) + " (" + item.rating_count + ")" }),
-          el("span", { class: "visually-hidden", text: "Rated " + Number(item.rating_avg).toFixed(2) + " out of 5 in " + item.rating_count + " reviews" }),
+          el("span", { "aria-hidden": "true", text: "★ " + rating.format(item.rating_avg) + " (" + number(item.rating_count) + ")" }),
+          el("span", { class: "visually-hidden", text: say(
+            ngettext("Rated %(rating)s out of 5 in %(counter)s review", "Rated %(rating)s out of 5 in %(counter)s reviews", item.rating_count),
+            { rating: rating.format(item.rating_avg), counter: item.rating_count }) }),
         ])
-      : el("p", { class: "card__rating card__rating--new", text: "New" });
+      : el("p", { class: "card__rating card__rating--new", text: gettext("New") });
     var priceLine = price.total
       ? el("p", { class: "card__price" }, [
-          el("strong", { text: money(price.nightly, price.currency) }), " night · ",
-          el("span", { class: "card__total", text: money(price.total, price.currency) + " total" }),
+          el("strong", { text: money(price.nightly, price.currency) }), " " + gettext("night") + " · ",
+          el("span", { class: "card__total", text: say(gettext("%(total)s total"), { total: money(price.total, price.currency) }) }),
         ])
-      : el("p", { class: "card__price" }, [el("strong", { text: money(price.nightly, price.currency) }), " night"]);
-    var meta = item.room_type_label + " · " + item.bedrooms + " bedroom" + (item.bedrooms === 1 ? "" : "s") +
-      " · " + item.beds + " bed" + (item.beds === 1 ? "" : "s") + (item.instant_book ? " · Instant Book" : "");
+      : el("p", { class: "card__price" }, [el("strong", { text: money(price.nightly, price.currency) }), " " + gettext("night")]);
+    var meta = [
+      item.room_type_label,
+      say(ngettext("%(counter)s bedroom", "%(counter)s bedrooms", item.bedrooms), { counter: item.bedrooms }),
+      say(ngettext("%(counter)s bed", "%(counter)s beds", item.beds), { counter: item.beds }),
+    ].concat(item.instant_book ? [gettext("Instant Book")] : []).join(" · ");
     var body = el("div", { class: "card__body" }, [
       el("div", { class: "card__top" }, [
         el("p", { class: "card__location", text: (item.neighbourhood ? item.neighbourhood + ", " : "") + item.city }),
@@ -122,8 +159,9 @@
       el("p", { class: "card__meta", text: meta }),
       price.check_in
         ? el("p", { class: "card__stay", "data-stay": "" }, [
-            shortDate(price.check_in) + " – " + shortDate(price.check_out) + " · " + price.nights + " night" + (price.nights === 1 ? "" : "s"),
-            el("span", { class: "visually-hidden", text: ", fees included" }),
+            shortDate(price.check_in) + " – " + shortDate(price.check_out) + " · " +
+              say(ngettext("%(counter)s night", "%(counter)s nights", price.nights), { counter: price.nights }),
+            el("span", { class: "visually-hidden", text: gettext(", fees included") }),
           ])
         : null,
       priceLine,
@@ -134,15 +172,15 @@
         list.appendChild(el("dt", { text: name }));
         list.appendChild(el("dd", { text: String(item.ranking.components[name]) }));
       });
-      body.appendChild(el("details", { class: "card__explain" }, [el("summary", { text: "Score " + item.ranking.score.toFixed(3) }), list]));
+      body.appendChild(el("details", { class: "card__explain" }, [el("summary", { text: say(gettext("Score %(score)s"), { score: item.ranking.score.toFixed(3) }) }), list]));
     }
     var photoBox = el("div", { class: "card__photo" }, [
       photo
         ? el("img", photo.srcset
             ? { src: photo.url, srcset: photo.srcset, sizes: CARD_SIZES, alt: photo.caption || item.title, loading: "lazy", decoding: "async" }
             : { src: photo.url, alt: photo.caption || item.title, loading: "lazy", decoding: "async" })
-        : el("div", { class: "card__no-photo" }, [el("span", { text: "No photos yet" })]),
-      item.is_superhost ? el("span", { class: "card__badge", text: "Superhost" }) : null,
+        : el("div", { class: "card__no-photo" }, [el("span", { text: gettext("No photos yet") })]),
+      item.is_superhost ? el("span", { class: "card__badge", text: gettext("Superhost") }) : null,
     ]);
     return el("li", { "data-listing-id": String(item.id) }, [el("article", { class: "card" }, [photoBox, body])]);
   }
@@ -153,8 +191,10 @@
     holder.textContent = "";
     if (!data.results.length) {
       holder.appendChild(el("div", { class: "empty-state" }, [
-        el("p", { class: "empty-state__title", text: "No stays match" + (data.place ? " in " + data.place.name : "") + "." }),
-        el("p", { text: "Try other dates, fewer filters, or move the map." }),
+        el("p", { class: "empty-state__title", text: data.place
+          ? say(gettext("No stays match in %(place)s."), { place: data.place.name })
+          : gettext("No stays match.") }),
+        el("p", { text: gettext("Try other dates, fewer filters, or move the map.") }),
       ]));
     } else {
       var list = el("ul", { class: "card-grid search-cards", role: "list" });
@@ -168,26 +208,38 @@
       corrected.textContent = "";
       corrected.hidden = !(data.corrected_from && data.place);
       if (!corrected.hidden) {
-        corrected.appendChild(document.createTextNode("Showing results for "));
+        // The place in bold inside the translated sentence, wherever the language puts it.
+        var sentence = gettext("Showing results for %(place)s").split("%(place)s");
+        corrected.appendChild(document.createTextNode(sentence[0]));
         corrected.appendChild(el("strong", { text: data.place.name }));
+        if (sentence.length > 1) corrected.appendChild(document.createTextNode(sentence[1]));
         corrected.appendChild(document.createTextNode(" · "));
-        corrected.appendChild(el("a", { href: "?" + queryString({ exact_place: "1", page: null, bbox: null }), "data-exact-place": "", text: "Search instead for " + data.corrected_from }));
+        corrected.appendChild(el("a", { href: "?" + queryString({ exact_place: "1", page: null, bbox: null }), "data-exact-place": "",
+          text: say(gettext("Search instead for %(typed)s"), { typed: data.corrected_from }) }));
       }
     }
     var summary = results.querySelector("[data-summary]");
     if (summary) {
-      var count = data.count.toLocaleString("en-US");
-      summary.textContent = (data.count_is_estimate ? "About " + count + " stays" : count + " stay" + (data.count === 1 ? "" : "s")) +
-        (data.place && !form.querySelector("[data-bbox]").value ? " in " + data.place.label : " in the map area");
+      var values = { count: number(data.count) };
+      if (data.place && !form.querySelector("[data-bbox]").value) {
+        values.place = data.place.label;
+        summary.textContent = data.count_is_estimate
+          ? say(gettext("About %(count)s stays in %(place)s"), values)
+          : say(ngettext("%(count)s stay in %(place)s", "%(count)s stays in %(place)s", data.count), values);
+      } else {
+        summary.textContent = data.count_is_estimate
+          ? say(gettext("About %(count)s stays in the map area"), values)
+          : say(ngettext("%(count)s stay in the map area", "%(count)s stays in the map area", data.count), values);
+      }
     }
   }
 
   function renderPagination(data) {
     var items = [];
-    if (data.page > 1) items.push(el("li", {}, [el("a", { class: "pagination__step", href: "?" + queryString({ page: data.page - 1 }), rel: "prev", "data-page": String(data.page - 1), text: "Previous" })]));
+    if (data.page > 1) items.push(el("li", {}, [el("a", { class: "pagination__step", href: "?" + queryString({ page: data.page - 1 }), rel: "prev", "data-page": String(data.page - 1), text: gettext("Previous") })]));
     items.push(el("li", {}, [el("span", { class: "pagination__page", "aria-current": "page", text: String(data.page) })]));
-    if (data.page < data.pages) items.push(el("li", {}, [el("a", { class: "pagination__step", href: "?" + queryString({ page: data.page + 1 }), rel: "next", "data-page": String(data.page + 1), text: "Next" })]));
-    return el("nav", { class: "pagination", "aria-label": "Result pages" }, [el("ul", { role: "list" }, items)]);
+    if (data.page < data.pages) items.push(el("li", {}, [el("a", { class: "pagination__step", href: "?" + queryString({ page: data.page + 1 }), rel: "next", "data-page": String(data.page + 1), text: gettext("Next") })]));
+    return el("nav", { class: "pagination", "aria-label": gettext("Result pages") }, [el("ul", { role: "list" }, items)]);
   }
 
   function renderFacets(facets) {
@@ -195,21 +247,26 @@
       var counts = facets[name === "room_type" ? "room_types" : name === "property_type" ? "property_types" : "amenities"] || {};
       form.querySelectorAll('input[name="' + name + '"]').forEach(function (input) {
         var badge = input.closest(".filter-check").querySelector(".filter-count");
-        if (badge) badge.textContent = (counts[input.value] || 0).toLocaleString("en-US");
+        if (badge) badge.textContent = number(counts[input.value] || 0);
       });
     });
     ["instant_book", "superhost"].forEach(function (name) {
       var input = form.querySelector('input[name="' + name + '"]');
       var badge = input && input.closest(".filter-check").querySelector(".filter-count");
-      if (badge) badge.textContent = ((facets.toggles || {})[name] || 0).toLocaleString("en-US");
+      if (badge) badge.textContent = number((facets.toggles || {})[name] || 0);
     });
     var histogram = form.querySelector("[data-histogram]");
     var counts = facets.price_histogram && facets.price_histogram.counts;
+    var range = form.querySelectorAll(".histogram__range span");
+    if (range.length === 2 && facets.price_histogram) {
+      range[0].textContent = number(facets.price_histogram.min);
+      range[1].textContent = number(facets.price_histogram.max) + "+";
+    }
     if (histogram && counts) {
       var peak = Math.max.apply(null, counts.concat([1]));
       histogram.textContent = "";
       counts.forEach(function (n) {
-        var bar = el("span", { class: "histogram__bar", title: String(n) });
+        var bar = el("span", { class: "histogram__bar", title: number(n) });
         bar.style.height = Math.round((100 * n) / peak) + "%";
         histogram.appendChild(bar);
       });
@@ -244,7 +301,10 @@
         results.removeAttribute("aria-busy");
         if (!reply.ok) {
           var error = reply.body.error || {};
-          showError(error.message || "The search could not be run.");
+          // A field's own message reads better than the summary ("guests: …"); both are in the page's language.
+          var fields = error.fields ? Object.keys(error.fields) : [];
+          var fieldMessage = fields.length && [].concat(error.fields[fields[0]])[0];
+          showError(fieldMessage || error.message || gettext("The search could not be run."));
           return;
         }
         clearError();
@@ -259,7 +319,7 @@
       .catch(function (error) {
         if (error.name === "AbortError") return;
         results.removeAttribute("aria-busy");
-        showError("We couldn't reach the server. Check your connection and try again.");
+        showError(gettext("We couldn't reach the server. Check your connection and try again."));
       });
   }
 
@@ -353,8 +413,9 @@
     var count = cluster.getChildCount();
     return window.L.divIcon({
       className: "price-cluster-icon",
-      html: '<span class="price-cluster" aria-hidden="true">' + count + '</span><span class="visually-hidden">' +
-        count + " homes here: zoom in</span>",
+      html: '<span class="price-cluster" aria-hidden="true">' + escapeHtml(number(count)) + '</span><span class="visually-hidden">' +
+        escapeHtml(say(ngettext("%(counter)s home here: zoom in", "%(counter)s homes here: zoom in", count), { counter: number(count) })) +
+        "</span>",
       iconSize: window.L.point(40, 40),
     });
   }
@@ -366,7 +427,7 @@
     // Explicit zoom limits: the cluster group needs a finite maxZoom whatever layers come and go
     // (without one, clearLayers() after the tile layer is dropped loops forever).
     map = window.L.map(box, { zoomControl: false, keyboard: true, attributionControl: true, minZoom: 2, maxZoom: 19 });
-    window.L.control.zoom({ position: "topright" }).addTo(map); // the "Search as I move the map" chip is top left
+    window.L.control.zoom({ position: "topright", zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(map); // the "Search as I move the map" chip is top left
     pinLayer = window.L.markerClusterGroup
       ? window.L.markerClusterGroup({
           showCoverageOnHover: false,
@@ -399,7 +460,7 @@
       var bbox = [west, Math.max(b.getSouth(), -90), east, Math.min(b.getNorth(), 90)].map(function (v) { return v.toFixed(5); }).join(",");
       form.querySelector("[data-bbox]").value = bbox;
       var heading = document.getElementById("results-heading");
-      if (heading) heading.textContent = "Stays in the map area";
+      if (heading) heading.textContent = gettext("Stays in the map area");
       search({ page: null, bbox: bbox });
     });
   }
@@ -514,7 +575,7 @@
     toggle.addEventListener("click", function () {
       var showMap = !page.classList.contains("is-map-view");
       page.classList.toggle("is-map-view", showMap);
-      label.textContent = showMap ? "Show list" : "Show map";
+      label.textContent = showMap ? gettext("Show list") : gettext("Show map");
       window.scrollTo(0, 0);
       if (showMap) refreshMap();
     });
@@ -547,16 +608,15 @@
       badge.hidden = !count;
       badge.textContent = "";
       if (count) {
-        badge.appendChild(el("span", { class: "visually-hidden", text: "(" }));
-        badge.appendChild(document.createTextNode(String(count)));
-        badge.appendChild(el("span", { class: "visually-hidden", text: " active)" }));
+        badge.appendChild(el("span", { "aria-hidden": "true", text: number(count) }));
+        badge.appendChild(el("span", { class: "visually-hidden", text: say(ngettext("(%(counter)s active)", "(%(counter)s active)", count), { counter: count }) }));
       }
     }
     var apply = filters.querySelector("[data-filters-apply]");
     if (apply && data) {
       apply.textContent = data.count_is_estimate || !data.count
-        ? (data.count ? "Show stays" : "No stays match")
-        : "Show " + data.count.toLocaleString("en-US") + " stay" + (data.count === 1 ? "" : "s");
+        ? (data.count ? gettext("Show stays") : gettext("No stays match"))
+        : say(ngettext("Show %(count)s stay", "Show %(count)s stays", data.count), { count: number(data.count) });
     }
   }
 
@@ -629,11 +689,11 @@
             if (!answer.available) {
               card.classList.add("card--gone");
               if (!li.querySelector(".card__gone")) {
-                li.querySelector(".card__body").appendChild(el("p", { class: "card__gone", text: "No longer available for these dates" }));
+                li.querySelector(".card__body").appendChild(el("p", { class: "card__gone", text: gettext("No longer available for these dates") }));
               }
             } else {
               var total = li.querySelector(".card__total");
-              if (total) total.textContent = money(answer.total, answer.currency) + " total";
+              if (total) total.textContent = say(gettext("%(total)s total"), { total: money(answer.total, answer.currency) });
             }
           });
         })

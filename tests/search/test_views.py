@@ -198,7 +198,7 @@ def test_results_are_a_grid_with_filters_behind_a_button_and_a_map_toggle(client
     )
     # Two filters set: the button says so, and the sheet counts what they leave.
     html = client.get("/search/", {"q": "Paris", "room_type": "private", "instant_book": "1"}).content.decode()
-    assert re.search(r"data-filters-count><span class=\"visually-hidden\">\(</span>2<span", html)
+    assert 'data-filters-count><span aria-hidden="true">2</span><span class="visually-hidden">(2 active)</span>' in html
     assert "Show 1 stay</button>" in html
 
 

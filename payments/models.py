@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from listings.models import MONEY
 
@@ -77,7 +78,7 @@ class PayoutEntry(models.Model):
         RELEASED = "released", _("Released, awaiting transfer")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Transfer failed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("payout status", "Cancelled")
         REVERSING = "reversing", _("Paid, being taken back after a cancellation")
         REVERSED = "reversed", _("Taken back after a cancellation")
         REVERSAL_FAILED = "reversal_failed", _("Taking back failed")

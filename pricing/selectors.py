@@ -250,7 +250,7 @@ def pricing_rules_for_listings(*, listing_ids, start: dt.date, end: dt.date) -> 
                 demand[pk][day1] = n1
             else:
                 reasons = json.loads(text1)
-                smart_applied[pk][day1] = (n1, tuple(Reason(r["code"], r["label"]) for r in reasons))
+                smart_applied[pk][day1] = (n1, tuple(Reason.from_dict(r) for r in reasons))
     result = {}
     for pk in ids:
         rules = PricingRules.platform(
@@ -327,10 +327,7 @@ def price_quote(
     extra_reason = ()
     if extra_per_night:
         extra_reason = (
-            Reason(
-                "extra_guests",
-                f"{extra_guests} extra guest{'s' if extra_guests != 1 else ''} x {extra_fee} {listing.currency}",
-            ),
+            Reason("extra_guests", {"count": extra_guests, "fee": str(extra_fee), "currency": listing.currency}),
         )
 
     nights: list[NightLine] = []
@@ -342,7 +339,7 @@ def price_quote(
             if applied is not None and money(Decimal(applied[0])) == price:
                 source, reasons = "smart", applied[1]
             else:
-                source, reasons = "host", (Reason("host_price", "Host's price for this night"),)
+                source, reasons = "host", (Reason("host_price"),)
         else:
             price, found = night_price(base=base, day=day, rules=rules, today=today)
             source, reasons = ("rules" if found else "base"), tuple(found)
@@ -466,7 +463,7 @@ def price_suggestions_for_listings(
             row = stored.get((listing.pk, day))
             if row is not None and row.base_price == base:
                 suggestion = row.price
-                reasons = tuple(Reason(r["code"], r["label"]) for r in row.reasons)
+                reasons = tuple(Reason.from_dict(r) for r in row.reasons)
             else:
                 suggestion, reasons = live[day].price, live[day].reasons
             nights.append(

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from listings.localtime import listing_today
 from listings.locks import listing_lock
@@ -130,10 +130,14 @@ def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> i
             .order_by("date")
         )
         if clash:
-            shown = ", ".join(d.isoformat() for d in clash[:5])
+            shown = ", ".join(d.isoformat() for d in clash[:5]) + ("..." if len(clash) > 5 else "")
             raise NightsBooked(
-                message=f"{len(clash)} of these nights are booked or on hold "
-                f"({shown}{'...' if len(clash) > 5 else ''}).",
+                message=ngettext(
+                    "%(count)s of these nights are booked or on hold (%(dates)s).",
+                    "%(count)s of these nights are booked or on hold (%(dates)s).",
+                    len(clash),
+                )
+                % {"count": len(clash), "dates": shown},
                 dates=[d.isoformat() for d in clash],
             )
         with connection.cursor() as cursor:

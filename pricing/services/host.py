@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -90,19 +91,23 @@ def _field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
 
 
+def _amount(value: Decimal) -> str:
+    return number_format(Decimal(value), decimal_pos=2)
+
+
 def price_within_bounds(*, listing, price: Decimal, row: ListingPricing | None = None) -> None:
     """Raise ``PriceOutOfRange`` when ``price`` is outside the host's own minimum/maximum."""
     row = row if row is not None else listing_pricing_get(listing=listing)
     if row.min_price is not None and price < row.min_price:
         raise PriceOutOfRange(
-            message=f"{price:.2f} {listing.currency} is below your minimum price "
-            f"of {row.min_price:.2f} {listing.currency}.",
+            message=gettext("%(price)s %(currency)s is below your minimum price of %(bound)s %(currency)s.")
+            % {"price": _amount(price), "bound": _amount(row.min_price), "currency": listing.currency},
             min_price=str(row.min_price),
         )
     if row.max_price is not None and price > row.max_price:
         raise PriceOutOfRange(
-            message=f"{price:.2f} {listing.currency} is above your maximum price "
-            f"of {row.max_price:.2f} {listing.currency}.",
+            message=gettext("%(price)s %(currency)s is above your maximum price of %(bound)s %(currency)s.")
+            % {"price": _amount(price), "bound": _amount(row.max_price), "currency": listing.currency},
             max_price=str(row.max_price),
         )
 

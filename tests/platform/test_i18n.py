@@ -71,7 +71,17 @@ DOMAINS = list(MAKEMESSAGES_OPTIONS)
 # Entries whose translation is the English text itself, each checked by the translator:
 # numbers and codes, brand names, and words the language borrowed unchanged.
 IDENTICAL_IN_TRANSLATION = {
-    "es": {"Error 400", "Error 403", "Error 404", "Error 413", "Error 500", "Total", "RevPAR", "ADR"},
+    "es": {
+        "Error 400",
+        "Error 403",
+        "Error 404",
+        "Error 413",
+        "Error 500",
+        "Total",
+        "RevPAR",
+        "ADR",
+        "%(field)s: %(message)s",
+    },
     "fr": {
         "Superhost",
         "Notifications",
@@ -91,6 +101,8 @@ IDENTICAL_IN_TRANSLATION = {
         "Photo %(number)s",
         "Conversation",
         "Page",
+        "Taxes",
+        "l j F",
     },
     "de": {
         "(optional)",
@@ -110,18 +122,19 @@ IDENTICAL_IN_TRANSLATION = {
         "Studio",
         "Status:",
         "Update:",
+        "%(field)s: %(message)s",
     },
-    "nb": {"Superhost", "minus", "for %(date)s", "Status", "RevPAR", "Status:", "Send"},
+    "nb": {"Superhost", "minus", "for %(date)s", "Status", "RevPAR", "Status:", "Send", "%(field)s: %(message)s"},
 }
 
 
 # English that Python code still renders into the pages (not marked yet: issue 18's second pass)
 # and that happens to equal a template string. Only these exact runs are ignored.
 PYTHON_SIDE_ENGLISH = {
-    "Check-in",  # bookings.forms.StayForm and the wishlist form's field labels
+    "Check-in",  # the wishlist form's field labels (listings)
     "Check-out",
-    "Cleaning fee",  # pricing.fees.HOST_FLAT_FEES, the quote's line label
     "cleaning fee",  # listings.models.POLICY_TEXT, the cancellation policy texts
+    "Full refund",
     "Smart Pricing",  # hosttools' calendar price reasons (title attributes)
 }
 
@@ -357,6 +370,12 @@ def key_pages(world) -> list[tuple[str, object]]:
         (reverse("bookings:trips"), guest),
         (reverse("bookings:trip_detail", args=[trip.pk]), guest),
         (reverse("bookings:trip_detail", args=[world["request"].pk]), guest),
+        (
+            reverse("bookings:checkout", args=[listing.pk]) + f"?check_in={later_in}&check_out={later_out}&guests=2",
+            guest,
+        ),
+        (reverse("bookings:trip_cancel", args=[trip.pk]), guest),
+        (reverse("bookings:host_cancel", args=[trip.pk]), host),
         (reverse("messaging:inbox"), guest),
         (reverse("messaging:notifications"), guest),
         (reverse("wishlists:index"), guest),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,12 @@ def currency_choices() -> list[tuple[str, str]]:
 def listing_language_choices() -> list[tuple[str, str]]:
     """The shipped languages (``Listing.language``), named in the active language."""
     return [(code, gettext(name)) for code, name in settings.LANGUAGES]
+
+
+def listing_language_default() -> str:
+    """A new listing's language: the one the host reads the site in (their texts most likely are too)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _number(attrs: dict | None = None, **extra) -> forms.NumberInput:
@@ -110,8 +117,12 @@ class BasicsForm(forms.Form):
             "The language you write the title, description and house rules in. Guests read them as written; "
             "the page tells them which language it is."
         ),
-        error_messages={"required": _("Choose the language you write in.")},
+        required=False,
     )
+
+    def clean_language(self) -> str:
+        # Not sent (an older form, an API-like client): the language the host reads the site in.
+        return self.cleaned_data.get("language") or listing_language_default()
 
 
 class LocationForm(forms.Form):

@@ -87,17 +87,20 @@ class CancellationPolicy(models.TextChoices):
     STRICT = "strict", _("Strict")
 
 
-# What each policy means, as guests and hosts read it (the rules: ``bookings.policies``).
+# What each policy means, as guests and hosts read it (the rules: ``bookings.policies``). Never
+# %-formatted: "50% of" is not a placeholder (no-python-format tells the catalogue tools so).
 POLICY_TEXT = {
     "flexible": _(
         "Full refund until 24 hours before check-in. After that, the first night is non-refundable "
         "and the remaining unspent nights are refunded. The cleaning fee is refunded if you cancel before check-in."
     ),
     "moderate": _(
+        # xgettext:no-python-format
         "Full refund until 5 days before check-in. After that, 50% of the unspent nights is refunded. "
         "The cleaning fee is refunded if you cancel before check-in."
     ),
     "strict": _(
+        # xgettext:no-python-format
         "Full refund if you cancel within 48 hours of booking and at least 14 days before check-in. "
         "After that, 50% of the nights is refunded until 7 days before check-in; nothing after. "
         "The cleaning fee is refunded if you cancel before check-in."

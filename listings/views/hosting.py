@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
@@ -21,7 +20,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +41,7 @@ from ..forms import (
     UnlistForm,
     form_add_service_errors,
     listing_initial,
+    listing_language_default,
 )
 from ..models import POLICY_TEXT, Listing, ListingPhoto, ListingStatus
 from ..selectors import (
@@ -63,11 +62,6 @@ def _location_fields(cleaned: dict) -> dict:
     data = {k: v for k, v in cleaned.items() if k not in ("latitude", "longitude")}
     data["location"] = Point(float(cleaned["longitude"]), float(cleaned["latitude"]), srid=4326)
     return data
-
-
-def _editor_language() -> str:
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -176,8 +170,7 @@ def my_listings(request):
 def listing_new(request):
     """Step 1 for a new place: a valid form creates the draft, the next steps edit it."""
     step = STEP_BY_SLUG["basics"]
-    # A new listing's texts are most likely written in the language the host reads the site in.
-    form = BasicsForm(request.POST or None, initial={"room_type": "entire", "language": _editor_language()})
+    form = BasicsForm(request.POST or None, initial={"room_type": "entire", "language": listing_language_default()})
     if request.method == "POST" and form.is_valid():
         try:
             listing = listing_services.listing_create(host=request.user, **form.cleaned_data)

@@ -72,7 +72,24 @@ DOMAINS = list(MAKEMESSAGES_OPTIONS)
 # Entries whose translation is the English text itself, each checked by the translator:
 # numbers and codes, brand names, and words the language borrowed unchanged.
 IDENTICAL_IN_TRANSLATION = {
-    "es": {"Error 400", "Error 403", "Error 404", "Error 413", "Error 500", "Total", "RevPAR", "ADR"},
+    "es": {
+        "Error 400",
+        "Error 403",
+        "Error 404",
+        "Error 413",
+        "Error 500",
+        "Total",
+        "RevPAR",
+        "ADR",
+        "%(amount)s %(currency)s",
+        "%(file)s: %(problem)s",
+        "Euro",
+        "Flexible",
+        "Loft",
+        "Total: %(total)s",
+        "Villa",
+        "Wifi",
+    },
     "fr": {
         "Superhost",
         "Notifications",
@@ -90,6 +107,17 @@ IDENTICAL_IN_TRANSLATION = {
         "Photo %(number)s",
         "Conversation",
         "Page",
+        "%(amount)s %(currency)s",
+        "Communication",
+        "Cottage",
+        "Description",
+        "Euro",
+        "Latitude",
+        "Loft",
+        "Longitude",
+        "Message",
+        "Villa",
+        "Wifi",
     },
     "de": {
         "(optional)",
@@ -109,19 +137,41 @@ IDENTICAL_IN_TRANSLATION = {
         "Studio",
         "Status:",
         "Update:",
+        "%(amount)s %(currency)s",
+        "%(file)s: %(problem)s",
+        "Euro",
+        "Loft",
+        "Name",
+        "Pool",
+        "Status: %(status)s",
+        "Villa",
     },
-    "nb": {"Superhost", "minus", "for %(date)s", "Status", "RevPAR", "Status:", "Send"},
+    "nb": {
+        "Superhost",
+        "minus",
+        "for %(date)s",
+        "Status",
+        "RevPAR",
+        "Status:",
+        "Send",
+        "%(amount)s %(currency)s",
+        "%(file)s: %(problem)s",
+        "Euro",
+        "Loft",
+        "Moderate",
+        "Status: %(status)s",
+        "Villa",
+    },
 }
 
 
 # English that Python code still renders into the pages (not marked yet: issue 18's second pass)
 # and that happens to equal a template string. Only these exact runs are ignored.
 PYTHON_SIDE_ENGLISH = {
-    "Check-in",  # bookings.forms.StayForm and the wishlist form's field labels
+    "Check-in",  # bookings.forms.StayForm's field labels
     "Check-out",
     "Cleaning fee",  # pricing.fees.HOST_FLAT_FEES, the quote's line label
-    "cleaning fee",  # listings.models.POLICY_TEXT, the cancellation policy texts
-    "Smart Pricing",  # hosttools' calendar price reasons (title attributes)
+    "Smart Pricing",  # pricing's calendar price reasons (hosttools' title attributes)
 }
 
 

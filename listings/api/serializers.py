@@ -18,6 +18,9 @@ from ..services.listing import EDITABLE_FIELDS
 
 
 class AmenitySerializer(serializers.ModelSerializer):
+    # The name in the request's language (Accept-Language); ``code`` is the stable key.
+    name = serializers.CharField(source="display_name", read_only=True)
+
     class Meta:
         model = Amenity
         fields = ["code", "name", "category", "icon"]

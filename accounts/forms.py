@@ -87,6 +87,8 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "about", "phone", "avatar", "language"]
         labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
             "about": _("About you"),
             "phone": _("Phone number"),
             "avatar": _("Profile photo"),

@@ -170,7 +170,7 @@ def test_list_your_place_step_by_step(host, host_client, django_capture_on_commi
     host_client.post(f"/hosting/listings/{listing.pk}/edit/amenities/", {"amenities": ["wifi", "step-free-access"]})
 
     pricing_page = host_client.get(f"/hosting/listings/{listing.pk}/edit/pricing/")
-    assert all(text in words(pricing_page) for text in POLICY_TEXT.values())
+    assert all(str(text) in words(pricing_page) for text in POLICY_TEXT.values())
     audit(pricing_page)
     pricing = {
         "currency": "GBP", "base_price": "85", "cleaning_fee": "20", "weekly_discount_pct": 10,

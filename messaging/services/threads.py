@@ -66,7 +66,9 @@ def _rate_limit(*, sender, now: dt.datetime) -> None:
     if recent["minute"] >= per_minute:
         raise RateLimited(retry_after=60)
     if recent["hour"] >= per_hour:
-        raise RateLimited(message="You've sent a lot of messages in the last hour. Try again later.", retry_after=3600)
+        raise RateLimited(
+            message=gettext("You've sent a lot of messages in the last hour. Try again later."), retry_after=3600
+        )
 
 
 def _thread_locked(thread_id: int, *, related: bool = True) -> Thread | None:

@@ -12,8 +12,9 @@ What is checked, per shipped language (es, fr, de, nb):
 Not yet covered, on purpose, because those strings are not marked yet (issue 18's second pass):
 the Python-side messages of bookings, payments, pricing, availability and search, and the search
 templates (templates/search/). Listings, accounts, reviews, host tools and messaging are marked;
-their pages, errors and emails are checked in each app's tests/<app>/test_languages.py. Their English is not in the catalogue, so the page check cannot see
-it; the search form, which every page's header includes, is skipped by name (``search-form``).
+their pages, errors and emails are checked in each app's tests/<app>/test_languages.py. The
+unmarked English is not in the catalogue, so the page check cannot see it; the search form, which
+every page's header includes, is skipped by name (``search-form``).
 Text a host wrote (marked with its own ``lang`` attribute) is never translated and is skipped too.
 """
 

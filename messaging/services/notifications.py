@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
 
 from ..models import Notification, NotificationCategory, NotificationEmail, NotificationPreference
 
@@ -33,6 +34,15 @@ E = NotificationEmail.Status
 ITEM_SEPARATOR = "\n\n"
 # Emails handed to one send task: a batch's emails go out together, a few tasks instead of one each.
 EMAILS_PER_TASK = 50
+
+
+# The category as the email's footer names it mid-sentence ("… because messages notifications are
+# on"): its own msgid, so each language writes it as it should there (German capitalises nouns).
+CATEGORY_IN_SENTENCE = {
+    NotificationCategory.MESSAGE: pgettext_lazy("notification category, mid-sentence", "messages"),
+    NotificationCategory.BOOKING: pgettext_lazy("notification category, mid-sentence", "bookings"),
+    NotificationCategory.REVIEW: pgettext_lazy("notification category, mid-sentence", "reviews"),
+}
 
 
 def email_throttle() -> dt.timedelta:
@@ -303,7 +313,7 @@ def _email_text(email: NotificationEmail) -> str:
             "email": email,
             "url": _absolute(email.url),
             "settings_url": _absolute(reverse("messaging:notification_settings")),
-            "category_label": str(NotificationCategory(email.category).label).lower(),
+            "category_label": str(CATEGORY_IN_SENTENCE[email.category]),
         },
     )
 

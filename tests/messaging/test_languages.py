@@ -131,9 +131,11 @@ def test_the_host_gets_german_and_the_guest_english_notifications_and_emails(
     assert host_email.subject == "Neue Buchung: Kanal-Loft"
     assert f"Buchung {booking.reference} in Kanal-Loft" in host_email.body
     assert host_email.body.startswith("Hallo ")  # the wrapper in German too
+    assert "Benachrichtigungen zu „Buchungen“" in host_email.body  # the category as German writes it
     assert "2 Gäste" in host_email.body and "Gast: " in host_email.body
     assert guest_email.subject == "Booking confirmed: Kanal-Loft"
     assert "Hi " in guest_email.body and "2 guests" in guest_email.body and "Host: " in guest_email.body
+    assert "because bookings notifications are on" in guest_email.body
     host_note = Notification.objects.get(user=german_host)
     assert host_note.title == "Neue Buchung: Kanal-Loft" and "Status: " in host_note.body
     assert Notification.objects.get(user=english_guest).title == "Booking confirmed: Kanal-Loft"

@@ -120,6 +120,7 @@ IDENTICAL_IN_TRANSLATION = {
         "Message",
         "Villa",
         "Wifi",
+        "messages",
     },
     "de": {
         "(optional)",

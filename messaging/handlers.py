@@ -84,7 +84,8 @@ def _body(event: BookingEvent, for_host: bool) -> str:
     if booking.refund_amount is not None and event.to_status in (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST):
         lines.append(gettext("Refund: %(amount)s") % {"amount": _amount(booking.refund_amount, booking.currency)})
     if event.reason:
-        lines.append(gettext("Note: %(note)s") % {"note": event.reason})
+        # Reasons the code writes are English msgids (gettext_noop where stored); a person's own words pass through.
+        lines.append(gettext("Note: %(note)s") % {"note": gettext(event.reason)})
     lines.append((gettext("Guest: %(name)s") if for_host else gettext("Host: %(name)s")) % values)
     message = booking.message_to_host.strip()
     if for_host and message and event.from_status == S.PENDING_PAYMENT:

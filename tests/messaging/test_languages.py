@@ -201,3 +201,19 @@ def test_flash_messages_and_api_errors_follow_the_request_language(guest, host, 
     )
     english = api.post("/api/v1/threads/999999/messages/", {"body": "x"}, format="json")
     assert english.json()["error"]["message"].startswith("No conversation")
+
+
+def test_a_reason_the_code_wrote_is_translated_for_the_recipient(guest, host, django_capture_on_commit_callbacks):
+    from listings.services.listing import listing_unlist
+
+    guest.language = "es"
+    guest.save(update_fields=["language"])
+    listing = ListingFactory(host=host, instant_book=False, title="Kanal-Loft")
+    book(guest=guest, listing=listing, start=20, nights=2)
+    dispatch(django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    listing_unlist(listing=listing, actor=host, cancel_upcoming=True)
+    dispatch(django_capture_on_commit_callbacks)
+    [email] = [m for m in mail.outbox if m.to == [guest.email]]
+    assert email.subject == "Tu solicitud ha sido rechazada: Kanal-Loft"
+    assert "Nota: El anfitrión ha retirado este alojamiento." in email.body

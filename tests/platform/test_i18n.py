@@ -81,6 +81,14 @@ IDENTICAL_IN_TRANSLATION = {
         "RevPAR",
         "ADR",
         "%(field)s: %(message)s",
+        "%(amount)s %(currency)s",
+        "%(file)s: %(problem)s",
+        "Euro",
+        "Flexible",
+        "Loft",
+        "Total: %(total)s",
+        "Villa",
+        "Wifi",
     },
     "fr": {
         "Superhost",
@@ -103,6 +111,18 @@ IDENTICAL_IN_TRANSLATION = {
         "Page",
         "Taxes",
         "l j F",
+        "%(amount)s %(currency)s",
+        "Communication",
+        "Cottage",
+        "Description",
+        "Euro",
+        "Latitude",
+        "Loft",
+        "Longitude",
+        "Message",
+        "Villa",
+        "Wifi",
+        "messages",
     },
     "de": {
         "(optional)",
@@ -123,8 +143,32 @@ IDENTICAL_IN_TRANSLATION = {
         "Status:",
         "Update:",
         "%(field)s: %(message)s",
+        "%(amount)s %(currency)s",
+        "%(file)s: %(problem)s",
+        "Euro",
+        "Loft",
+        "Name",
+        "Pool",
+        "Status: %(status)s",
+        "Villa",
     },
-    "nb": {"Superhost", "minus", "for %(date)s", "Status", "RevPAR", "Status:", "Send", "%(field)s: %(message)s"},
+    "nb": {
+        "Superhost",
+        "minus",
+        "for %(date)s",
+        "Status",
+        "RevPAR",
+        "Status:",
+        "Send",
+        "%(field)s: %(message)s",
+        "%(amount)s %(currency)s",
+        "%(file)s: %(problem)s",
+        "Euro",
+        "Loft",
+        "Moderate",
+        "Status: %(status)s",
+        "Villa",
+    },
 }
 
 
@@ -136,6 +180,9 @@ PYTHON_SIDE_ENGLISH = {
     "cleaning fee",  # listings.models.POLICY_TEXT, the cancellation policy texts
     "Full refund",
     "Smart Pricing",  # hosttools' calendar price reasons (title attributes)
+    "Check-in",  # bookings.forms.StayForm's field labels
+    "Cleaning fee",  # pricing.fees.HOST_FLAT_FEES, the quote's line label
+    "Smart Pricing",  # pricing's calendar price reasons (hosttools' title attributes)
 }
 
 

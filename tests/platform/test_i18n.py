@@ -9,11 +9,9 @@ What is checked, per shipped language (es, fr, de, nb):
 - the key pages and the notification email, rendered in that language, show no English sentence
   from the catalogue (visible text, titles, alt text and aria labels).
 
-Not yet covered, on purpose, because those strings are not marked yet (issue 18's second pass):
-Python-side messages of the apps still to do (services, forms, views, API errors, model choice
-labels). Their English is not in the catalogue, so the page check cannot see it. The header's search
-form is checked on every page; the search results page in tests/search/test_i18n_search.py.
-Text a host wrote (marked with its own ``lang`` attribute) is never translated and is skipped.
+Every area is marked (templates, Python, scripts, emails); each app's own language tests check its
+pages, errors and emails the same way. Text a host wrote (marked with its own ``lang`` attribute)
+is never translated and is skipped.
 """
 
 import ast
@@ -116,9 +114,7 @@ IDENTICAL_IN_TRANSLATION = {
         "Cottage",
         "Description",
         "Euro",
-        "Latitude",
         "Loft",
-        "Longitude",
         "Message",
         "Villa",
         "Wifi",
@@ -172,18 +168,9 @@ IDENTICAL_IN_TRANSLATION = {
 }
 
 
-# English that Python code still renders into the pages (not marked yet: issue 18's second pass)
-# and that happens to equal a template string. Only these exact runs are ignored.
-PYTHON_SIDE_ENGLISH = {
-    "Check-in",  # the wishlist form's field labels (listings)
-    "Check-out",
-    "cleaning fee",  # listings.models.POLICY_TEXT, the cancellation policy texts
-    "Full refund",
-    "Smart Pricing",  # hosttools' calendar price reasons (title attributes)
-    "Check-in",  # bookings.forms.StayForm's field labels
-    "Cleaning fee",  # pricing.fees.HOST_FLAT_FEES, the quote's line label
-    "Smart Pricing",  # pricing's calendar price reasons (hosttools' title attributes)
-}
+# English that Python code renders into the pages unmarked and that equals a template string: none
+# since issue 18's second pass. A run added here is ignored by the page check; keep it empty.
+PYTHON_SIDE_ENGLISH: set[str] = set()
 
 
 # --- reading the catalogues --------------------------------------------------

@@ -6,17 +6,32 @@ delete the user's other expired tokens. Our tokens do not expire by age
 wasted query per API call on the hottest paths (booking, search). This class
 keeps knox's checks for the token actually presented — a presented token that
 has expired is deleted and refused — and skips the sweep of the others.
+
+A token client's saved language (``User.language``) is applied here, once DRF has
+authenticated it: the language middleware ran before and only saw Accept-Language
+(docs/languages.md, "Which language a request gets"). As on pages, the saved
+language wins over Accept-Language; ``Content-Language`` follows it.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from knox.signals import token_expired
 
+SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+
 
 class BearerTokenAuthentication(TokenAuthentication):
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and result[0].language in SUPPORTED_LANGUAGES:
+            translation.activate(result[0].language)
+            request._request.LANGUAGE_CODE = result[0].language
+        return result
+
     def _cleanup_token(self, auth_token) -> bool:
         """True (and the token deleted) when the presented token has expired."""
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import User, no_control_characters
@@ -15,22 +15,22 @@ MAX_AVATAR_BYTES = 5 * 1024 * 1024
 class SignUpForm(forms.Form):
     first_name = forms.CharField(
         max_length=150,
-        label="First name",
+        label=_("First name"),
         validators=[no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         max_length=150,
         required=False,
-        label="Last name",
+        label=_("Last name"),
         validators=[no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        label="Password",
-        help_text="At least 10 characters.",
+        label=_("Password"),
+        help_text=_("At least 10 characters."),
     )
 
     def save(self) -> User:
@@ -45,7 +45,7 @@ class SignUpForm(forms.Form):
 
 class LoginForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
     )
 
     def clean_username(self) -> str:
@@ -73,23 +73,25 @@ class LoginForm(auth_forms.AuthenticationForm):
 class PhotoInput(forms.ClearableFileInput):
     """The avatar picker, worded for people rather than files."""
 
-    initial_text = "Current photo"
-    input_text = "Upload a new photo"
-    clear_checkbox_label = "Remove my photo"
+    initial_text = _("Current photo")
+    input_text = _("Upload a new photo")
+    clear_checkbox_label = _("Remove my photo")
 
 
 class ProfileForm(forms.ModelForm):
     languages = forms.CharField(
-        required=False, label="Languages you speak", help_text="Comma-separated, e.g. English, Français"
+        required=False, label=_("Languages you speak"), help_text=_("Comma-separated, e.g. English, Français")
     )
 
     class Meta:
         model = User
         fields = ["first_name", "last_name", "about", "phone", "avatar", "language"]
         labels = {
-            "about": "About you",
-            "phone": "Phone number",
-            "avatar": "Profile photo",
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "about": _("About you"),
+            "phone": _("Phone number"),
+            "avatar": _("Profile photo"),
             "language": _("Language for pages and emails"),
         }
         widgets = {
@@ -110,13 +112,13 @@ class ProfileForm(forms.ModelForm):
         raw = self.cleaned_data.get("languages") or ""
         langs = [part.strip() for part in raw.split(",") if part.strip()]
         if len(langs) > 20 or any(len(lang) > 40 for lang in langs):
-            raise ValidationError("List at most 20 languages of up to 40 characters each.")
+            raise ValidationError(gettext("List at most 20 languages of up to 40 characters each."))
         return langs
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")
         if avatar and getattr(avatar, "size", 0) > MAX_AVATAR_BYTES:
-            raise ValidationError("The photo must be smaller than 5 MB.")
+            raise ValidationError(gettext("The photo must be smaller than 5 MB."))
         return avatar
 
     def save(self, commit: bool = True) -> User:

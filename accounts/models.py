@@ -11,6 +11,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -52,7 +54,9 @@ def avatar_upload_to(instance: "User", filename: str) -> str:
 # Names are shown to other people and go into email subjects: no line breaks or other
 # control characters (a "\r" in a name would make the notification email unsendable).
 no_control_characters = RegexValidator(
-    r"^[^\x00-\x1f\x7f]+$", "Use letters, spaces and punctuation only (no line breaks).", code="control_characters"
+    r"^[^\x00-\x1f\x7f]+$",
+    _("Use letters, spaces and punctuation only (no line breaks)."),
+    code="control_characters",
 )
 
 
@@ -88,4 +92,4 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         """The public name: the first name only (never the email, which is private)."""
-        return self.first_name or "Airbnb member"
+        return self.first_name or gettext("Airbnb member")

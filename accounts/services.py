@@ -3,6 +3,7 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from .models import User
 
@@ -14,7 +15,7 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
     """
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": ["An account with this email already exists."]})
+        raise ValidationError({"email": [gettext("An account with this email already exists.")]})
     candidate = User(email=email, first_name=first_name, last_name=last_name)
     try:
         password_validation.validate_password(password, user=candidate)
@@ -25,4 +26,4 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
             return User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
     except IntegrityError:
         # Lost a race with a concurrent sign-up for the same address.
-        raise ValidationError({"email": ["An account with this email already exists."]}) from None
+        raise ValidationError({"email": [gettext("An account with this email already exists.")]}) from None

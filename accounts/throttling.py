@@ -20,6 +20,7 @@ import math
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 DEFAULT_FAILURE_LIMIT = 5
 DEFAULT_WINDOW_SECONDS = 15 * 60
@@ -85,5 +86,8 @@ def login_failures_clear(*, email: str, ip: str) -> None:
 
 def login_blocked_message(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many failed log-in attempts. For your security, try again in {minutes} {unit}."
+    return ngettext(
+        "Too many failed log-in attempts. For your security, try again in %(count)s minute.",
+        "Too many failed log-in attempts. For your security, try again in %(count)s minutes.",
+        minutes,
+    ) % {"count": minutes}

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from listings.selectors import listing_public_for_host
@@ -25,7 +26,9 @@ def signup(request):
             pass  # errors were attached to the form by save()
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.display_name}! Your account is ready.")
+            messages.success(
+                request, gettext("Welcome, %(name)s! Your account is ready.") % {"name": user.display_name}
+            )
             return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -51,7 +54,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile_edit")
 
     def form_valid(self, form):
-        messages.success(self.request, "Your password was changed.")
+        messages.success(self.request, gettext("Your password was changed."))
         return super().form_valid(form)
 
 
@@ -61,7 +64,7 @@ def profile_edit(request):
     form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Profile saved.")
+        messages.success(request, gettext("Profile saved."))
         return redirect("accounts:profile_edit")
     return render(request, "accounts/profile_edit.html", {"form": form})
 

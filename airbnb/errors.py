@@ -3,7 +3,10 @@
 Services raise ``ApplicationError(code, message, **extra)``: ``code`` is a member
 of a code enum (``CommonErrorCode`` here, each app's own in ``<app>/errors.py``),
 stable for clients to switch on; ``message`` is for people; ``extra`` carries what
-a client needs to act (alternatives, the new total, ...). Nothing here knows about
+a client needs to act (alternatives, the new total, ...). The message is written in
+the language active when the error is raised (the request's: docs/languages.md), so
+a default message is a lazy translation and a service raising one of its own passes
+``gettext(...)``; the code is never translated. Nothing here knows about
 HTTP or forms: the API answers with ``airbnb.api.errors.HTTP_STATUS_BY_CODE`` and
 pages place the message with ``airbnb.form_errors.FORM_FIELD_BY_CODE``
 (docs/architecture.md, "Errors").
@@ -16,6 +19,8 @@ can catch it; the code, not the class, decides the answer.
 from __future__ import annotations
 
 from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonErrorCode(StrEnum):
@@ -46,7 +51,7 @@ class ApplicationError(Exception):
     """A domain error with a stable code; see the module docstring."""
 
     code: StrEnum = CommonErrorCode.BAD_REQUEST
-    message: str = "The request could not be processed."
+    message: str = _("The request could not be processed.")
 
     def __init__(self, code: StrEnum | None = None, message: str | None = None, **extra):
         code = type(self).code if code is None else code
@@ -54,7 +59,7 @@ class ApplicationError(Exception):
             # A free string would escape the tables (tests/platform/test_errors.py).
             raise TypeError(f"ApplicationError code must be a code enum member, not {code!r}")
         self.code = code
-        self.message = type(self).message if message is None else str(message)
+        self.message = str(type(self).message if message is None else message)  # in the language active now
         self.extra = extra
         super().__init__(self.message)
 
@@ -66,19 +71,19 @@ class NotFound(ApplicationError):
     """What a user gets for an object that does not exist *or* that they may not see."""
 
     code = CommonErrorCode.NOT_FOUND
-    message = "Not found."
+    message = _("Not found.")
 
 
 class PermissionDenied(ApplicationError):
     """The user may see this object but not do this with it."""
 
     code = CommonErrorCode.PERMISSION_DENIED
-    message = "You cannot do this."
+    message = _("You cannot do this.")
 
 
 class Conflict(ApplicationError):
     code = CommonErrorCode.CONFLICT
-    message = "The request conflicts with the current state."
+    message = _("The request conflicts with the current state.")
 
 
 def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:

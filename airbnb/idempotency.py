@@ -49,6 +49,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .errors import ApplicationError, CommonErrorCode, error_body
 from .models import IdempotencyRecord
@@ -60,17 +61,17 @@ STALE_AFTER = dt.timedelta(minutes=5)
 
 class IdempotencyKeyReused(ApplicationError):
     code = CommonErrorCode.IDEMPOTENCY_KEY_REUSED
-    message = "This Idempotency-Key was already used with a different request body."
+    message = _("This Idempotency-Key was already used with a different request body.")
 
 
 class IdempotencyInProgress(ApplicationError):
     code = CommonErrorCode.IDEMPOTENCY_IN_PROGRESS
-    message = "A request with this Idempotency-Key is still being processed; retry shortly."
+    message = _("A request with this Idempotency-Key is still being processed; retry shortly.")
 
 
 class IdempotencyKeyInvalid(ApplicationError):
     code = CommonErrorCode.IDEMPOTENCY_KEY_INVALID
-    message = "Send an Idempotency-Key header of 1 to 255 printable characters."
+    message = _("Send an Idempotency-Key header of 1 to 255 printable characters.")
 
 
 class IdempotentResult(NamedTuple):

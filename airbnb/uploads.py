@@ -28,6 +28,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 MEGABYTE = 1024 * 1024
 
@@ -50,10 +51,10 @@ class UploadTooLarge(RequestDataTooBig):
 
     @property
     def user_message(self) -> str:
-        return (
-            f"This upload is larger than {_megabytes(self.limit)}, the most one upload can carry. "
+        return gettext(
+            "This upload is larger than %(limit)s, the most one upload can carry. "
             "Send fewer or smaller files at a time."
-        )
+        ) % {"limit": _megabytes(self.limit)}
 
 
 class RequestSizeLimitUploadHandler(FileUploadHandler):

@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -56,7 +57,9 @@ def permission_denied(request, exception=None):
     from .api.errors import error_body
 
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("permission_denied", "You do not have permission to do this."), status=403)
+        return JsonResponse(
+            error_body("permission_denied", gettext("You do not have permission to do this.")), status=403
+        )
     return render(request, "403.html", status=403)
 
 
@@ -69,5 +72,5 @@ def bad_request(request, exception=None):
             return JsonResponse(error_body("request_too_large", exception.user_message), status=413)
         return upload_too_large_page(request, exception)
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("bad_request", "The request was malformed."), status=400)
+        return JsonResponse(error_body("bad_request", gettext("The request was malformed.")), status=400)
     return render(request, "400.html", status=400)

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from airbnb.errors import ApplicationError, CommonErrorCode
 
 
@@ -11,9 +13,9 @@ class AvailabilityErrorCode(StrEnum):
 
 class CalendarRangeInvalid(ApplicationError):
     code = CommonErrorCode.INVALID_RANGE
-    message = "The date range is not valid."
+    message = _("The date range is not valid.")
 
 
 class NightsBooked(ApplicationError):
     code = AvailabilityErrorCode.NIGHTS_BOOKED
-    message = "Some of these nights are booked."
+    message = _("Some of these nights are booked.")

@@ -19,15 +19,16 @@ calendar sits below the bookings app and never imports it.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from listings.models import MONEY, Listing
 
 
 class NightStatus(models.TextChoices):
-    AVAILABLE = "available", "Available (override only)"
-    HELD = "held", "Held (pending payment or host)"
-    BOOKED = "booked", "Booked"
-    BLOCKED = "blocked", "Blocked by host"
+    AVAILABLE = "available", _("Available (override only)")
+    HELD = "held", _("Held (pending payment or host)")
+    BOOKED = "booked", _("Booked")
+    BLOCKED = "blocked", _("Blocked by host")
 
 
 TAKEN_NIGHT_STATUSES = (NightStatus.HELD, NightStatus.BOOKED, NightStatus.BLOCKED)

@@ -21,6 +21,8 @@ import logging
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from listings.localtime import listing_today
 from listings.locks import listing_lock
@@ -99,13 +101,15 @@ def calendar_release_booking(*, booking_id: int, keep_blocked: bool = False) -> 
 def _validate_range(listing: Listing, start: dt.date, end: dt.date) -> None:
     today = listing_today(listing)
     if end <= start:
-        raise CalendarRangeInvalid(message="The end date must be after the start date.")
+        raise CalendarRangeInvalid(message=gettext("The end date must be after the start date."))
     if start < today:
-        raise CalendarRangeInvalid(message="Past nights cannot be changed.")
+        raise CalendarRangeInvalid(message=gettext("Past nights cannot be changed."))
     if (end - start).days > MAX_RANGE_DAYS:
-        raise CalendarRangeInvalid(message=f"Change at most {MAX_RANGE_DAYS} nights at once.")
+        raise CalendarRangeInvalid(
+            message=gettext("Change at most %(count)s nights at once.") % {"count": MAX_RANGE_DAYS}
+        )
     if end > today + dt.timedelta(days=BOOKING_WINDOW_DAYS):
-        raise CalendarRangeInvalid(message="Dates more than two years ahead cannot be changed.")
+        raise CalendarRangeInvalid(message=gettext("Dates more than two years ahead cannot be changed."))
 
 
 def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> int:
@@ -126,10 +130,14 @@ def calendar_block_range(*, listing: Listing, start: dt.date, end: dt.date) -> i
             .order_by("date")
         )
         if clash:
-            shown = ", ".join(d.isoformat() for d in clash[:5])
+            shown = ", ".join(d.isoformat() for d in clash[:5]) + ("..." if len(clash) > 5 else "")
             raise NightsBooked(
-                message=f"{len(clash)} of these nights are booked or on hold "
-                f"({shown}{'...' if len(clash) > 5 else ''}).",
+                message=ngettext(
+                    "%(count)s of these nights are booked or on hold (%(dates)s).",
+                    "%(count)s of these nights are booked or on hold (%(dates)s).",
+                    len(clash),
+                )
+                % {"count": len(clash), "dates": shown},
                 dates=[d.isoformat() for d in clash],
             )
         with connection.cursor() as cursor:
@@ -177,11 +185,14 @@ def calendar_set_nights(
     """
     _validate_range(listing, start, end)
     if price is not None and not (Decimal("10") <= price <= Decimal("100000")):
-        raise CalendarRangeInvalid(message="The nightly price must be between 10 and 100,000.")
+        raise CalendarRangeInvalid(
+            message=gettext("The nightly price must be between %(low)s and %(high)s.")
+            % {"low": number_format(10), "high": number_format(100000, force_grouping=True)}
+        )
     if min_nights is not None and not (1 <= min_nights <= 365):
-        raise CalendarRangeInvalid(message="Minimum nights must be between 1 and 365.")
+        raise CalendarRangeInvalid(message=gettext("Minimum nights must be between 1 and 365."))
     if price is None and min_nights is None and not clear_price and not clear_min_nights:
-        raise CalendarRangeInvalid(message="Give a price or a minimum number of nights.")
+        raise CalendarRangeInvalid(message=gettext("Give a price or a minimum number of nights."))
     nights = list(date_range(start, end))
     with transaction.atomic():
         listing_lock(listing_id=listing.pk)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from airbnb.errors import NotFound
 from listings.locks import listing_lock
@@ -40,7 +41,7 @@ def access_booking(user, booking_id, *, as_role: Role, queryset: QuerySet[Bookin
     try:
         return (Booking.objects if queryset is None else queryset).filter(_role(user, as_role)).get(pk=int(booking_id))
     except (Booking.DoesNotExist, TypeError, ValueError):
-        raise NotFound(message="No booking with this id.") from None
+        raise NotFound(message=gettext("No booking with this id.")) from None
 
 
 def access_booking_for_update(user, booking_id: int, *, as_role: Role) -> tuple[Booking, Listing]:
@@ -51,8 +52,8 @@ def access_booking_for_update(user, booking_id: int, *, as_role: Role) -> tuple[
     """
     booking = access_booking(user, booking_id, as_role="either", queryset=Booking.objects.select_related("listing"))
     if as_role == "guest" and not (booking.guest_id == user.pk or user.is_staff):
-        raise NotAllowed(message="Only the guest can do this.")
+        raise NotAllowed(message=gettext("Only the guest can do this."))
     if as_role == "host" and not (booking.listing.host_id == user.pk or user.is_staff):
-        raise NotAllowed(message="Only the host can do this.")
+        raise NotAllowed(message=gettext("Only the host can do this."))
     listing = listing_lock(listing_id=booking.listing_id)
     return Booking.objects.select_for_update().get(pk=booking.pk), listing

@@ -7,6 +7,8 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from airbnb.form_errors import form_field_for
 from listings.models import MAX_STAY_NIGHTS
@@ -15,9 +17,9 @@ from payments.services.payments import payment_method_from_card
 MAX_GUESTS = 50
 
 TEST_CARDS = [
-    ("4242 4242 4242 4242", "payment succeeds"),
-    ("4000 0000 0000 0002", "card declined"),
-    ("4000 0000 0000 9995", "insufficient funds"),
+    ("4242 4242 4242 4242", _("payment succeeds")),
+    ("4000 0000 0000 0002", _("card declined")),
+    ("4000 0000 0000 9995", _("insufficient funds")),
 ]
 
 
@@ -37,26 +39,32 @@ class StayForm(forms.Form):
     """Check-in, check-out and guests, as the listing page and checkout take them (GET)."""
 
     check_in = forms.DateField(
-        label="Check-in",
+        label=_("Check-in"),
         widget=DateInput(attrs={"data-checkin": ""}),
-        error_messages={"required": "Add a check-in date.", "invalid": "Enter a date like 2025-07-14."},
+        error_messages={
+            "required": _("Add a check-in date."),
+            "invalid": _("Enter a date like 2025-07-14."),
+        },
     )
     check_out = forms.DateField(
-        label="Check-out",
+        label=_("Check-out"),
         widget=DateInput(attrs={"data-checkout": ""}),
-        error_messages={"required": "Add a check-out date.", "invalid": "Enter a date like 2025-07-18."},
+        error_messages={
+            "required": _("Add a check-out date."),
+            "invalid": _("Enter a date like 2025-07-18."),
+        },
     )
     guests = forms.IntegerField(
-        label="Guests",
+        label=_("Guests"),
         min_value=1,
         max_value=MAX_GUESTS,
         initial=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
         error_messages={
-            "required": "Enter the number of guests.",
-            "invalid": "Enter the number of guests as a whole number.",
-            "min_value": "At least 1 guest.",
-            "max_value": f"At most {MAX_GUESTS} guests.",
+            "required": _("Enter the number of guests."),
+            "invalid": _("Enter the number of guests as a whole number."),
+            "min_value": _("At least 1 guest."),
+            "max_value": _("At most %(limit_value)s guests."),
         },
     )
 
@@ -74,9 +82,9 @@ class StayForm(forms.Form):
         check_in, check_out = cleaned.get("check_in"), cleaned.get("check_out")
         if check_in and check_out:
             if check_out <= check_in:
-                self.add_error("check_out", "Check-out must be after check-in.")
+                self.add_error("check_out", gettext("Check-out must be after check-in."))
             elif (check_out - check_in).days > MAX_STAY_NIGHTS:
-                self.add_error("check_out", f"Stays are at most {MAX_STAY_NIGHTS} nights.")
+                self.add_error("check_out", gettext("Stays are at most %(count)s nights.") % {"count": MAX_STAY_NIGHTS})
         return cleaned
 
     def add_reason(self, reason: dict | None) -> bool:
@@ -104,17 +112,17 @@ class CheckoutForm(StayForm):
     """
 
     message = forms.CharField(
-        label="Message the host",
+        label=_("Message the host"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Say hello and tell the host a little about your trip.",
+        help_text=_("Say hello and tell the host a little about your trip."),
     )
     card_number = forms.CharField(
-        label="Card number",
+        label=_("Card number"),
         max_length=255,
         widget=CardNumberInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={"required": "Enter a card number."},
+        error_messages={"required": _("Enter a card number.")},
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     # The total shown on this page: booking is refused if the price changed meanwhile.
@@ -125,7 +133,7 @@ class CheckoutForm(StayForm):
         for name in ("check_in", "check_out", "guests"):
             self.fields[name].widget = forms.HiddenInput()
         if local_gateway_in_use():
-            self.fields["card_number"].help_text = "Test mode: use one of the test cards listed below."
+            self.fields["card_number"].help_text = _("Test mode: use one of the test cards listed below.")
 
     def clean_card_number(self) -> str:
         value = self.cleaned_data["card_number"].strip()
@@ -134,8 +142,8 @@ class CheckoutForm(StayForm):
         method = payment_method_from_card(value)
         if method is None:
             if local_gateway_in_use():
-                raise ValidationError("Use one of the test card numbers listed below.")
-            raise ValidationError("Enter a valid card number.")
+                raise ValidationError(gettext("Use one of the test card numbers listed below."))
+            raise ValidationError(gettext("Enter a valid card number."))
         return method
 
     @staticmethod
@@ -145,9 +153,9 @@ class CheckoutForm(StayForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept with the booking's history.",
+        help_text=_("Kept with the booking's history."),
     )

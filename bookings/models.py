@@ -12,20 +12,21 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from listings.models import MONEY, Listing
 
 
 class BookingStatus(models.TextChoices):
-    PENDING_PAYMENT = "pending_payment", "Pending payment"
-    PAYMENT_FAILED = "payment_failed", "Payment failed"
-    AWAITING_HOST = "awaiting_host", "Awaiting host"
-    CONFIRMED = "confirmed", "Confirmed"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Expired"
-    CANCELLED_BY_GUEST = "cancelled_by_guest", "Cancelled by guest"
-    CANCELLED_BY_HOST = "cancelled_by_host", "Cancelled by host"
-    COMPLETED = "completed", "Completed"
+    PENDING_PAYMENT = "pending_payment", _("Pending payment")
+    PAYMENT_FAILED = "payment_failed", _("Payment failed")
+    AWAITING_HOST = "awaiting_host", _("Awaiting host")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED_BY_GUEST = "cancelled_by_guest", _("Cancelled by guest")
+    CANCELLED_BY_HOST = "cancelled_by_host", _("Cancelled by host")
+    COMPLETED = "completed", _("Completed")
 
 
 # States in which a booking holds its nights on the calendar.

@@ -25,6 +25,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from pricing.fees import HOST_FLAT_FEES, QuoteLineCode, breakdown_line, breakdown_sum, host_earnings
 from pricing.selectors import money
 
@@ -66,7 +68,7 @@ def refund_quote(
     """
     total = Decimal(breakdown["total"])
     accommodation = breakdown_sum(breakdown, (QuoteLineCode.ACCOMMODATION, QuoteLineCode.DISCOUNT))
-    flat_fees = [(fee.label, breakdown_line(breakdown, fee.code)) for fee in HOST_FLAT_FEES]
+    flat_fees = [(str(fee.label), breakdown_line(breakdown, fee.code)) for fee in HOST_FLAT_FEES]
     flat_total = sum((amount for _, amount in flat_fees), Decimal("0"))
     service = breakdown_line(breakdown, QuoteLineCode.SERVICE_FEE)
     taxes = breakdown_line(breakdown, QuoteLineCode.TAXES)
@@ -78,31 +80,31 @@ def refund_quote(
     per_night = accommodation / nights if nights else Decimal("0")
 
     if full:
-        return _full(total, breakdown, "Everything you paid is refunded.")
+        return _full(total, breakdown, gettext("Everything you paid is refunded."))
 
     if policy == "flexible":
         if before >= dt.timedelta(hours=24):
             return _full(total, breakdown)
         refunded_nights = max(unspent - 1, 0)
         fraction = Decimal(1)
-        why = "Cancelled less than 24 hours before check-in: the first unspent night is kept."
+        why = gettext("Cancelled less than 24 hours before check-in: the first unspent night is kept.")
     elif policy == "moderate":
         if before >= dt.timedelta(days=5):
             return _full(total, breakdown)
         refunded_nights = unspent
         fraction = Decimal("0.5")
-        why = "Cancelled less than 5 days before check-in: 50% of the unspent nights is refunded."
+        why = gettext("Cancelled less than 5 days before check-in: 50%% of the unspent nights is refunded.") % {}
     elif policy == "strict":
         if now - booked_at <= dt.timedelta(hours=48) and before >= dt.timedelta(days=14):
             return _full(total, breakdown)
         if before >= dt.timedelta(days=7):
             refunded_nights = nights
             fraction = Decimal("0.5")
-            why = "Cancelled at least 7 days before check-in: 50% of the nights is refunded."
+            why = gettext("Cancelled at least 7 days before check-in: 50%% of the nights is refunded.") % {}
         else:
             refunded_nights = 0
             fraction = Decimal(0)
-            why = "Cancelled less than 7 days before check-in: the nights are not refundable."
+            why = gettext("Cancelled less than 7 days before check-in: the nights are not refundable.")
     else:
         raise ValueError(f"unknown cancellation policy {policy!r}")
 
@@ -111,17 +113,18 @@ def refund_quote(
     fees_refund = flat_total if not started else Decimal("0")
     taxed_base = accommodation + flat_total
     taxes_refund = money(taxes * (nights_refund + fees_refund) / taxed_base) if taxes and taxed_base else Decimal("0")
-    lines = [("Nights", nights_refund)]
+    lines = [(gettext("Nights"), nights_refund)]
     if not started:
         lines += [(label, amount) for label, amount in flat_fees if amount]
     if taxes_refund:
-        lines.append(("Taxes", taxes_refund))
+        lines.append((gettext("Taxes"), taxes_refund))
     refund = nights_refund + fees_refund + taxes_refund
     if service and refund:
-        why += " The service fee is not refunded."
+        why = gettext("%(explanation)s The service fee is not refunded.") % {"explanation": why}
     return RefundQuote(refund, total - refund, lines, False, why, nights_refund + fees_refund)
 
 
-def _full(total: Decimal, breakdown: dict, why: str = "You are within the free cancellation period.") -> RefundQuote:
+def _full(total: Decimal, breakdown: dict, why: str = "") -> RefundQuote:
     host_share = host_earnings(breakdown)
-    return RefundQuote(total, Decimal("0"), [("Full refund", total)], True, why, host_share)
+    why = why or gettext("You are within the free cancellation period.")
+    return RefundQuote(total, Decimal("0"), [(gettext("Full refund"), total)], True, why, host_share)

@@ -14,12 +14,14 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext
 
 from availability.selectors import calendar_nearest_available, calendar_nights, calendar_taken_dates
 from listings.localtime import listing_today
-from pricing.fees import QuoteLineCode
+from pricing.fees import QuoteLineCode, breakdown_line_label
 from pricing.selectors import Quote, money, price_quote
 
+from .errors import stay_too_short_message
 from .services.booking import BookingInvalid, booking_validate_request
 
 
@@ -109,11 +111,11 @@ def booking_box(*, listing, check_in: dt.date, check_out: dt.date, guests: int, 
     if reason is None and nights < min_nights:
         reason = {
             "code": "stay_too_short",
-            "message": f"Stays starting {check_in:%b} {check_in.day} need at least {min_nights} nights.",
+            "message": stay_too_short_message(check_in, min_nights),
         }
     taken = any(row.status != "available" for row in rows.values())
     if reason is None and taken:
-        reason = {"code": "dates_unavailable", "message": "These dates are not available."}
+        reason = {"code": "dates_unavailable", "message": gettext("These dates are not available.")}
     alternatives = []
     if taken and check_in >= today:
         alternatives = calendar_nearest_available(listing=listing, check_in=check_in, nights=nights, today=today)
@@ -154,7 +156,7 @@ def breakdown_lines(breakdown: dict) -> list[BreakdownLine]:
     return [
         BreakdownLine(
             code=line["code"],
-            label=line["label"],
+            label=breakdown_line_label(line, breakdown),
             amount=Decimal(line["amount"]),
             nightly_average=average if line["code"] == QuoteLineCode.ACCOMMODATION else None,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .errors import IllegalTransition
 from .models import Booking, BookingEvent, BookingStatus
@@ -31,7 +32,8 @@ def booking_transition(booking: Booking, to: str, *, actor=None, reason: str = "
     current = booking.status
     if to not in TRANSITIONS[current]:
         raise IllegalTransition(
-            message=f"A booking that is {S(current).label.lower()} cannot become {S(to).label.lower()}.",
+            message=gettext("A booking that is %(current)s cannot become %(wanted)s.")
+            % {"current": str(S(current).label).lower(), "wanted": str(S(to).label).lower()},
         )
     booking.status = to
     now = timezone.now()

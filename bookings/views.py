@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.errors import ApplicationError, CommonErrorCode
@@ -63,13 +65,13 @@ KEEP_KEY = {
 DATES_TAKEN = (BookingErrorCode.DATES_UNAVAILABLE, BookingErrorCode.HOLD_EXPIRED)
 
 MESSAGES = {
-    "card_declined": "Your card was declined. Your dates are still free — try another card.",
-    "insufficient_funds": (
+    "card_declined": _("Your card was declined. Your dates are still free — try another card."),
+    "insufficient_funds": _(
         "Your card was declined for insufficient funds. Your dates are still free — try another card."
     ),
-    "payments_unavailable": "We couldn't reach the payment service. Nothing was charged; please try again.",
-    "in_progress": "We're still processing this booking. Check your trips in a minute before trying again.",
-    "form_expired": "This form had expired. Check the details and submit it again.",
+    "payments_unavailable": _("We couldn't reach the payment service. Nothing was charged; please try again."),
+    "in_progress": _("We're still processing this booking. Check your trips in a minute before trying again."),
+    "form_expired": _("This form had expired. Check the details and submit it again."),
 }
 
 
@@ -214,11 +216,13 @@ def _checkout_failed(request, listing: Listing, stay: StayForm, exc: Application
     """
     code = exc.code
     if code == ListingErrorCode.LISTING_NOT_FOUND:
-        raise Http404("No such listing.")
+        raise Http404(gettext("No such listing."))
     form = _rebound(request, listing, new_key=code not in KEEP_KEY)
     if isinstance(code, DeclineCode):
         form.add_error(
-            "card_number", MESSAGES.get(code) or f"{exc.message} Your dates are still free — try another card."
+            "card_number",
+            MESSAGES.get(code)
+            or gettext("%(reason)s Your dates are still free — try another card.") % {"reason": exc.message},
         )
     elif code in KEEP_KEY:
         form.add_error(None, MESSAGES[KEEP_KEY[code]])
@@ -235,19 +239,27 @@ def _checkout_failed(request, listing: Listing, stay: StayForm, exc: Application
 
 
 def _day(date) -> str:
-    return f"{date:%A} {date.day} {date:%B}"
+    """A weekday, day and month in the active language ("Saturday 14 June", "sábado 14 de junio")."""
+    # Translators: a Django date format for a weekday, day and month; "l j F" gives "Saturday 14 June".
+    return date_format(date, pgettext("date format", "l j F"))
 
 
 def _flash_booked(request, booking: Booking) -> None:
     where = booking.listing.city or booking.listing.title
     if booking.status == S.CONFIRMED:
-        messages.success(request, f"Booking confirmed! You're going to {where} on {_day(booking.check_in)}.")
+        messages.success(
+            request,
+            gettext("Booking confirmed! You're going to %(place)s on %(day)s.")
+            % {"place": where, "day": _day(booking.check_in)},
+        )
     elif booking.status == S.AWAITING_HOST:
         deadline = date_format(timezone.localtime(booking.expires_at), "D j M, H:i T") if booking.expires_at else ""
         messages.success(
             request,
-            f"Request sent. {booking.listing.host.display_name} has until {deadline} to answer. "
-            "You won't be charged until the host accepts.",
+            gettext(
+                "Request sent. %(host)s has until %(deadline)s to answer. You won't be charged until the host accepts."
+            )
+            % {"host": booking.listing.host.display_name, "deadline": deadline},
         )
 
 
@@ -319,7 +331,7 @@ def trip_cancel(request, pk: int):
             messages.error(request, exc.message)
         else:
             refund = _money(booking.refund_amount or 0, booking.currency)
-            messages.success(request, f"Your booking was cancelled. Refund: {refund}.")
+            messages.success(request, gettext("Your booking was cancelled. Refund: %(amount)s.") % {"amount": refund})
         return redirect("bookings:trip_detail", pk=booking.pk)
     can_cancel = _can_guest_cancel(booking, listing_today(booking.listing))
     preview = booking_cancellation_preview(booking=booking, user=request.user) if can_cancel else None
@@ -424,7 +436,8 @@ def host_accept(request, pk: int):
     else:
         messages.success(
             request,
-            f"Reservation confirmed: {booking.guest.display_name} arrives on {_day(booking.check_in)}.",
+            gettext("Reservation confirmed: %(guest)s arrives on %(day)s.")
+            % {"guest": booking.guest.display_name, "day": _day(booking.check_in)},
         )
     return _back(request, booking)
 
@@ -441,7 +454,9 @@ def host_decline(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"Request declined. {booking.guest.display_name} won't be charged and your nights are free again."
+            request,
+            gettext("Request declined. %(guest)s won't be charged and your nights are free again.")
+            % {"guest": booking.guest.display_name},
         )
     return _back(request, booking)
 
@@ -460,8 +475,8 @@ def host_cancel(request, pk: int):
         else:
             messages.success(
                 request,
-                f"Reservation cancelled. {booking.guest.display_name} gets a full refund of "
-                f"{_money(booking.refund_amount or 0, booking.currency)}.",
+                gettext("Reservation cancelled. %(guest)s gets a full refund of %(amount)s.")
+                % {"guest": booking.guest.display_name, "amount": _money(booking.refund_amount or 0, booking.currency)},
             )
         return redirect("bookings:host_reservation_detail", pk=booking.pk)
     can_cancel = booking.status == S.CONFIRMED and booking.check_out > listing_today(booking.listing)

@@ -6,6 +6,8 @@ already said so (a published listing, which anyone may see, that is not theirs).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from airbnb.errors import NotFound
 from listings.access import access_listing
 from listings.errors import ListingGone
@@ -26,7 +28,7 @@ def access_host_listing(user, listing_id, *, reveal_public: bool = False) -> Lis
     try:
         return host_listing_get(host=user, listing_id=int(listing_id))
     except (Listing.DoesNotExist, TypeError, ValueError):
-        raise ListingGone(message="No such listing.") from None
+        raise ListingGone(message=gettext("No such listing.")) from None
 
 
 def access_calendar_import(user, listing_id, import_id) -> CalendarImport:
@@ -35,12 +37,12 @@ def access_calendar_import(user, listing_id, import_id) -> CalendarImport:
     try:
         return CalendarImport.objects.get(pk=int(import_id), listing=listing)
     except (CalendarImport.DoesNotExist, TypeError, ValueError):
-        raise NotFound(message="No such calendar.") from None
+        raise NotFound(message=gettext("No such calendar.")) from None
 
 
 def access_ical_feed(token: str) -> CalendarExport:
     """The export behind a secret token (the token is the access); ``NotFound`` if unknown or its listing deleted."""
     export = CalendarExport.objects.select_related("listing").filter(token=token).first()
     if export is None or export.listing.status == ListingStatus.DELETED:
-        raise NotFound(message="No such calendar.")
+        raise NotFound(message=gettext("No such calendar."))
     return export

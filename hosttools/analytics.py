@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from listings.localtime import zone
 from listings.models import Listing
@@ -52,9 +54,9 @@ class PeriodInvalid(ValueError):
 def period_validate(start: dt.date, end: dt.date) -> None:
     """Raise ``PeriodInvalid`` for a reversed, empty or over-two-year period."""
     if end <= start:
-        raise PeriodInvalid("The end of the period must be after its start.")
+        raise PeriodInvalid(gettext("The end of the period must be after its start."))
     if (end - start).days > MAX_PERIOD_DAYS:
-        raise PeriodInvalid("Choose a period of at most two years.")
+        raise PeriodInvalid(gettext("Choose a period of at most two years."))
 
 
 def _money(value) -> Decimal:
@@ -358,11 +360,11 @@ def _series(params: dict, bucket: str, listing_count: int, start: dt.date, end: 
     points = []
     for bucket_start, nights_booked, revenue, blocked in rows:
         if bucket == "day":
-            bucket_days, label = 1, f"{bucket_start:%d %b}"
+            bucket_days, label = 1, date_format(bucket_start, "d M")
         else:
             first = max(bucket_start, start)
             following = (bucket_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            bucket_days, label = (min(following, end) - first).days, f"{bucket_start:%b %Y}"
+            bucket_days, label = (min(following, end) - first).days, date_format(bucket_start, "M Y")
         points.append(
             SeriesPoint(
                 start=bucket_start,
@@ -438,5 +440,5 @@ def analytics_csv(report: Report) -> str:
     overall = _csv_values(report.overall)
     if report.single_currency is None:
         overall[3:6] = ["", "", ""]  # revenue, ADR, RevPAR cannot be summed across currencies
-    writer.writerow(["", "All listings", report.single_currency or "", report.start, last_day, *overall])
+    writer.writerow(["", gettext("All listings"), report.single_currency or "", report.start, last_day, *overall])
     return buffer.getvalue()

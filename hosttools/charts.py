@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 SLOT = 10  # drawing units per bar (bar plus gap); the drawing is SLOT * bars wide
 HEIGHT = 100  # drawing units for the value axis: a bar's height is its share of the axis maximum, in %
 GAP = 2.4  # drawing units between two bars
@@ -87,7 +89,7 @@ def bar_chart(
                 width=SLOT - GAP,
                 height=round(height, 2),
                 label=label,
-                value_text="no data" if value is None else fmt(value),
+                value_text=gettext("no data") if value is None else fmt(value),
                 label_wide=_labelled(index, count, WIDE_LABELS),
                 label_narrow=_labelled(index, count, NARROW_LABELS),
             )

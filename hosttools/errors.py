@@ -6,6 +6,8 @@ code, so they are codes too.
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from airbnb.errors import ApplicationError
 
 
@@ -29,9 +31,9 @@ class FeedErrorCode(StrEnum):
 
 class CalendarActionInvalid(ApplicationError):
     code = HosttoolsErrorCode.INVALID_ACTION
-    message = "Choose what to do with these nights."
+    message = _("Choose what to do with these nights.")
 
 
 class CalendarImportInvalid(ApplicationError):
     code = HosttoolsErrorCode.INVALID_FEED
-    message = "This calendar address cannot be used."
+    message = _("This calendar address cannot be used.")

@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
@@ -56,7 +57,7 @@ def feed_url_normalise(url: str) -> str:
         url = "https://" + url[len("webcal://") :]
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FeedError("Use an http:// or https:// calendar address.", code=FeedErrorCode.FEED_URL_INVALID)
+        raise FeedError(gettext("Use an http:// or https:// calendar address."), code=FeedErrorCode.FEED_URL_INVALID)
     return url
 
 
@@ -66,7 +67,8 @@ def _check_public_host(url: str, *, allow_private: bool) -> None:
         infos = socket.getaddrinfo(host, urlsplit(url).port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise FeedError(
-            f"The calendar address's server ({host}) could not be found.", code=FeedErrorCode.FEED_UNREACHABLE
+            gettext("The calendar address's server (%(host)s) could not be found.") % {"host": host},
+            code=FeedErrorCode.FEED_UNREACHABLE,
         ) from None
     if allow_private:
         return
@@ -74,7 +76,7 @@ def _check_public_host(url: str, *, allow_private: bool) -> None:
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global:
             raise FeedError(
-                "That calendar address points to a private network and cannot be used.",
+                gettext("That calendar address points to a private network and cannot be used."),
                 code=FeedErrorCode.FEED_URL_INVALID,
             )
 
@@ -115,13 +117,14 @@ class HttpFeedFetcher:
                     continue
                 if response.status_code != 200:
                     raise FeedError(
-                        f"The calendar server answered HTTP {response.status_code}; check the address.",
+                        gettext("The calendar server answered HTTP %(status)s; check the address.")
+                        % {"status": response.status_code},
                         code=FeedErrorCode.FEED_HTTP_ERROR,
                     )
                 return self._body(response, deadline)
             finally:
                 response.close()
-        raise FeedError("The calendar address redirects too many times.", code=FeedErrorCode.FEED_HTTP_ERROR)
+        raise FeedError(gettext("The calendar address redirects too many times."), code=FeedErrorCode.FEED_HTTP_ERROR)
 
     def _get(self, url: str, deadline: float) -> requests.Response:
         remaining = max(deadline - time.monotonic(), 0.1)
@@ -137,18 +140,21 @@ class HttpFeedFetcher:
             raise self._too_slow() from None
         except requests.RequestException as exc:
             raise FeedError(
-                f"The calendar server could not be reached ({type(exc).__name__}).", code=FeedErrorCode.FEED_UNREACHABLE
+                gettext("The calendar server could not be reached (%(error)s).") % {"error": type(exc).__name__},
+                code=FeedErrorCode.FEED_UNREACHABLE,
             ) from None
 
     def _too_slow(self) -> FeedError:
         return FeedError(
-            f"The calendar server did not answer within {self.timeout:g} seconds; we will try again later.",
+            gettext("The calendar server did not answer within %(seconds)s seconds; we will try again later.")
+            % {"seconds": f"{self.timeout:g}"},
             code=FeedErrorCode.FEED_TIMEOUT,
         )
 
     def _too_big(self) -> FeedError:
         return FeedError(
-            f"The calendar is larger than {self.max_bytes // (1024 * 1024) or 1} MB, too big to import.",
+            gettext("The calendar is larger than %(megabytes)s MB, too big to import.")
+            % {"megabytes": self.max_bytes // (1024 * 1024) or 1},
             code=FeedErrorCode.FEED_TOO_LARGE,
         )
 
@@ -174,7 +180,8 @@ class HttpFeedFetcher:
             raise self._too_slow() from None
         except (Urllib3Error, requests.RequestException, OSError):
             raise FeedError(
-                "The calendar download was interrupted; we will try again later.", code=FeedErrorCode.FEED_UNREACHABLE
+                gettext("The calendar download was interrupted; we will try again later."),
+                code=FeedErrorCode.FEED_UNREACHABLE,
             ) from None
         return bytes(body)
 
@@ -216,7 +223,12 @@ def _as_date(prop, *, what: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    raise FeedError(f"An event in the calendar has an invalid {what} date.", code=FeedErrorCode.FEED_MALFORMED)
+    message = (
+        gettext("An event in the calendar has an invalid start date.")
+        if what == "start"
+        else gettext("An event in the calendar has an invalid end date.")
+    )
+    raise FeedError(message, code=FeedErrorCode.FEED_MALFORMED)
 
 
 def busy_nights(data: bytes, *, start: dt.date, end: dt.date) -> set[dt.date]:
@@ -233,21 +245,25 @@ def busy_nights(data: bytes, *, start: dt.date, end: dt.date) -> set[dt.date]:
         calendar = Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as exc:
         raise FeedError(
-            f"This is not a valid iCalendar file ({str(exc)[:120]}).", code=FeedErrorCode.FEED_MALFORMED
+            gettext("This is not a valid iCalendar file (%(error)s).") % {"error": str(exc)[:120]},
+            code=FeedErrorCode.FEED_MALFORMED,
         ) from None
     if getattr(calendar, "name", "") != "VCALENDAR":
-        raise FeedError("This is not a valid iCalendar file (no VCALENDAR).", code=FeedErrorCode.FEED_MALFORMED)
+        raise FeedError(
+            gettext("This is not a valid iCalendar file (no VCALENDAR)."), code=FeedErrorCode.FEED_MALFORMED
+        )
     events = calendar.walk("VEVENT")
     if len(events) > MAX_EVENTS:
         raise FeedError(
-            f"The calendar has more than {MAX_EVENTS} events, too many to import.", code=FeedErrorCode.FEED_TOO_LARGE
+            gettext("The calendar has more than %(count)s events, too many to import.") % {"count": MAX_EVENTS},
+            code=FeedErrorCode.FEED_TOO_LARGE,
         )
     nights: set[dt.date] = set()
     for event in events:
         if str(event.get("STATUS", "")).upper() == "CANCELLED" or str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
             continue
         if event.get("DTSTART") is None:
-            raise FeedError("An event in the calendar has no start date.", code=FeedErrorCode.FEED_MALFORMED)
+            raise FeedError(gettext("An event in the calendar has no start date."), code=FeedErrorCode.FEED_MALFORMED)
         first = _as_date(event.get("DTSTART"), what="start")
         if event.get("DTEND") is not None:
             last = _as_date(event.get("DTEND"), what="end")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from listings.models import Listing
 
@@ -35,9 +36,9 @@ class CalendarExport(models.Model):
 
 class CalendarImport(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Not synced yet"
-        OK = "ok", "Synced"
-        ERROR = "error", "Failed"
+        PENDING = "pending", _("Not synced yet")
+        OK = "ok", _("Synced")
+        ERROR = "error", _("Failed")
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="ical_imports")
     name = models.CharField(max_length=80, help_text='Where it comes from, e.g. "Vrbo".')

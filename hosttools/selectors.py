@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 
 from availability.models import CalendarNight, NightStatus
 from bookings.models import Booking, BookingStatus
@@ -112,7 +113,8 @@ class MonthGrid:
     previous_month: dt.date
     next_month: dt.date
     smart_pricing: bool = False
-    labels: list[str] = field(default_factory=lambda: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    # Monday first; Django's own abbreviations, in the page's language.
+    labels: list[str] = field(default_factory=lambda: [WEEKDAYS_ABBR[day] for day in range(7)])
 
 
 def _cells(

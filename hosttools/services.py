@@ -12,9 +12,11 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from airbnb.errors import ApplicationError
 from availability.models import NightStatus
@@ -62,19 +64,24 @@ def calendar_range_apply(
         return calendar_unblock_range(listing=listing, start=start, end=end)
     if action == "set_price":
         if price is None:
-            raise CalendarActionInvalid(HosttoolsErrorCode.PRICE_REQUIRED, "Enter the nightly price.")
+            raise CalendarActionInvalid(HosttoolsErrorCode.PRICE_REQUIRED, gettext("Enter the nightly price."))
         return host_nights_set(listing=listing, start=start, end=end, price=price)
     if action == "clear_price":
         return host_nights_set(listing=listing, start=start, end=end, clear_price=True)
     if action == "set_min_nights":
         if min_nights is None:
-            raise CalendarActionInvalid(HosttoolsErrorCode.MIN_NIGHTS_REQUIRED, "Enter the minimum number of nights.")
+            raise CalendarActionInvalid(
+                HosttoolsErrorCode.MIN_NIGHTS_REQUIRED, gettext("Enter the minimum number of nights.")
+            )
         return host_nights_set(listing=listing, start=start, end=end, min_nights=min_nights)
     if action == "clear_min_nights":
         return host_nights_set(listing=listing, start=start, end=end, clear_min_nights=True)
     if action == "accept_suggestions":
         return suggestions_accept(listing=listing, start=start, end=end)
-    raise CalendarActionInvalid(message=f"Unknown action {action!r}; use one of: {', '.join(ACTIONS)}.")
+    raise CalendarActionInvalid(
+        message=gettext("Unknown action %(action)s; use one of: %(actions)s.")
+        % {"action": repr(action), "actions": ", ".join(ACTIONS)}
+    )
 
 
 # --- iCal export -------------------------------------------------------------------------
@@ -142,12 +149,17 @@ def ical_import_add(*, listing, name: str, url: str) -> CalendarImport:
         listing_lock(listing_id=listing.pk, fields=("id",))
         feeds = CalendarImport.objects.filter(listing=listing)
         if feeds.filter(url=url).exists():
-            raise CalendarImportInvalid(HosttoolsErrorCode.FEED_DUPLICATE, "This calendar is already imported.")
+            raise CalendarImportInvalid(
+                HosttoolsErrorCode.FEED_DUPLICATE, gettext("This calendar is already imported.")
+            )
         if feeds.count() >= MAX_IMPORTS_PER_LISTING:
             raise CalendarImportInvalid(
-                HosttoolsErrorCode.FEED_LIMIT, f"A listing can import at most {MAX_IMPORTS_PER_LISTING} calendars."
+                HosttoolsErrorCode.FEED_LIMIT,
+                gettext("A listing can import at most %(count)s calendars.") % {"count": MAX_IMPORTS_PER_LISTING},
             )
-        feed = CalendarImport.objects.create(listing=listing, name=name.strip() or "External calendar", url=url)
+        feed = CalendarImport.objects.create(
+            listing=listing, name=name.strip() or gettext("External calendar"), url=url
+        )
         from .tasks import ical_import_sync_task
 
         transaction.on_commit(lambda: ical_import_sync_task.delay(feed.pk))
@@ -204,9 +216,15 @@ def ical_import_sync(*, feed_id: int, fetcher=None, today: dt.date | None = None
     All calendar changes are one transaction: a failure applies nothing. The
     outcome (or the error) is stored on the feed for the dashboard.
     """
-    feed = CalendarImport.objects.filter(pk=feed_id).select_related("listing").first()
+    feed = CalendarImport.objects.filter(pk=feed_id).select_related("listing__host").first()
     if feed is None:  # removed by the host after the sync was queued
-        return SyncResult(ok=False, error="This calendar is no longer imported.")
+        return SyncResult(ok=False, error=gettext("This calendar is no longer imported."))
+    # The outcome is stored for one reader, the host, and written in their language (a worker has none).
+    with translation.override(feed.listing.host.language or settings.LANGUAGE_CODE):
+        return _sync(feed, fetcher=fetcher, today=today)
+
+
+def _sync(feed: CalendarImport, *, fetcher, today: dt.date | None) -> SyncResult:
     today = today or listing_today(feed.listing)
     end = today + dt.timedelta(days=BOOKING_WINDOW_DAYS)
     try:
@@ -216,7 +234,7 @@ def ical_import_sync(*, feed_id: int, fetcher=None, today: dt.date | None = None
     except FeedError as exc:
         return _record_failure(feed, exc.message)
     except ApplicationError as exc:  # a calendar service refused a change; nothing was applied
-        return _record_failure(feed, f"The calendar could not be updated: {exc.message}")
+        return _record_failure(feed, gettext("The calendar could not be updated: %(error)s") % {"error": exc.message})
     return result
 
 

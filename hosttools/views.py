@@ -16,6 +16,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -139,7 +141,11 @@ def calendar_listing(request, listing_id: int):
                 form.add_error(None, exc.message)
             else:
                 label = dict(RangeActionForm.ACTIONS)[arguments["action"]]
-                messages.success(request, f"{label}: done for {count} night{'s' if count != 1 else ''}.")
+                messages.success(
+                    request,
+                    ngettext("%(action)s: done for %(count)s night.", "%(action)s: done for %(count)s nights.", count)
+                    % {"action": label, "count": count},
+                )
                 month = arguments["start"].replace(day=1)
                 return redirect(f"{reverse('hosttools:calendar_listing', args=[listing.pk])}?month={month:%Y-%m}")
         status = 400
@@ -179,7 +185,7 @@ def pricing_settings(request, listing_id: int):
             except PricingSettingsInvalid as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "Pricing settings saved.")
+                messages.success(request, gettext("Pricing settings saved."))
                 return redirect("hosttools:pricing_settings", listing_id=listing.pk)
         status = 400
     return render(
@@ -196,14 +202,14 @@ def smart_pricing_toggle(request, listing_id: int):
     listing = access_host_listing(request.user, listing_id)
     enabled = request.POST.get("enabled") == "1"
     if enabled and listing.status != ListingStatus.PUBLISHED:
-        messages.error(request, "Publish the listing before turning on Smart Pricing.")
+        messages.error(request, gettext("Publish the listing before turning on Smart Pricing."))
     else:
         smart_pricing_set(listing=listing, enabled=enabled)
         messages.success(
             request,
-            "Smart Pricing is on: suggested prices are applied within your limits."
+            gettext("Smart Pricing is on: suggested prices are applied within your limits.")
             if enabled
-            else "Smart Pricing is off: the prices it set were removed; your own prices stay.",
+            else gettext("Smart Pricing is off: the prices it set were removed; your own prices stay."),
         )
     return redirect("hosttools:pricing_settings", listing_id=listing.pk)
 
@@ -224,7 +230,7 @@ def calendar_sync(request, listing_id: int):
             except ApplicationError as exc:
                 form_add_application_error(form, exc)
             else:
-                messages.success(request, "Calendar added. It is imported within a few minutes.")
+                messages.success(request, gettext("Calendar added. It is imported within a few minutes."))
                 return redirect("hosttools:calendar_sync", listing_id=listing.pk)
         status = 400
     export = ical_export_get(listing=listing)
@@ -248,7 +254,7 @@ def calendar_sync(request, listing_id: int):
 def calendar_export_rotate(request, listing_id: int):
     listing = access_host_listing(request.user, listing_id)
     ical_export_rotate(listing=listing)
-    messages.success(request, "New calendar link created. The old link no longer works: update it elsewhere.")
+    messages.success(request, gettext("New calendar link created. The old link no longer works: update it elsewhere."))
     return redirect("hosttools:calendar_sync", listing_id=listing.pk)
 
 
@@ -257,7 +263,15 @@ def calendar_export_rotate(request, listing_id: int):
 def calendar_import_remove(request, listing_id: int, feed_id: int):
     feed = access_calendar_import(request.user, listing_id, feed_id)
     released = ical_import_remove(feed=feed)
-    messages.success(request, f"Calendar removed; {released} night{'s' if released != 1 else ''} it blocked are free.")
+    messages.success(
+        request,
+        ngettext(
+            "Calendar removed; %(count)s night it blocked is free.",
+            "Calendar removed; %(count)s nights it blocked are free.",
+            released,
+        )
+        % {"count": released},
+    )
     return redirect("hosttools:calendar_sync", listing_id=listing_id)
 
 
@@ -266,7 +280,10 @@ def calendar_import_remove(request, listing_id: int, feed_id: int):
 def calendar_import_sync(request, listing_id: int, feed_id: int):
     feed = access_calendar_import(request.user, listing_id, feed_id)
     ical_import_sync_task.delay(feed.pk)
-    messages.success(request, f"Importing “{feed.name}” now. Reload this page in a moment to see the result.")
+    messages.success(
+        request,
+        gettext("Importing “%(name)s” now. Reload this page in a moment to see the result.") % {"name": feed.name},
+    )
     return redirect("hosttools:calendar_sync", listing_id=listing_id)
 
 
@@ -353,15 +370,16 @@ def payouts_return(request):
     try:
         account = payout_services.payout_account_refresh(host=request.user, retry_failed=True)
     except (payout_services.PayoutsUnavailable, payout_services.PayoutGatewayError) as exc:
-        messages.error(request, f"We couldn't check your payout account: {exc.message}")
+        messages.error(request, gettext("We couldn't check your payout account: %(error)s") % {"error": exc.message})
         return redirect("hosttools:earnings")
     if account is None:
-        messages.error(request, "You haven't set up payouts yet.")
+        messages.error(request, gettext("You haven't set up payouts yet."))
     elif account.ready:
-        messages.success(request, "Payouts are enabled: your earnings will be transferred to this account.")
+        messages.success(request, gettext("Payouts are enabled: your earnings will be transferred to this account."))
     else:
         messages.warning(
-            request, "Your payout account needs more information before we can send money to it: continue the setup."
+            request,
+            gettext("Your payout account needs more information before we can send money to it: continue the setup."),
         )
     return redirect("hosttools:earnings")
 
@@ -393,19 +411,21 @@ def analytics(request):
     if report is not None and report.series:
         currency = report.single_currency
         charts["occupancy"] = bar_chart(
-            title="Occupancy",
+            title=gettext("Occupancy"),
             points=[(p.label, None if p.occupancy is None else p.occupancy * 100) for p in report.series],
-            fmt=lambda v: f"{v:.0f}%",
+            fmt=lambda v: gettext("%(percent)s%%") % {"percent": number_format(v, 0)},
             ceiling=100.0,
         )
         if currency:
             charts["revenue"] = bar_chart(
-                title=f"Revenue ({currency})",
+                title=gettext("Revenue (%(currency)s)") % {"currency": currency},
                 points=[(p.label, p.revenue) for p in report.series],
-                fmt=lambda v: f"{v:,.0f}",
+                fmt=lambda v: number_format(v, 0, force_grouping=True),
             )
         charts["nights"] = bar_chart(
-            title="Nights booked", points=[(p.label, p.nights_booked) for p in report.series], fmt=lambda v: f"{v:g}"
+            title=gettext("Nights booked"),
+            points=[(p.label, p.nights_booked) for p in report.series],
+            fmt=lambda v: number_format(v, 0 if v == int(v) else 1),
         )
     return render(
         request,
@@ -421,7 +441,8 @@ def analytics_csv(request):
     form, report = _period(request)
     if report is None:
         return HttpResponse(
-            "Invalid period: " + "; ".join(str(e) for errors in form.errors.values() for e in errors),
+            gettext("Invalid period: %(errors)s")
+            % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
             status=400,
             content_type="text/plain; charset=utf-8",
         )

@@ -9,6 +9,8 @@ Pages turn these into their 404/403 pages (``airbnb.form_errors``' middleware).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from airbnb.errors import NotFound
 
 from .errors import ListingGone, NotListingOwner, NotWishlistOwner
@@ -28,7 +30,7 @@ def access_public_listing(listing_id) -> Listing:
     try:
         return listing_get_public(pk=_pk(listing_id))
     except (Listing.DoesNotExist, NotFound):
-        raise NotFound(message="No published listing with this id.") from None
+        raise NotFound(message=gettext("No published listing with this id.")) from None
 
 
 def access_listing(user, listing_id, *, for_edit: bool = False, host_only: bool = False, hide: bool = False) -> Listing:

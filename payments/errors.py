@@ -9,6 +9,8 @@ clients as an unknown code.
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from airbnb.errors import ApplicationError
 
 
@@ -47,21 +49,46 @@ def decline_code(reason: str | None) -> DeclineCode:
         return DeclineCode.CARD_DECLINED
 
 
+# What a guest reads for each code, in their language. The gateway's own text (English, and
+# Stripe's wording) stays in the payment's record for support; lost and stolen cards read as
+# a plain decline, as banks ask.
+DECLINE_MESSAGES: dict[DeclineCode, str] = {
+    DeclineCode.CARD_DECLINED: _("Your card was declined."),
+    DeclineCode.INSUFFICIENT_FUNDS: _("Your card has insufficient funds."),
+    DeclineCode.EXPIRED_CARD: _("Your card has expired."),
+    DeclineCode.INCORRECT_CVC: _("Your card's security code is incorrect."),
+    DeclineCode.INCORRECT_NUMBER: _("Your card number is incorrect."),
+    DeclineCode.LOST_CARD: _("Your card was declined."),
+    DeclineCode.STOLEN_CARD: _("Your card was declined."),
+    DeclineCode.CARD_NOT_SUPPORTED: _("Your card does not support this kind of payment."),
+    DeclineCode.CURRENCY_NOT_SUPPORTED: _("Your card does not support this currency."),
+    DeclineCode.CARD_VELOCITY_EXCEEDED: _("Your card has reached its spending limit for now."),
+    DeclineCode.INVALID_PAYMENT_METHOD: _("This payment method is not recognised."),
+    DeclineCode.AUTHORIZATION_FAILED: _("The payment could not be authorised."),
+    DeclineCode.AMOUNT_INVALID: _("The amount to pay is not valid."),
+}
+
+
+def decline_message(code: DeclineCode) -> str:
+    """The guest's message for a decline code, in the active language."""
+    return str(DECLINE_MESSAGES.get(code, DECLINE_MESSAGES[DeclineCode.CARD_DECLINED]))
+
+
 class NotAHost(ApplicationError):
     code = PaymentErrorCode.NOT_A_HOST
-    message = "Payouts are for hosts: publish a listing first."
+    message = _("Payouts are for hosts: publish a listing first.")
 
 
 class PayoutsUnavailable(ApplicationError):
     code = PaymentErrorCode.PAYOUTS_UNAVAILABLE
-    message = "Payout setup is temporarily unavailable; please try again in a minute."
+    message = _("Payout setup is temporarily unavailable; please try again in a minute.")
 
 
 class PayoutGatewayError(ApplicationError):
     code = PaymentErrorCode.PAYOUT_GATEWAY_ERROR
-    message = "The payment provider refused the request."
+    message = _("The payment provider refused the request.")
 
 
 class WebhookEventInvalid(ApplicationError):
     code = PaymentErrorCode.PAYLOAD_INVALID
-    message = "This is not a Stripe event."
+    message = _("This is not a Stripe event.")

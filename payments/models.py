@@ -15,18 +15,20 @@ The tables were ``bookings_*`` until the move to this app (migration 0001).
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from listings.models import MONEY
 
 
 class PaymentStatus(models.TextChoices):
-    CREATED = "created", "Created"
-    AUTHORIZED = "authorized", "Authorised (held on card)"
-    CAPTURED = "captured", "Captured"
-    RELEASED = "released", "Authorisation released"
-    FAILED = "failed", "Failed"
-    REFUNDED = "refunded", "Refunded"
-    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    CREATED = "created", _("Created")
+    AUTHORIZED = "authorized", _("Authorised (held on card)")
+    CAPTURED = "captured", _("Captured")
+    RELEASED = "released", _("Authorisation released")
+    FAILED = "failed", _("Failed")
+    REFUNDED = "refunded", _("Refunded")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
 
 
 class Payment(models.Model):
@@ -72,14 +74,14 @@ class PayoutEntry(models.Model):
     """
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        RELEASED = "released", "Released, awaiting transfer"
-        PAID = "paid", "Paid"
-        FAILED = "failed", "Transfer failed"
-        CANCELLED = "cancelled", "Cancelled"
-        REVERSING = "reversing", "Paid, being taken back after a cancellation"
-        REVERSED = "reversed", "Taken back after a cancellation"
-        REVERSAL_FAILED = "reversal_failed", "Taking back failed"
+        SCHEDULED = "scheduled", _("Scheduled")
+        RELEASED = "released", _("Released, awaiting transfer")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Transfer failed")
+        CANCELLED = "cancelled", pgettext_lazy("payout status", "Cancelled")
+        REVERSING = "reversing", _("Paid, being taken back after a cancellation")
+        REVERSED = "reversed", _("Taken back after a cancellation")
+        REVERSAL_FAILED = "reversal_failed", _("Taking back failed")
 
     booking = models.OneToOneField("bookings.Booking", on_delete=models.CASCADE, related_name="payout")
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts")

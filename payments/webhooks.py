@@ -14,6 +14,7 @@ import logging
 import stripe
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from airbnb.api.errors import HTTP_STATUS_BY_CODE, error_body
@@ -38,7 +39,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     could not read); 503 while no webhook secret is configured (Stripe retries).
     """
     if request.method != "POST":
-        response = _error(CommonErrorCode.METHOD_NOT_ALLOWED, "Use POST.")
+        response = _error(CommonErrorCode.METHOD_NOT_ALLOWED, gettext("Use POST."))
         response["Allow"] = "POST"
         return response
     # The platform's endpoint and the Connect endpoint (events of the hosts' connected
@@ -46,10 +47,12 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     secrets = [s for s in (settings.STRIPE_WEBHOOK_SECRET, settings.STRIPE_CONNECT_WEBHOOK_SECRET) if s]
     if not secrets:
         logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
-        return _error(PaymentErrorCode.WEBHOOKS_NOT_CONFIGURED, "Stripe webhooks are not configured on this server.")
+        return _error(
+            PaymentErrorCode.WEBHOOKS_NOT_CONFIGURED, gettext("Stripe webhooks are not configured on this server.")
+        )
     signature = request.headers.get("Stripe-Signature")
     if not signature:
-        return _error(PaymentErrorCode.SIGNATURE_MISSING, "The Stripe-Signature header is missing.")
+        return _error(PaymentErrorCode.SIGNATURE_MISSING, gettext("The Stripe-Signature header is missing."))
     event = None
     for secret in secrets:
         try:
@@ -59,10 +62,11 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
             continue
         except (ValueError, AttributeError):
             # ValueError: not UTF-8 or not JSON; AttributeError: JSON that is not an object.
-            return _error(PaymentErrorCode.PAYLOAD_INVALID, "The payload is not a Stripe event.")
+            return _error(PaymentErrorCode.PAYLOAD_INVALID, gettext("The payload is not a Stripe event."))
     if event is None:
         return _error(
-            PaymentErrorCode.SIGNATURE_INVALID, "The Stripe-Signature does not match this payload, or is too old."
+            PaymentErrorCode.SIGNATURE_INVALID,
+            gettext("The Stripe-Signature does not match this payload, or is too old."),
         )
     try:
         result = stripe_event_handle(event=event.to_dict())

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from airbnb.errors import ApplicationError, CommonErrorCode
 
 
@@ -11,14 +13,14 @@ class PricingErrorCode(StrEnum):
 
 class PriceOutOfRange(ApplicationError):
     code = PricingErrorCode.PRICE_OUT_OF_RANGE
-    message = "This price is outside your minimum and maximum price."
+    message = _("This price is outside your minimum and maximum price.")
 
 
 class PricingRangeInvalid(ApplicationError):
     code = CommonErrorCode.INVALID_RANGE
-    message = "The date range is not valid."
+    message = _("The date range is not valid.")
 
 
 class PricingSettingsInvalid(ApplicationError):
     code = CommonErrorCode.VALIDATION_ERROR
-    message = "These pricing settings are not valid."
+    message = _("These pricing settings are not valid.")

@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from listings.models import MONEY, Listing
 
@@ -37,9 +38,9 @@ PRICE_CEILING = Decimal("100000")
 
 
 class SeasonLevel(models.TextChoices):
-    HIGH = "high", "High season"
-    SHOULDER = "shoulder", "Shoulder season"
-    LOW = "low", "Low season"
+    HIGH = "high", _("High season")
+    SHOULDER = "shoulder", _("Shoulder season")
+    LOW = "low", _("Low season")
 
 
 class ListingPricing(models.Model):
@@ -111,7 +112,7 @@ class ListingPricing(models.Model):
 
     def clean(self):
         if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
-            raise ValidationError({"max_price": "The maximum price must be at least the minimum price."})
+            raise ValidationError({"max_price": _("The maximum price must be at least the minimum price.")})
 
 
 def _month_day_valid(month: int, day: int) -> bool:

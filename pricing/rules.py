@@ -26,6 +26,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 
 from .models import PRICE_CEILING, PRICE_FLOOR, SeasonLevel
 
@@ -50,14 +55,75 @@ def signed_pct(pct: int | Decimal) -> str:
 
 @dataclass(frozen=True)
 class Reason:
-    """One factor of a night's price, e.g. ``Reason("weekend", "Weekend +20%", 20)``."""
+    """One factor of a night's price, e.g. ``Reason("weekend", {"pct": 20}, 20)``: "Weekend +20%".
+
+    The label is rendered when read, in the active language, from ``code`` and ``params``
+    (``reason_label``). Stored reasons (``PriceSuggestion.reasons``) keep the English label
+    and the params; ``params=None`` is a reason stored before reasons had params: its
+    ``stored_label`` is shown as it is.
+    """
 
     code: str
-    label: str
+    params: Mapping | None = field(default_factory=dict, hash=False)
     pct: int | None = None
+    stored_label: str = field(default="", hash=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        return self.stored_label if self.params is None else reason_label(self.code, self.params)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "label": self.label}
+        """As stored: the English label (for support and old readers) and the params."""
+        with translation.override(settings.LANGUAGE_CODE):
+            label = self.label
+        return {"code": self.code, "label": label, "params": dict(self.params or {})}
+
+    @classmethod
+    def from_dict(cls, stored: Mapping) -> Reason:
+        return cls(stored["code"], stored.get("params"), stored_label=stored.get("label", ""))
+
+
+def reason_label(code: str, params: Mapping) -> str:
+    """A price reason as the host (or guest) reads it, in the active language."""
+    change = signed_pct(params["pct"]) if "pct" in params else ""
+    fixed = {
+        "surge_paused": gettext("Demand surge paused platform-wide"),
+        "max_price": gettext("Lowered to your maximum price"),
+        "min_price": gettext("Raised to your minimum price"),
+        "floor": gettext("Raised to the lowest nightly price"),
+        "ceiling": gettext("Lowered to the highest nightly price"),
+        "host_price": gettext("Host's price for this night"),
+    }
+    if code in fixed:
+        return fixed[code]
+    if code == "weekend":
+        return gettext("Weekend %(change)s") % {"change": change}
+    if code == "weekday":  # a day's name and its change, like a table cell
+        return f"{capfirst(WEEKDAYS[int(params['weekday'])])} {change}"
+    if code == "season":
+        return f"{SeasonLevel(params['level']).label} {change}"
+    if code == "event":  # the event's name is data (the platform's list of events)
+        return f"{params['name']} {change}"
+    if code == "demand":
+        if params.get("last_minute"):
+            return gettext("Last-minute, low demand %(change)s") % {"change": change}
+        return gettext("Local demand %(change)s") % {"change": change}
+    if code == "cap":
+        return gettext("Capped at %(change)s over the base price") % {"change": change}
+    if code == "gradual":
+        if params.get("rising"):
+            return gettext("Rising gradually (at most %(change)s a day)") % {"change": change}
+        return gettext("Falling gradually (at most %(change)s a day)") % {"change": change}
+    if code == "extra_guests":
+        count = int(params["count"])
+        return ngettext(
+            "%(count)s extra guest x %(fee)s %(currency)s", "%(count)s extra guests x %(fee)s %(currency)s", count
+        ) % {
+            "count": count,
+            "fee": number_format(Decimal(params["fee"]), decimal_pos=2),
+            "currency": params.get("currency", ""),
+        }
+    return code
 
 
 @dataclass(frozen=True)
@@ -141,17 +207,19 @@ def demand_adjustment(score: Decimal, days_out: int) -> tuple[int, str]:
     two weeks a high-demand night holds +10% while a low-demand one is discounted
     20% to fill it.
     """
+    pct, last_minute = demand_change(score, days_out)
+    return pct, reason_label("demand", {"pct": pct, "last_minute": last_minute}) if pct else ""
+
+
+def demand_change(score: Decimal, days_out: int) -> tuple[int, bool]:
+    """``demand_adjustment``'s percentage, and whether it is the last-minute discount."""
     if days_out > 60:
-        pct = int(((score - Decimal("0.5")) * 20).to_integral_value(rounding=ROUND_HALF_UP))
-        return pct, f"Local demand {signed_pct(pct)}" if pct else ""
+        return int(((score - Decimal("0.5")) * 20).to_integral_value(rounding=ROUND_HALF_UP)), False
     if score >= DEMAND_HIGH:
-        pct = 15 if days_out > 14 else 10
-        return pct, f"Local demand {signed_pct(pct)}"
+        return (15 if days_out > 14 else 10), False
     if score <= DEMAND_LOW:
-        if days_out > 14:
-            return -10, f"Local demand {signed_pct(-10)}"
-        return -20, f"Last-minute, low demand {signed_pct(-20)}"
-    return 0, ""
+        return (-10, False) if days_out > 14 else (-20, True)
+    return 0, False
 
 
 def _times(price: Decimal, pct: int) -> Decimal:
@@ -166,17 +234,18 @@ def rule_price(*, base: Decimal, day: dt.date, rules: PricingRules, today: dt.da
 
     pct = rules.weekday_pct.get(day.weekday(), 0)
     if pct:
-        name = "Weekend" if day.weekday() in WEEKEND else day.strftime("%A")
         price = _times(price, pct)
-        reasons.append(Reason("weekend" if day.weekday() in WEEKEND else "weekday", f"{name} {signed_pct(pct)}", pct))
+        if day.weekday() in WEEKEND:
+            reasons.append(Reason("weekend", {"pct": pct}, pct))
+        else:
+            reasons.append(Reason("weekday", {"pct": pct, "weekday": day.weekday()}, pct))
 
     season = rules.season_on(day)
     if season is not None:
         pct = rules.season_pct.get(season.level, 0)
         if pct:
             price = _times(price, pct)
-            label = SeasonLevel(season.level).label
-            reasons.append(Reason("season", f"{label} {signed_pct(pct)}", pct))
+            reasons.append(Reason("season", {"pct": pct, "level": season.level}, pct))
 
     event = rules.event_on(day)
     if event is not None and event.uplift_pct:
@@ -184,19 +253,19 @@ def rule_price(*, base: Decimal, day: dt.date, rules: PricingRules, today: dt.da
             surge_held_back = True
         else:
             price = _times(price, event.uplift_pct)
-            reasons.append(Reason("event", f"{event.name} {signed_pct(event.uplift_pct)}", event.uplift_pct))
+            reasons.append(Reason("event", {"pct": event.uplift_pct, "name": event.name}, event.uplift_pct))
 
     score = rules.demand.get(day)
     if score is not None:
-        pct, label = demand_adjustment(Decimal(score), (day - today).days)
+        pct, last_minute = demand_change(Decimal(score), (day - today).days)
         if pct > 0 and rules.surge_disabled:
             surge_held_back = True
         elif pct:
             price = _times(price, pct)
-            reasons.append(Reason("demand", label, pct))
+            reasons.append(Reason("demand", {"pct": pct, "last_minute": last_minute}, pct))
 
     if surge_held_back:
-        reasons.append(Reason("surge_paused", "Demand surge paused platform-wide"))
+        reasons.append(Reason("surge_paused"))
     return price, reasons
 
 
@@ -211,20 +280,20 @@ def guardrails(*, price: Decimal, base: Decimal, rules: PricingRules) -> tuple[D
     cap = _times(Decimal(base), rules.increase_cap_pct).quantize(CENT, rounding=ROUND_FLOOR)
     if price > cap:
         price = cap
-        reasons.append(Reason("cap", f"Capped at {signed_pct(rules.increase_cap_pct)} over the base price"))
+        reasons.append(Reason("cap", {"pct": rules.increase_cap_pct}))
     price, bound = _within_host_bounds(price, rules)
     return price, reasons + bound
 
 
 def _within_host_bounds(price: Decimal, rules: PricingRules) -> tuple[Decimal, list[Reason]]:
     if rules.max_price is not None and price > rules.max_price:
-        return Decimal(rules.max_price), [Reason("max_price", "Lowered to your maximum price")]
+        return Decimal(rules.max_price), [Reason("max_price")]
     if rules.min_price is not None and price < rules.min_price:
-        return Decimal(rules.min_price), [Reason("min_price", "Raised to your minimum price")]
+        return Decimal(rules.min_price), [Reason("min_price")]
     if price < PRICE_FLOOR:
-        return PRICE_FLOOR, [Reason("floor", "Raised to the lowest nightly price")]
+        return PRICE_FLOOR, [Reason("floor")]
     if price > PRICE_CEILING:
-        return PRICE_CEILING, [Reason("ceiling", "Lowered to the highest nightly price")]
+        return PRICE_CEILING, [Reason("ceiling")]
     return price, []
 
 
@@ -269,12 +338,10 @@ def suggest(*, base: Decimal, days: Iterable[dt.date], rules: PricingRules, toda
             lowest = (previous * (1 - step)).quantize(CENT, rounding=ROUND_CEILING)
             if price > highest:
                 price = highest
-                reasons.append(Reason("gradual", f"Rising gradually (at most {signed_pct(rules.max_step_pct)} a day)"))
+                reasons.append(Reason("gradual", {"pct": rules.max_step_pct, "rising": True}))
             elif price < lowest:
                 price = lowest
-                reasons.append(
-                    Reason("gradual", f"Falling gradually (at most {signed_pct(-rules.max_step_pct)} a day)")
-                )
+                reasons.append(Reason("gradual", {"pct": -rules.max_step_pct, "rising": False}))
             price, bound = _within_host_bounds(price, rules)
             reasons += [r for r in bound if r.code not in {g.code for g in reasons}]
         result.append(Suggestion(day, money(price), tuple(reasons)))

@@ -20,7 +20,7 @@ from django.db import connection
 from availability.selectors import calendar_night_prices
 from listings.localtime import listing_today
 
-from .fees import HOST_EARNING_LINES, HOST_FLAT_FEES, FeeRates, QuoteLineCode
+from .fees import HOST_EARNING_LINES, HOST_FLAT_FEES, FeeRates, QuoteLineCode, quote_line_label
 from .models import ListingCompetitiveness, ListingPricing, PriceSuggestion, SeasonLevel
 from .rules import (
     CENT,
@@ -66,8 +66,14 @@ class NightLine:
 @dataclass(frozen=True)
 class QuoteLine:
     code: QuoteLineCode
-    label: str
     amount: Decimal
+    # What the label says besides the code (nights, discount percentage...): see ``pricing.fees.quote_line_label``.
+    params: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """In the active language (the reader's), rendered when read."""
+        return quote_line_label(self.code, self.params)
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,10 @@ class Quote:
                 }
                 for n in self.nights
             ],
-            "lines": [{"code": str(ln.code), "label": ln.label, "amount": str(ln.amount)} for ln in self.lines],
+            "lines": [
+                {"code": str(ln.code), "label": ln.label, "amount": str(ln.amount), "params": ln.params}
+                for ln in self.lines
+            ],
             "total": str(self.total),
             "host_fee": str(self.host_fee),
             "host_payout": str(self.host_payout),
@@ -241,7 +250,7 @@ def pricing_rules_for_listings(*, listing_ids, start: dt.date, end: dt.date) -> 
                 demand[pk][day1] = n1
             else:
                 reasons = json.loads(text1)
-                smart_applied[pk][day1] = (n1, tuple(Reason(r["code"], r["label"]) for r in reasons))
+                smart_applied[pk][day1] = (n1, tuple(Reason.from_dict(r) for r in reasons))
     result = {}
     for pk in ids:
         rules = PricingRules.platform(
@@ -319,10 +328,7 @@ def price_quote(
     extra_reason = ()
     if extra_per_night:
         extra_reason = (
-            Reason(
-                "extra_guests",
-                f"{extra_guests} extra guest{'s' if extra_guests != 1 else ''} x {extra_fee} {listing.currency}",
-            ),
+            Reason("extra_guests", {"count": extra_guests, "fee": str(extra_fee), "currency": listing.currency}),
         )
 
     nights: list[NightLine] = []
@@ -334,7 +340,7 @@ def price_quote(
             if applied is not None and money(Decimal(applied[0])) == price:
                 source, reasons = "smart", applied[1]
             else:
-                source, reasons = "host", (Reason("host_price", "Host's price for this night"),)
+                source, reasons = "host", (Reason("host_price"),)
         else:
             price, found = night_price(base=base, day=day, rules=rules, today=today)
             source, reasons = ("rules" if found else "base"), tuple(found)
@@ -342,34 +348,34 @@ def price_quote(
 
     accommodation = money(sum((n.price for n in nights), Decimal("0")))
     count = len(nights)
-    label = f"{count} night{'s' if count != 1 else ''}"
+    params = {"nights": count}
     if extra_per_night:
-        label += f" (incl. {money(extra_per_night * count)} {listing.currency} extra-guest fee)"
-    lines = [QuoteLine(QuoteLineCode.ACCOMMODATION, label, accommodation)]
+        params.update(extra=str(money(extra_per_night * count)), currency=listing.currency)
+    lines = [QuoteLine(QuoteLineCode.ACCOMMODATION, accommodation, params)]
 
     discount_pct = 0
-    discount_label = ""
+    discount_period = ""
     if count >= MONTH and listing.monthly_discount_pct:
-        discount_pct, discount_label = listing.monthly_discount_pct, "Monthly stay discount"
+        discount_pct, discount_period = listing.monthly_discount_pct, "monthly"
     elif count >= WEEK and listing.weekly_discount_pct:
-        discount_pct, discount_label = listing.weekly_discount_pct, "Weekly stay discount"
+        discount_pct, discount_period = listing.weekly_discount_pct, "weekly"
     discount = Decimal("0")
     if discount_pct:
         discount = -money(accommodation * Decimal(discount_pct) / 100)
-        lines.append(QuoteLine(QuoteLineCode.DISCOUNT, f"{discount_label} ({discount_pct}%)", discount))
+        lines.append(QuoteLine(QuoteLineCode.DISCOUNT, discount, {"period": discount_period, "pct": discount_pct}))
 
     flat_fees = Decimal("0")
     for fee in HOST_FLAT_FEES:
         amount = money(Decimal(getattr(listing, fee.field) or 0))
         if amount:
-            lines.append(QuoteLine(fee.code, fee.label, amount))
+            lines.append(QuoteLine(fee.code, amount))
             flat_fees += amount
 
     fee_base = accommodation + discount + flat_fees  # the HOST_EARNING_LINES
     rates = FeeRates.current()
-    lines.append(QuoteLine(QuoteLineCode.SERVICE_FEE, "Service fee", money(fee_base * rates.guest_service)))
+    lines.append(QuoteLine(QuoteLineCode.SERVICE_FEE, money(fee_base * rates.guest_service)))
     if rates.tax:
-        lines.append(QuoteLine(QuoteLineCode.TAXES, "Occupancy taxes", money(fee_base * rates.tax)))
+        lines.append(QuoteLine(QuoteLineCode.TAXES, money(fee_base * rates.tax)))
 
     return Quote(
         currency=listing.currency,
@@ -466,7 +472,7 @@ def price_suggestions_for_listings(
             row = stored.get((listing.pk, day))
             if row is not None and row.base_price == base:
                 suggestion = row.price
-                reasons = tuple(Reason(r["code"], r["label"]) for r in row.reasons)
+                reasons = tuple(Reason.from_dict(r) for r in row.reasons)
             else:
                 suggestion, reasons = live[day].price, live[day].reasons
             nights.append(

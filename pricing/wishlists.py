@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, Prefetch
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext, ngettext
 
 from availability.selectors import calendar_night_prices_for_listings
 from listings.localtime import listing_today
@@ -87,14 +88,20 @@ def wishlist_entries(*, wishlist: Wishlist) -> list[WishlistEntry]:
         )
         reason = ""
         if wishlist.check_in < listing_today(listing):
-            reason = "These dates are in the past."
+            reason = gettext("These dates are in the past.")
         elif item.dates_taken:
-            reason = "Not available for these dates."
+            reason = gettext("Not available for these dates.")
         elif nights < listing.min_nights:
-            reason = f"Minimum stay is {listing.min_nights} nights."
+            reason = ngettext(
+                "Minimum stay is %(count)s night.", "Minimum stay is %(count)s nights.", listing.min_nights
+            ) % {"count": listing.min_nights}
         elif nights > listing.max_nights:
-            reason = f"Maximum stay is {listing.max_nights} nights."
+            reason = ngettext(
+                "Maximum stay is %(count)s night.", "Maximum stay is %(count)s nights.", listing.max_nights
+            ) % {"count": listing.max_nights}
         elif guests > listing.max_guests:
-            reason = f"Sleeps at most {listing.max_guests} guest{'s' if listing.max_guests != 1 else ''}."
+            reason = ngettext(
+                "Sleeps at most %(count)s guest.", "Sleeps at most %(count)s guests.", listing.max_guests
+            ) % {"count": listing.max_guests}
         entries.append(WishlistEntry(item=item, listing=listing, available=not reason, quote=quote, reason=reason))
     return entries

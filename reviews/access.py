@@ -7,6 +7,8 @@ existence private).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from bookings.models import Booking
 
 from .errors import ReviewNotFound
@@ -19,7 +21,7 @@ def access_review(user, review_id) -> Review:
     try:
         return review_visible_to(user).select_related("author", "subject").get(pk=int(review_id))
     except (Review.DoesNotExist, TypeError, ValueError):
-        raise ReviewNotFound(message="No review with this id.") from None
+        raise ReviewNotFound(message=gettext("No review with this id.")) from None
 
 
 def access_stay_to_review(user, booking_id) -> tuple[Booking, str]:
@@ -27,8 +29,8 @@ def access_stay_to_review(user, booking_id) -> tuple[Booking, str]:
     try:
         booking = Booking.objects.select_related("listing", "listing__host", "guest").get(pk=int(booking_id))
     except (Booking.DoesNotExist, TypeError, ValueError):
-        raise ReviewNotFound(message="No booking to review here.") from None
+        raise ReviewNotFound(message=gettext("No booking to review here.")) from None
     direction = review_direction_for(booking=booking, user=user)
     if direction is None:
-        raise ReviewNotFound(message="No booking to review here.")
+        raise ReviewNotFound(message=gettext("No booking to review here."))
     return booking, direction

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from airbnb.errors import ApplicationError, NotFound, PermissionDenied
 
 
@@ -17,38 +19,38 @@ class ReviewErrorCode(StrEnum):
 class ReviewNotFound(NotFound):
     """Nothing here for this user: also what strangers get, so they learn nothing."""
 
-    message = "There is no booking or review here for you."
+    message = _("There is no booking or review here for you.")
 
 
 class ReviewNotAllowed(PermissionDenied):
-    message = "You cannot do this with this review."
+    message = _("You cannot do this with this review.")
 
 
 class ReviewNotOpen(ApplicationError):
     code = ReviewErrorCode.REVIEW_NOT_OPEN
-    message = "Reviews open once the stay is completed."
+    message = _("Reviews open once the stay is completed.")
 
 
 class ReviewWindowClosed(ApplicationError):
     code = ReviewErrorCode.REVIEW_WINDOW_CLOSED
-    message = "The 14 days to review this stay are over."
+    message = _("The 14 days to review this stay are over.")
 
 
 class ReviewAlreadySubmitted(ApplicationError):
     code = ReviewErrorCode.REVIEW_ALREADY_SUBMITTED
-    message = "You have already reviewed this stay."
+    message = _("You have already reviewed this stay.")
 
 
 class ReviewNotPublished(ApplicationError):
     code = ReviewErrorCode.REVIEW_NOT_PUBLISHED
-    message = "This review isn't published yet."
+    message = _("This review isn't published yet.")
 
 
 class ResponseAlreadyPosted(ApplicationError):
     code = ReviewErrorCode.RESPONSE_ALREADY_POSTED
-    message = "You have already responded to this review."
+    message = _("You have already responded to this review.")
 
 
 class ReviewAlreadyReported(ApplicationError):
     code = ReviewErrorCode.ALREADY_REPORTED
-    message = "You have already reported this review. Our team will look at it."
+    message = _("You have already reported this review. Our team will look at it.")

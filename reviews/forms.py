@@ -4,22 +4,41 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import GUEST_CATEGORIES, STAY_CATEGORIES, Review, ReviewReport
 from .services.submission import COMMENT_MAX, PRIVATE_NOTE_MAX, RESPONSE_MAX
 
-STARS = [(n, f"{n} star{'' if n == 1 else 's'}") for n in range(1, 6)]
+
+def star_choices() -> list[tuple[int, str]]:
+    """1 to 5 stars, named in the active language."""
+    return [(n, ngettext("%(count)s star", "%(count)s stars", n) % {"count": n}) for n in range(1, 6)]
+
+
+STARS = star_choices  # callable choices: evaluated per form, in the request's language
+
+# The message when a category is left unrated, one whole sentence per category.
+RATE_CATEGORY = {
+    "cleanliness": _("Rate cleanliness from 1 to 5 stars."),
+    "accuracy": _("Rate accuracy from 1 to 5 stars."),
+    "check_in": _("Rate check-in from 1 to 5 stars."),
+    "communication": _("Rate communication from 1 to 5 stars."),
+    "location": _("Rate location from 1 to 5 stars."),
+    "value": _("Rate value from 1 to 5 stars."),
+    "house_rules": _("Rate respect for house rules from 1 to 5 stars."),
+}
 
 
 class ReviewForm(forms.Form):
     """Overall stars, one star rating per category, a public comment (and the guest's private note)."""
 
-    overall = forms.TypedChoiceField(label="Overall", choices=STARS, coerce=int, widget=forms.RadioSelect)
+    overall = forms.TypedChoiceField(label=_("Overall"), choices=STARS, coerce=int, widget=forms.RadioSelect)
     comment = forms.CharField(
-        label="Your public review",
+        label=_("Your public review"),
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write a few words for your review."},
+        error_messages={"required": _("Write a few words for your review.")},
     )
 
     def __init__(self, *args, direction: str, subject_name: str, **kwargs):
@@ -33,21 +52,23 @@ class ReviewForm(forms.Form):
                 choices=STARS,
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Rate {label.lower()} from 1 to 5 stars."},
+                error_messages={"required": RATE_CATEGORY.get(code) or _("Choose from 1 to 5 stars.")},
             )
-        self.fields["overall"].error_messages["required"] = "Choose an overall rating from 1 to 5 stars."
+        self.fields["overall"].error_messages["required"] = gettext("Choose an overall rating from 1 to 5 stars.")
         if self.as_guest:
-            self.fields["comment"].help_text = f"Shown on the listing page and on {subject_name}'s profile."
+            self.fields["comment"].help_text = gettext("Shown on the listing page and on %(name)s's profile.") % {
+                "name": subject_name
+            }
             self.fields["private_note"] = forms.CharField(
-                label=f"A private note to {subject_name}",
+                label=gettext("A private note to %(name)s") % {"name": subject_name},
                 required=False,
                 max_length=PRIVATE_NOTE_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                help_text="Only your host reads this, once reviews are published.",
+                help_text=_("Only your host reads this, once reviews are published."),
             )
         else:
-            self.fields["comment"].label = f"Your public review of {subject_name}"
-            self.fields["comment"].help_text = f"Shown on {subject_name}'s profile."
+            self.fields["comment"].label = gettext("Your public review of %(name)s") % {"name": subject_name}
+            self.fields["comment"].help_text = gettext("Shown on %(name)s's profile.") % {"name": subject_name}
         # Order: overall, categories, texts.
         order = ["overall", *(f"category_{code}" for code in self.category_labels), "comment", "private_note"]
         self.order_fields(order)
@@ -74,18 +95,21 @@ class ReviewForm(forms.Form):
 
 class ResponseForm(forms.Form):
     response = forms.CharField(
-        label="Your public response",
+        label=_("Your public response"),
         max_length=RESPONSE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write your response."},
-        help_text="You can respond once; it is shown under the review.",
+        error_messages={"required": _("Write your response.")},
+        help_text=_("You can respond once; it is shown under the review."),
     )
 
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why are you reporting this review?", choices=ReviewReport.Reason.choices, widget=forms.RadioSelect
+        label=_("Why are you reporting this review?"), choices=ReviewReport.Reason.choices, widget=forms.RadioSelect
     )
     details = forms.CharField(
-        label="Anything else we should know?", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Anything else we should know?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

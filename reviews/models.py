@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
 from listings.models import Listing
@@ -27,24 +28,24 @@ REVIEW_WINDOW_DAYS = 14
 
 # What a guest rates about the stay, and what a host rates about the guest, in display order.
 STAY_CATEGORIES: dict[str, str] = {
-    "cleanliness": "Cleanliness",
-    "accuracy": "Accuracy",
-    "check_in": "Check-in",
-    "communication": "Communication",
-    "location": "Location",
-    "value": "Value",
+    "cleanliness": _("Cleanliness"),
+    "accuracy": _("Accuracy"),
+    "check_in": _("Check-in"),
+    "communication": _("Communication"),
+    "location": _("Location"),
+    "value": _("Value"),
 }
 GUEST_CATEGORIES: dict[str, str] = {
-    "cleanliness": "Cleanliness",
-    "communication": "Communication",
-    "house_rules": "Respect for house rules",
+    "cleanliness": _("Cleanliness"),
+    "communication": _("Communication"),
+    "house_rules": _("Respect for house rules"),
 }
 
 
 class Review(models.Model):
     class Direction(models.TextChoices):
-        GUEST_TO_HOST = "guest_to_host", "Guest reviews the stay"
-        HOST_TO_GUEST = "host_to_guest", "Host reviews the guest"
+        GUEST_TO_HOST = "guest_to_host", _("Guest reviews the stay")
+        HOST_TO_GUEST = "host_to_guest", _("Host reviews the guest")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reviews")
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="reviews")
@@ -102,16 +103,16 @@ class ReviewReport(models.Model):
     """Someone flagged a published review for moderation; staff resolve it in the admin."""
 
     class Reason(models.TextChoices):
-        INAPPROPRIATE = "inappropriate", "It's offensive, discriminatory or inappropriate"
-        FAKE = "fake", "It's not about a real stay, or it's fake"
-        PRIVATE_INFO = "private_info", "It shares private information"
-        IRRELEVANT = "irrelevant", "It's not about the stay or the guest"
-        OTHER = "other", "Something else"
+        INAPPROPRIATE = "inappropriate", _("It's offensive, discriminatory or inappropriate")
+        FAKE = "fake", _("It's not about a real stay, or it's fake")
+        PRIVATE_INFO = "private_info", _("It shares private information")
+        IRRELEVANT = "irrelevant", _("It's not about the stay or the guest")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        HIDDEN = "hidden", "Review hidden"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        HIDDEN = "hidden", _("Review hidden")
+        DISMISSED = "dismissed", _("Dismissed")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_reports")

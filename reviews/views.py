@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.errors import ApplicationError
@@ -65,12 +66,15 @@ def write(request, booking_id: int):
             return redirect("reviews:to_write")
         else:
             if review.published_at:
-                messages.success(request, "Thanks! Both reviews are now published.")
+                messages.success(request, gettext("Thanks! Both reviews are now published."))
             else:
                 messages.success(
                     request,
-                    f"Thanks! Your review will be published when {subject.display_name} has written theirs, "
-                    "or when the review period ends.",
+                    gettext(
+                        "Thanks! Your review will be published when %(name)s has written theirs, "
+                        "or when the review period ends."
+                    )
+                    % {"name": subject.display_name},
                 )
             return redirect("reviews:to_write")
     status = 409 if request.method == "POST" and state != "open" else 200
@@ -109,15 +113,15 @@ def respond(request, pk: int):
     try:
         submission.review_respond(review_id=pk, user=request.user, response=form.cleaned_data["response"])
     except ReviewNotFound:
-        raise Http404("No review here.") from None
+        raise Http404(gettext("No review here.")) from None
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     except ReviewNotAllowed:
-        raise PermissionDenied("Only the person a review is about can respond to it.") from None
+        raise PermissionDenied(gettext("Only the person a review is about can respond to it.")) from None
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Your response is published.")
+        messages.success(request, gettext("Your response is published."))
     return redirect(_back(request, fallback))
 
 
@@ -137,7 +141,7 @@ def report(request, pk: int):
             messages.error(request, exc.message)
             return redirect(_back(request, reverse("reviews:profile", kwargs={"pk": review.subject_id})))
         else:
-            messages.success(request, "Thanks for telling us. Our team will review it.")
+            messages.success(request, gettext("Thanks for telling us. Our team will review it."))
             return redirect(_back(request, reverse("reviews:profile", kwargs={"pk": review.subject_id})))
     return render(request, "reviews/report.html", {"review": review, "form": form, "next": _back(request, "")})
 

@@ -107,7 +107,7 @@ def facets_for_page(result: SearchResult, amenities: list[Amenity]) -> dict:
         by_category.setdefault(amenity.get_category_display(), []).append(
             {
                 "code": amenity.code,
-                "name": amenity.name,
+                "name": amenity.display_name,
                 "count": facets["amenities"].get(amenity.code, 0),
                 "checked": amenity.code in chosen,
                 "accessibility": amenity.category == Amenity.Category.ACCESSIBILITY,

@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled
 
@@ -26,7 +27,7 @@ class TokenInputSerializer(serializers.Serializer):
         user = authenticate(request, username=email, password=attrs["password"])
         if user is None or not user.is_active:
             login_failure_record(email=email, ip=ip)
-            raise serializers.ValidationError("Email or password is incorrect.", code="invalid_credentials")
+            raise serializers.ValidationError(gettext("Email or password is incorrect."), code="invalid_credentials")
         login_failures_clear(email=email, ip=ip)
         attrs["user"] = user
         return attrs

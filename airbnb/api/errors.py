@@ -17,6 +17,8 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -115,7 +117,7 @@ class RequestTooLarge(exceptions.APIException):
 
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = str(CommonErrorCode.REQUEST_TOO_LARGE)
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
 
 
 _CODES = {
@@ -165,14 +167,14 @@ def exception_handler(exc, context):
         exc = RequestTooLarge()  # over DATA_UPLOAD_MAX_MEMORY_SIZE: Django pages answer 400, never a 500
     elif isinstance(exc, SuspiciousOperation):
         # e.g. more than DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES in one body.
-        exc = exceptions.ParseError("The request has too many fields or files, or is malformed.")
+        exc = exceptions.ParseError(gettext("The request has too many fields or files, or is malformed."))
 
     response = drf_exception_handler(exc, context)
     if response is None:
         # Unhandled: log with the request id, answer the same JSON shape.
         logger.exception("Unhandled API error", exc_info=exc)
         return Response(
-            error_body("server_error", "Something went wrong on our side; it has been logged."),
+            error_body("server_error", gettext("Something went wrong on our side; it has been logged.")),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
 
@@ -189,8 +191,10 @@ def exception_handler(exc, context):
 
 
 def api_not_found(request, exception=None):
-    return JsonResponse(error_body("not_found", "No API endpoint or object at this address."), status=404)
+    return JsonResponse(error_body("not_found", gettext("No API endpoint or object at this address.")), status=404)
 
 
 def api_server_error(request):
-    return JsonResponse(error_body("server_error", "Something went wrong on our side; it has been logged."), status=500)
+    return JsonResponse(
+        error_body("server_error", gettext("Something went wrong on our side; it has been logged.")), status=500
+    )

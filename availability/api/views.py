@@ -7,6 +7,7 @@ user gets 403 on a published listing's calendar writes, 404 on a draft's.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -34,7 +35,7 @@ class ListingCalendarView(APIView):
         data.is_valid(raise_exception=True)
         start, end = data.validated_data["start"], data.validated_data["end"]
         if end <= start or (end - start).days > 366:
-            raise serializers.ValidationError({"end": ["Ask for 1 to 366 nights after start."]})
+            raise serializers.ValidationError({"end": [gettext("Ask for 1 to 366 nights after start.")]})
         rows = (
             CalendarNight.objects.filter(listing=listing, date__gte=start, date__lt=end)
             .select_related("booking", "booking__guest")

@@ -1,9 +1,11 @@
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from listings.models import MAX_STAY_NIGHTS
 from payments.api.serializers import PaymentSerializer
 from pricing.api.serializers import PriceQuoteSerializer
+from pricing.fees import breakdown_for_reader
 
 from ..models import Booking
 
@@ -31,7 +33,7 @@ class BookingCreateInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["check_out"] <= attrs["check_in"]:
-            raise serializers.ValidationError({"check_out": ["Check-out must be after check-in."]})
+            raise serializers.ValidationError({"check_out": [gettext("Check-out must be after check-in.")]})
         return attrs
 
 
@@ -123,7 +125,7 @@ class BookingSerializer(serializers.ModelSerializer):
             "instant_book": instance.instant_book,
             "currency": instance.currency,
             "total": _MONEY.to_representation(instance.total),
-            "price_breakdown": instance.price_breakdown,
+            "price_breakdown": breakdown_for_reader(instance.price_breakdown),
             "refund_amount": _optional(_MONEY, instance.refund_amount),
             "expires_at": _optional(_DATETIME, instance.expires_at),
             "confirmed_at": _optional(_DATETIME, instance.confirmed_at),
@@ -177,9 +179,11 @@ class QuoteInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["check_out"] <= attrs["check_in"]:
-            raise serializers.ValidationError({"check_out": ["Check-out must be after check-in."]})
+            raise serializers.ValidationError({"check_out": [gettext("Check-out must be after check-in.")]})
         if (attrs["check_out"] - attrs["check_in"]).days > MAX_STAY_NIGHTS:
-            raise serializers.ValidationError({"check_out": [f"Stays are at most {MAX_STAY_NIGHTS} nights."]})
+            raise serializers.ValidationError(
+                {"check_out": [gettext("Stays are at most %(count)s nights.") % {"count": MAX_STAY_NIGHTS}]}
+            )
         return attrs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
@@ -70,12 +71,14 @@ class BookingListCreateView(APIView):
     def get(self, request):
         role = request.query_params.get("role", "guest")
         if role not in ("guest", "host"):
-            raise serializers.ValidationError({"role": ["Use guest or host."]})
+            raise serializers.ValidationError({"role": [gettext("Use guest or host.")]})
         qs = booking_list_for_host(host=request.user) if role == "host" else booking_list_for_guest(guest=request.user)
         wanted = request.query_params.get("status")
         if wanted:
             if wanted not in BookingStatus.values:
-                raise serializers.ValidationError({"status": [f"Unknown status {wanted!r}."]})
+                raise serializers.ValidationError(
+                    {"status": [gettext("Unknown status %(status)r.") % {"status": wanted}]}
+                )
             qs = qs.filter(status=wanted)
         paginator = self.paginator
         page = paginator.paginate_queryset(qs, request, view=self)
@@ -174,7 +177,7 @@ class BookingCancellationPreviewView(APIView):
     def get(self, request, pk: int):
         booking = _booking_for(request.user, pk)
         if booking.status not in (BookingStatus.AWAITING_HOST, BookingStatus.CONFIRMED):
-            raise ApplicationError(BookingErrorCode.NOT_CANCELLABLE, "This booking cannot be cancelled.")
+            raise ApplicationError(BookingErrorCode.NOT_CANCELLABLE, gettext("This booking cannot be cancelled."))
         return Response(booking_services.booking_cancellation_preview(booking=booking, user=request.user).as_dict())
 
 

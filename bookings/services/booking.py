@@ -34,7 +34,9 @@ from typing import NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from airbnb.errors import ApplicationError, error_body
 from availability.errors import NightsBooked
@@ -50,7 +52,7 @@ from listings.errors import ListingErrorCode
 from listings.localtime import listing_check_in_at, listing_today
 from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
-from payments.errors import decline_code
+from payments.errors import decline_code, decline_message
 from payments.models import PaymentStatus
 from payments.services import payments as payment_services
 from payments.services import payouts as payout_services
@@ -68,6 +70,8 @@ from ..errors import (
     PaymentDeclined,
     PaymentsUnavailable,
     PriceChanged,
+    dates_unavailable_message,
+    stay_too_short_message,
 )
 from ..models import Booking, BookingStatus, HostCancellation
 from ..policies import RefundQuote, refund_quote
@@ -93,35 +97,43 @@ def booking_validate_request(
 ) -> None:
     """Checks that need no calendar: dates, window, length limits, capacity, own listing."""
     if listing.host_id == guest.pk:
-        raise BookingInvalid(ListingErrorCode.OWN_LISTING, "You cannot book your own listing.")
+        raise BookingInvalid(ListingErrorCode.OWN_LISTING, gettext("You cannot book your own listing."))
     if check_out <= check_in:
-        raise BookingInvalid(BookingErrorCode.DATES_INVALID, "Check-out must be after check-in.")
+        raise BookingInvalid(BookingErrorCode.DATES_INVALID, gettext("Check-out must be after check-in."))
     if check_in < today:
-        raise BookingInvalid(BookingErrorCode.DATES_IN_PAST, "Check-in cannot be in the past.")
+        raise BookingInvalid(BookingErrorCode.DATES_IN_PAST, gettext("Check-in cannot be in the past."))
     if check_out > today + dt.timedelta(days=BOOKING_WINDOW_DAYS):
-        raise BookingInvalid(BookingErrorCode.DATES_OUT_OF_WINDOW, "Bookings open up to two years ahead.")
+        raise BookingInvalid(BookingErrorCode.DATES_OUT_OF_WINDOW, gettext("Bookings open up to two years ahead."))
     nights = (check_out - check_in).days
     if nights > listing.max_nights:
         raise BookingInvalid(
-            BookingErrorCode.STAY_TOO_LONG, f"This place can be booked for at most {listing.max_nights} nights."
+            BookingErrorCode.STAY_TOO_LONG,
+            ngettext(
+                "This place can be booked for at most %(count)s night.",
+                "This place can be booked for at most %(count)s nights.",
+                listing.max_nights,
+            )
+            % {"count": listing.max_nights},
         )
     if guests < 1:
-        raise BookingInvalid(BookingErrorCode.GUESTS_INVALID, "At least one guest is needed.")
+        raise BookingInvalid(BookingErrorCode.GUESTS_INVALID, gettext("At least one guest is needed."))
     if guests > listing.max_guests:
         raise BookingInvalid(
-            BookingErrorCode.TOO_MANY_GUESTS, f"This place sleeps at most {listing.max_guests} guests."
+            BookingErrorCode.TOO_MANY_GUESTS,
+            ngettext(
+                "This place sleeps at most %(count)s guest.",
+                "This place sleeps at most %(count)s guests.",
+                listing.max_guests,
+            )
+            % {"count": listing.max_guests},
         )
 
 
 def _dates_unavailable(listing: Listing, check_in: dt.date, check_out: dt.date, today: dt.date) -> DatesUnavailable:
     nights = (check_out - check_in).days
     alternatives = calendar_nearest_available(listing=listing, check_in=check_in, nights=nights, today=today)
-    message = "These dates are not available."
-    if alternatives:
-        first = alternatives[0]
-        message += f" Try {first[0]:%b} {first[0].day} - {first[1]:%b} {first[1].day}."
     return DatesUnavailable(
-        message=message,
+        message=dates_unavailable_message(alternatives),
         code=BookingErrorCode.DATES_UNAVAILABLE,
         alternatives=[{"check_in": a.isoformat(), "check_out": b.isoformat()} for a, b in alternatives],
     )
@@ -160,7 +172,7 @@ def _hold(
             min_nights = arrival.min_nights if arrival and arrival.min_nights else listing.min_nights
             if (check_out - check_in).days < min_nights:
                 raise BookingInvalid(
-                    message=f"Stays starting {check_in:%b} {check_in.day} need at least {min_nights} nights.",
+                    message=stay_too_short_message(check_in, min_nights),
                     code=BookingErrorCode.STAY_TOO_SHORT,
                 )
             if any(row.status != NightStatus.AVAILABLE for row in rows.values()):
@@ -177,13 +189,23 @@ def _hold(
             if expected_total is not None and quote.total != expected_total:
                 # The guest saw another price (the host changed it since): never charge a surprise.
                 raise PriceChanged(
-                    message=f"The price of this stay is now {quote.total} {quote.currency} "
-                    f"(you saw {expected_total}). Please review it before booking.",
+                    message=gettext(
+                        "The price of this stay is now %(total)s %(currency)s (you saw %(seen)s). "
+                        "Please review it before booking."
+                    )
+                    % {
+                        "total": number_format(quote.total, decimal_pos=2),
+                        "currency": quote.currency,
+                        "seen": number_format(expected_total, decimal_pos=2),
+                    },
                     total=str(quote.total),
                     currency=quote.currency,
                 )
             now = timezone.now()
             nights = list(date_range(check_in, check_out))
+            with translation.override(settings.LANGUAGE_CODE):
+                # Frozen in English: each reader sees the labels in their language (pricing.fees).
+                breakdown = quote.as_dict()
             held = statements.hold_insert(
                 listing=listing,
                 guest=guest,
@@ -193,7 +215,7 @@ def _hold(
                 nights=nights,
                 currency=quote.currency,
                 total=quote.total,
-                breakdown=quote.as_dict(),
+                breakdown=breakdown,
                 message=message,
                 expires_at=now + dt.timedelta(minutes=hold_minutes()),
                 now=now,
@@ -201,7 +223,7 @@ def _hold(
                 idempotency_record_id=idempotency_record_id,
             )
             if held.nights_held != len(nights):
-                raise NightsBooked(message="Some of these nights were just booked.")
+                raise NightsBooked(message=gettext("Some of these nights were just booked."))
             if held.listing_saved:
                 calendar_announce_after_commit(listing_id=listing.pk, start=check_in, end=check_out)
             return held.booking
@@ -264,7 +286,8 @@ def booking_create(
     except PaymentError as exc:
         _compensate_failed_payment(booking_id=booking.pk, listing_id=booking.listing_id, error=exc)
         if isinstance(exc, CardDeclined):
-            raise PaymentDeclined(decline_code(exc.code), exc.message) from None
+            code = decline_code(exc.code)
+            raise PaymentDeclined(code, decline_message(code)) from None
         raise PaymentsUnavailable() from None
     except BaseException as exc:
         # Anything unexpected: never leave the nights held by a booking nobody will finish.
@@ -353,7 +376,9 @@ def _hold_expired_during_authorization(booking_id: int) -> NoReturn:
     """The sweeper expired the hold while the card was being authorised: void it, tell the guest."""
     payment_services.payment_release_now_or_later(booking_id=booking_id)
     raise DatesUnavailable(
-        message="Your payment took too long and the dates were released. Nothing was charged; please try again.",
+        message=gettext(
+            "Your payment took too long and the dates were released. Nothing was charged; please try again."
+        ),
         code=BookingErrorCode.HOLD_EXPIRED,
     )
 
@@ -376,7 +401,7 @@ def booking_accept(*, booking_id: int, host) -> Booking:
     with transaction.atomic():
         booking, listing = access_booking_for_update(host, booking_id, as_role="host")
         if booking.status == S.AWAITING_HOST and booking.expires_at and booking.expires_at <= timezone.now():
-            raise ApplicationError(BookingErrorCode.REQUEST_EXPIRED, "This request has expired.")
+            raise ApplicationError(BookingErrorCode.REQUEST_EXPIRED, gettext("This request has expired."))
         booking_transition(booking, S.CONFIRMED, actor=host, reason="accepted by host")
         calendar_mark_booked(booking_id=booking.pk)
         _schedule_payout(booking, listing)
@@ -437,7 +462,9 @@ def booking_cancel_by_guest(*, booking_id: int, guest, reason: str = "") -> Book
     with transaction.atomic():
         booking, listing = access_booking_for_update(guest, booking_id, as_role="guest")
         if booking.status == S.CONFIRMED and booking.check_out <= listing_today(listing):
-            raise ApplicationError(BookingErrorCode.STAY_OVER, "This stay is over and can no longer be cancelled.")
+            raise ApplicationError(
+                BookingErrorCode.STAY_OVER, gettext("This stay is over and can no longer be cancelled.")
+            )
         preview = booking_cancellation_preview(booking=booking, user=guest)
         booking_transition(booking, S.CANCELLED_BY_GUEST, actor=guest, reason=reason[:200] or "cancelled by guest")
         calendar_release_booking(booking_id=booking.pk)
@@ -464,9 +491,13 @@ def booking_cancel_by_host(*, booking_id: int, host, reason: str = "") -> Bookin
     with transaction.atomic():
         booking, listing = access_booking_for_update(host, booking_id, as_role="host")
         if booking.status == S.AWAITING_HOST:
-            raise ApplicationError(BookingErrorCode.USE_DECLINE, "Decline the request instead of cancelling it.")
+            raise ApplicationError(
+                BookingErrorCode.USE_DECLINE, gettext("Decline the request instead of cancelling it.")
+            )
         if booking.status == S.CONFIRMED and booking.check_out <= listing_today(listing):
-            raise ApplicationError(BookingErrorCode.STAY_OVER, "This stay is over and can no longer be cancelled.")
+            raise ApplicationError(
+                BookingErrorCode.STAY_OVER, gettext("This stay is over and can no longer be cancelled.")
+            )
         booking_transition(booking, S.CANCELLED_BY_HOST, actor=host, reason=reason[:200] or "cancelled by host")
         calendar_release_booking(booking_id=booking.pk, keep_blocked=True)
         calendar_refresh_unavailable(listing_id=listing.pk, start=booking.check_in, end=booking.check_out)
@@ -510,7 +541,7 @@ def booking_attempt_settle(*, booking_id: int, render: Callable[[Booking], dict]
         return None
     if booking.status in (S.PAYMENT_FAILED, S.EXPIRED):
         code = BookingErrorCode.BOOKING_NOT_COMPLETED
-        message = (
+        message = gettext(
             "This booking attempt did not complete: the dates were released and nothing was charged. Please book again."
         )
         return str(code), error_body(code, message)

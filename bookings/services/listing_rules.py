@@ -12,6 +12,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
+
 from airbnb.errors import ApplicationError
 from listings.errors import ListingErrorCode, ListingHasBookings
 from listings.hooks import BookingRules
@@ -49,18 +51,50 @@ def withdrawal_check(*, listing: Listing, action: str) -> list[int]:
         stays = "; ".join(stay_dates_label(b) for b in confirmed[:3]) + ("; ..." if len(confirmed) > 3 else "")
         count = len(confirmed)
         raise ListingHasBookings(
-            message=f"You can't {action} while {count} confirmed stay{'s are' if count > 1 else ' is'} "
-            f"coming up ({stays}). "
-            "Cancel those reservations first from your reservations page, so the guests are refunded and told.",
+            message=_confirmed_stays_message(action, count, stays),
             bookings=[_booking_dict(b) for b in confirmed],
         )
     if paying:
         raise ListingHasBookings(
-            message=f"A guest is paying for a stay right now, so you can't {action} yet. Try again in a few minutes.",
+            message=_paying_message(action),
             code=ListingErrorCode.BOOKING_IN_PROGRESS,
             bookings=[_booking_dict(b) for b in paying],
         )
     return [b.pk for b in upcoming if b.status == BookingStatus.AWAITING_HOST]
+
+
+def _confirmed_stays_message(action: str, count: int, stays: str) -> str:
+    """Why the listing can't be withdrawn yet, as one sentence per action (``listings.services.listing``'s)."""
+    if action == "delete it":
+        text = ngettext(
+            "You can't delete it while %(count)s confirmed stay is coming up (%(stays)s). "
+            "Cancel those reservations first from your reservations page, so the guests are refunded and told.",
+            "You can't delete it while %(count)s confirmed stays are coming up (%(stays)s). "
+            "Cancel those reservations first from your reservations page, so the guests are refunded and told.",
+            count,
+        )
+    else:  # "unlist it and cancel its upcoming stays"
+        text = ngettext(
+            "You can't unlist it and cancel its upcoming stays while %(count)s confirmed stay is coming up "
+            "(%(stays)s). Cancel those reservations first from your reservations page, so the guests are "
+            "refunded and told.",
+            "You can't unlist it and cancel its upcoming stays while %(count)s confirmed stays are coming up "
+            "(%(stays)s). Cancel those reservations first from your reservations page, so the guests are "
+            "refunded and told.",
+            count,
+        )
+    return text % {"count": count, "stays": stays}
+
+
+def _paying_message(action: str) -> str:
+    if action == "delete it":
+        return gettext(
+            "A guest is paying for a stay right now, so you can't delete it yet. Try again in a few minutes."
+        )
+    return gettext(
+        "A guest is paying for a stay right now, so you can't unlist it and cancel its upcoming stays yet. "
+        "Try again in a few minutes."
+    )
 
 
 def _booking_dict(booking: Booking) -> dict[str, Any]:

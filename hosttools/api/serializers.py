@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from pricing.models import ListingPricing
@@ -14,9 +15,11 @@ class RangeInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+            raise serializers.ValidationError({"end": [gettext("The end must be after the start.")]})
         if (attrs["end"] - attrs["start"]).days > MAX_RANGE_NIGHTS:
-            raise serializers.ValidationError({"end": [f"Ask for at most {MAX_RANGE_NIGHTS} nights."]})
+            raise serializers.ValidationError(
+                {"end": [gettext("Ask for at most %(count)s nights.") % {"count": MAX_RANGE_NIGHTS}]}
+            )
         return attrs
 
 
@@ -28,9 +31,9 @@ class CalendarActionInputSerializer(RangeInputSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if attrs["action"] == "set_price" and attrs["price"] is None:
-            raise serializers.ValidationError({"price": ["Give the nightly price."]})
+            raise serializers.ValidationError({"price": [gettext("Give the nightly price.")]})
         if attrs["action"] == "set_min_nights" and attrs["min_nights"] is None:
-            raise serializers.ValidationError({"min_nights": ["Give the minimum number of nights."]})
+            raise serializers.ValidationError({"min_nights": [gettext("Give the minimum number of nights.")]})
         return attrs
 
 

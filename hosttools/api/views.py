@@ -7,6 +7,7 @@ it is public (its existence is no secret) and 404 otherwise.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -159,7 +160,7 @@ class PricingSettingsView(APIView):
             listing_pricing_update(listing=listing, **changes)
         if "smart_pricing" in data.validated_data:
             if data.validated_data["smart_pricing"] and listing.status != ListingStatus.PUBLISHED:
-                raise serializers.ValidationError({"smart_pricing": ["Publish the listing first."]})
+                raise serializers.ValidationError({"smart_pricing": [gettext("Publish the listing first.")]})
             smart_pricing_set(listing=listing, enabled=data.validated_data["smart_pricing"])
         return Response(PricingSettingsSerializer(listing_pricing_get(listing=listing)).data)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
+from django.utils.translation import gettext, ngettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,6 +18,9 @@ from ..services.listing import EDITABLE_FIELDS
 
 
 class AmenitySerializer(serializers.ModelSerializer):
+    # The name in the request's language (Accept-Language); ``code`` is the stable key.
+    name = serializers.CharField(source="display_name", read_only=True)
+
     class Meta:
         model = Amenity
         fields = ["code", "name", "category", "icon"]
@@ -183,8 +187,12 @@ class ListingWriteSerializer(serializers.ModelSerializer):
         unknown = sorted(set(codes) - known)
         if unknown:
             raise serializers.ValidationError(
-                f"Unknown amenity code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-                "See /api/v1/amenities/ for the catalogue."
+                ngettext(
+                    "Unknown amenity code: %(codes)s. See /api/v1/amenities/ for the catalogue.",
+                    "Unknown amenity codes: %(codes)s. See /api/v1/amenities/ for the catalogue.",
+                    len(unknown),
+                )
+                % {"codes": ", ".join(unknown)}
             )
         return codes
 
@@ -193,13 +201,22 @@ class ListingWriteSerializer(serializers.ModelSerializer):
             (attrs.get("latitude") is None) != (attrs.get("longitude") is None)
         ):
             missing = "longitude" if attrs.get("latitude") is not None else "latitude"
-            raise serializers.ValidationError({missing: ["Give both latitude and longitude."]})
+            raise serializers.ValidationError({missing: [gettext("Give both latitude and longitude.")]})
         instance = self.instance
         min_nights = attrs.get("min_nights", instance.min_nights if instance else 1)
         max_nights = attrs.get("max_nights", instance.max_nights if instance else 365)
         if min_nights and max_nights and min_nights > max_nights:
             raise serializers.ValidationError(
-                {"max_nights": [f"The maximum stay must be at least the minimum stay ({min_nights} nights)."]}
+                {
+                    "max_nights": [
+                        ngettext(
+                            "The maximum stay must be at least the minimum stay (%(count)s night).",
+                            "The maximum stay must be at least the minimum stay (%(count)s nights).",
+                            min_nights,
+                        )
+                        % {"count": min_nights}
+                    ]
+                }
             )
         return attrs
 

@@ -10,6 +10,7 @@ an active share link, which is read-only.
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
@@ -102,7 +103,9 @@ class ListingListCreateView(APIView):
                 raise NotAuthenticated()
             wanted = request.query_params.get("status") or None
             if wanted and wanted not in ListingStatus.values:
-                raise serializers.ValidationError({"status": [f"Use one of {', '.join(ListingStatus.values)}."]})
+                raise serializers.ValidationError(
+                    {"status": [gettext("Use one of %(values)s.") % {"values": ", ".join(ListingStatus.values)}]}
+                )
             page = paginator.paginate_queryset(listing_list_for_host(host=request.user, status=wanted), request, self)
             data = ListingOwnerSerializer(page, many=True, context={"request": request}).data
         else:
@@ -320,7 +323,7 @@ class WishlistItemsView(APIView):
         data.is_valid(raise_exception=True)
         listing = Listing.objects.filter(pk=data.validated_data["listing"], status=ListingStatus.PUBLISHED).first()
         if listing is None:
-            raise serializers.ValidationError({"listing": ["No published listing with this id."]})
+            raise serializers.ValidationError({"listing": [gettext("No published listing with this id.")]})
         wishlist_services.wishlist_add(wishlist=wishlist, actor=request.user, listing=listing)
         saved = {"wishlist": wishlist.pk, "listing": listing.pk, "saved": True}
         return Response(WishlistItemSavedSerializer(saved).data, status=201)

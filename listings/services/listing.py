@@ -18,7 +18,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from ..errors import ListingErrorCode, ListingNotReady, ListingStatusInvalid
 from ..hooks import booking_rules
@@ -106,15 +108,21 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
         errors: dict[str, list[str]] = {}
         if locked.status == ListingStatus.PUBLISHED:
             if locked.location is None:
-                errors["location"] = ["A published listing needs its location. Unlist it first to remove it."]
+                errors["location"] = [gettext("A published listing needs its location. Unlist it first to remove it.")]
             if locked.base_price is None:
-                errors["base_price"] = ["A published listing needs a nightly price."]
+                errors["base_price"] = [gettext("A published listing needs a nightly price.")]
         if "max_guests" in data:
             booking = booking_rules().upcoming_party_above(listing_id=locked.pk, above=locked.max_guests)
             if booking is not None:
                 errors.setdefault("max_guests", []).append(
-                    f"A booking for {booking.guests} guests ({stay_dates_label(booking)}) is coming up: "
-                    f"your place must sleep at least {booking.guests}."
+                    ngettext(
+                        "A booking for %(count)s guest (%(dates)s) is coming up: "
+                        "your place must sleep at least %(count)s.",
+                        "A booking for %(count)s guests (%(dates)s) is coming up: "
+                        "your place must sleep at least %(count)s.",
+                        booking.guests,
+                    )
+                    % {"count": booking.guests, "dates": stay_dates_label(booking)}
                 )
         if errors:
             raise ValidationError(errors)
@@ -125,8 +133,11 @@ def listing_update(*, listing: Listing, actor, **fields: Any) -> Listing:
 
 
 def stay_dates_label(booking) -> str:
-    """'3 Mar 2027 to 7 Mar 2027': how listing refusals name a booking's stay."""
-    return f"{booking.check_in:%-d %b %Y} to {booking.check_out:%-d %b %Y}"
+    """'3 Mar 2027 to 7 Mar 2027': how listing refusals name a booking's stay (in the active language)."""
+    return gettext("%(start)s to %(end)s") % {
+        "start": date_format(booking.check_in, "j M Y"),
+        "end": date_format(booking.check_out, "j M Y"),
+    }
 
 
 def listing_publish(*, listing: Listing, actor) -> Listing:
@@ -144,7 +155,8 @@ def listing_publish(*, listing: Listing, actor) -> Listing:
         missing = listing_readiness(locked)
         if missing:
             raise ListingNotReady(
-                message="Before publishing: " + " ".join(item.message for item in missing),
+                message=gettext("Before publishing: %(missing)s")
+                % {"missing": " ".join(str(item.message) for item in missing)},
                 missing=[_missing_dict(item) for item in missing],
             )
         relisted = locked.status == ListingStatus.UNLISTED
@@ -160,13 +172,13 @@ def listing_relist(*, listing: Listing, actor) -> Listing:
     """Put an unlisted listing back on the site (the readiness rules apply again)."""
     if listing.status != ListingStatus.UNLISTED:
         raise ListingStatusInvalid(
-            message="Only an unlisted listing can be relisted.", code=ListingErrorCode.INVALID_STATUS
+            message=gettext("Only an unlisted listing can be relisted."), code=ListingErrorCode.INVALID_STATUS
         )
     return listing_publish(listing=listing, actor=actor)
 
 
 def _missing_dict(item: Missing) -> dict[str, str]:
-    return {"field": item.field, "step": item.step, "message": item.message}
+    return {"field": item.field, "step": item.step, "message": str(item.message)}
 
 
 def listing_unlist(*, listing: Listing, actor, cancel_upcoming: bool = False) -> Listing:
@@ -185,7 +197,7 @@ def listing_unlist(*, listing: Listing, actor, cancel_upcoming: bool = False) ->
             return locked
         if locked.status not in (ListingStatus.PUBLISHED, ListingStatus.UNLISTED):
             raise ListingStatusInvalid(
-                message="Only a published listing can be unlisted.", code=ListingErrorCode.INVALID_STATUS
+                message=gettext("Only a published listing can be unlisted."), code=ListingErrorCode.INVALID_STATUS
             )
         open_requests = []
         if cancel_upcoming:
@@ -196,7 +208,9 @@ def listing_unlist(*, listing: Listing, actor, cancel_upcoming: bool = False) ->
             locked.status = ListingStatus.UNLISTED
             locked.save(update_fields=["status", "updated_at"])
             _availability_changed_on_commit(locked.pk)
-    booking_rules().requests_decline(booking_ids=open_requests, actor=actor, reason="The host unlisted this place.")
+    booking_rules().requests_decline(
+        booking_ids=open_requests, actor=actor, reason=gettext_noop("The host unlisted this place.")
+    )
     return locked
 
 
@@ -216,7 +230,9 @@ def listing_delete(*, listing: Listing, actor) -> Listing:
         locked.deleted_at = timezone.now()
         locked.save(update_fields=["status", "deleted_at", "updated_at"])
         _availability_changed_on_commit(locked.pk)
-    booking_rules().requests_decline(booking_ids=open_requests, actor=actor, reason="The host removed this place.")
+    booking_rules().requests_decline(
+        booking_ids=open_requests, actor=actor, reason=gettext_noop("The host removed this place.")
+    )
     return locked
 
 

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils.translation import gettext
 from PIL import Image
 
 from ..errors import LastPhoto
@@ -42,7 +43,7 @@ def _storage():
 
 def _display_name(upload, index: int) -> str:
     name = PurePath(getattr(upload, "name", "") or "").name
-    return f"{name[:60]!s}" if name else f"File {index}"
+    return f"{name[:60]!s}" if name else gettext("File %(number)s") % {"number": index}
 
 
 def photo_add(*, listing: Listing, actor, files: Sequence) -> list[ListingPhoto]:
@@ -58,7 +59,7 @@ def photo_add(*, listing: Listing, actor, files: Sequence) -> list[ListingPhoto]
     ensure_can_edit(listing, actor)
     files = list(files)
     if not files:
-        raise ValidationError({"photos": ["Choose at least one photo to upload."]})
+        raise ValidationError({"photos": [gettext("Choose at least one photo to upload.")]})
     existing = ListingPhoto.objects.filter(listing_id=listing.pk).count()
     _check_room(existing, len(files))
 
@@ -67,7 +68,9 @@ def photo_add(*, listing: Listing, actor, files: Sequence) -> list[ListingPhoto]
         try:
             cleaned.append(photo_clean(upload))
         except PhotoInvalid as exc:
-            errors.append(f"{_display_name(upload, index)}: {exc.message}")
+            errors.append(
+                gettext("%(file)s: %(problem)s") % {"file": _display_name(upload, index), "problem": exc.message}
+            )
     if errors:
         raise ValidationError({"photos": errors})
 
@@ -107,8 +110,18 @@ def _check_room(existing: int, adding: int) -> None:
         raise ValidationError(
             {
                 "photos": [
-                    f"A listing can have at most {MAX_PHOTOS} photos. This one has {existing}, "
-                    f"so you can add {room} more{'' if room else ' (delete some first)'}."
+                    (
+                        gettext(
+                            "A listing can have at most %(max)s photos. This one has %(existing)s, "
+                            "so you can add %(room)s more."
+                        )
+                        if room
+                        else gettext(
+                            "A listing can have at most %(max)s photos. This one has %(existing)s, "
+                            "so you can add 0 more (delete some first)."
+                        )
+                    )
+                    % {"max": MAX_PHOTOS, "existing": existing, "room": room}
                 ]
             }
         )
@@ -144,7 +157,7 @@ def photo_reorder(*, listing: Listing, actor, photo_ids: Sequence[int]) -> list[
         listing_lock(listing_id=listing.pk, live_only=True)
         photos = {photo.pk: photo for photo in ListingPhoto.objects.filter(listing_id=listing.pk)}
         if len(wanted) != len(set(wanted)) or set(wanted) != set(photos):
-            raise ValidationError({"order": ["List every photo of this listing exactly once."]})
+            raise ValidationError({"order": [gettext("List every photo of this listing exactly once.")]})
         ordered = [photos[pk] for pk in wanted]
         _positions_write(ordered)
     return ordered
@@ -183,7 +196,9 @@ def photo_caption(*, photo: ListingPhoto, actor, caption: str) -> ListingPhoto:
     ensure_can_edit(photo.listing, actor)
     caption = (caption or "").strip()
     if len(caption) > 200:
-        raise ValidationError({"caption": [f"At most 200 characters (this one has {len(caption)})."]})
+        raise ValidationError(
+            {"caption": [gettext("At most 200 characters (this one has %(length)s).") % {"length": len(caption)}]}
+        )
     with transaction.atomic():
         listing_lock(listing_id=photo.listing_id, live_only=True)
         updated = ListingPhoto.objects.filter(pk=photo.pk, listing_id=photo.listing_id).update(caption=caption)
@@ -208,7 +223,9 @@ def photo_delete(*, photo: ListingPhoto, actor) -> None:
             raise ListingPhoto.DoesNotExist
         if listing.status == ListingStatus.PUBLISHED and len(photos) == 1:
             raise LastPhoto(
-                message="A published listing needs at least one photo. Add another photo first, or unlist the listing."
+                message=gettext(
+                    "A published listing needs at least one photo. Add another photo first, or unlist the listing."
+                )
             )
         names = _owned_files(target)
         target.delete()
@@ -251,7 +268,7 @@ def photo_variants_generate(*, photo_id: int, force: bool = False) -> bool:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with storage.open(photo.image.name, "rb") as handle, Image.open(handle) as image:
             if image.width * image.height > PHOTO_MAX_PIXELS:
-                raise PhotoInvalid(f"Photo {photo_id} is too large to resize.")
+                raise PhotoInvalid(gettext("Photo %(id)s is too large to resize.") % {"id": photo_id})
             image.load()
             drawn = photo_variants(image, dict(PHOTO_VARIANTS))
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from airbnb.events import Event, emit
 
@@ -41,23 +42,23 @@ def _validated(wishlist: Wishlist, *, owner) -> None:
     errors: dict[str, list[str]] = {}
     wishlist.name = (wishlist.name or "").strip()
     if not wishlist.name:
-        errors["name"] = ["Give the list a name."]
+        errors["name"] = [gettext("Give the list a name.")]
     elif len(wishlist.name) > 50:
-        errors["name"] = [f"At most 50 characters (this one has {len(wishlist.name)})."]
+        errors["name"] = [gettext("At most 50 characters (this one has %(length)s).") % {"length": len(wishlist.name)}]
     elif Wishlist.objects.filter(owner=owner, name__iexact=wishlist.name).exclude(pk=wishlist.pk).exists():
-        errors["name"] = [f"You already have a list called “{wishlist.name}”."]
+        errors["name"] = [gettext("You already have a list called “%(name)s”.") % {"name": wishlist.name}]
     check_in, check_out = wishlist.check_in, wishlist.check_out
     if (check_in is None) != (check_out is None):
-        errors["check_out" if check_in else "check_in"] = ["Give both dates, or neither."]
+        errors["check_out" if check_in else "check_in"] = [gettext("Give both dates, or neither.")]
     elif check_in and check_out:
         if check_out <= check_in:
-            errors["check_out"] = ["Check-out must be after check-in."]
+            errors["check_out"] = [gettext("Check-out must be after check-in.")]
         elif (check_out - check_in).days > MAX_STAY_NIGHTS:
-            errors["check_out"] = [f"Stays are at most {MAX_STAY_NIGHTS} nights."]
+            errors["check_out"] = [gettext("Stays are at most %(count)s nights.") % {"count": MAX_STAY_NIGHTS}]
         elif check_in < earliest_today() and wishlist._state.adding:
-            errors["check_in"] = ["Check-in can't be in the past."]
+            errors["check_in"] = [gettext("Check-in can't be in the past.")]
     if wishlist.guests is not None and not (1 <= wishlist.guests <= 50):
-        errors["guests"] = ["Between 1 and 50 guests."]
+        errors["guests"] = [gettext("Between 1 and 50 guests.")]
     if errors:
         raise ValidationError(errors)
 
@@ -79,13 +80,17 @@ def wishlist_create(
     wishlist = Wishlist(owner=owner, name=name, check_in=check_in, check_out=check_out, guests=guests)
     _validated(wishlist, owner=owner)
     if Wishlist.objects.filter(owner=owner).count() >= MAX_WISHLISTS:
-        raise ValidationError({"name": [f"You can have at most {MAX_WISHLISTS} lists. Delete one first."]})
+        raise ValidationError(
+            {"name": [gettext("You can have at most %(count)s lists. Delete one first.") % {"count": MAX_WISHLISTS}]}
+        )
     try:
         with transaction.atomic():
             wishlist.save()
     except IntegrityError:
         # Created by a concurrent request with the same name.
-        raise ValidationError({"name": [f"You already have a list called “{wishlist.name}”."]}) from None
+        raise ValidationError(
+            {"name": [gettext("You already have a list called “%(name)s”.") % {"name": wishlist.name}]}
+        ) from None
     return wishlist
 
 
@@ -102,7 +107,9 @@ def wishlist_update(*, wishlist: Wishlist, actor, **fields: Any) -> Wishlist:
         with transaction.atomic():
             wishlist.save()
     except IntegrityError:
-        raise ValidationError({"name": [f"You already have a list called “{wishlist.name}”."]}) from None
+        raise ValidationError(
+            {"name": [gettext("You already have a list called “%(name)s”.") % {"name": wishlist.name}]}
+        ) from None
     return wishlist
 
 
@@ -124,7 +131,9 @@ def wishlist_add(*, wishlist: Wishlist, actor, listing: Listing) -> WishlistItem
         if item is not None:
             return item
         if WishlistItem.objects.filter(wishlist=wishlist).count() >= MAX_ITEMS:
-            raise ValidationError({"listing": [f"A list can hold at most {MAX_ITEMS} places."]})
+            raise ValidationError(
+                {"listing": [gettext("A list can hold at most %(count)s places.") % {"count": MAX_ITEMS}]}
+            )
         item = WishlistItem.objects.create(wishlist=wishlist, listing=listing)
         Wishlist.objects.filter(pk=wishlist.pk).update(updated_at=timezone.now())
     return item

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from bookings.forms import StayForm
@@ -50,7 +51,10 @@ def listing_detail(request, pk: int, slug: str = ""):
     exact = listing_address_visible_to(listing=listing, user=request.user)
     photos = list(listing.photos.all())
     for number, photo in enumerate(photos, start=1):
-        photo.alt = photo.caption or f"Photo {number} of {listing.title}"
+        photo.alt = photo.caption or gettext("Photo %(number)s of %(title)s") % {
+            "number": number,
+            "title": listing.title,
+        }
     return render(
         request,
         "listings/detail.html",

@@ -21,6 +21,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from airbnb.errors import ApplicationError
@@ -39,6 +41,7 @@ from ..forms import (
     UnlistForm,
     form_add_service_errors,
     listing_initial,
+    listing_language_default,
 )
 from ..models import POLICY_TEXT, Listing, ListingPhoto, ListingStatus
 from ..selectors import (
@@ -71,20 +74,26 @@ class Step:
 
 
 STEPS = (
-    Step("basics", "Basics", BasicsForm, intro="Start with the essentials: what your place is called and what it is."),
+    Step(
+        "basics",
+        _("Basics"),
+        BasicsForm,
+        intro=_("Start with the essentials: what your place is called and what it is."),
+    ),
     Step(
         "location",
-        "Location",
+        _("Location"),
         LocationForm,
         _location_fields,
-        intro="Guests see the neighbourhood and an area of about 1 km on the map; the exact address only after "
-        "they book.",
+        intro=_(
+            "Guests see the neighbourhood and an area of about 1 km on the map; the exact address only after they book."
+        ),
     ),
-    Step("capacity", "Guests and rooms", CapacityForm, intro="How many people your place sleeps comfortably."),
-    Step("amenities", "Amenities", AmenitiesForm, intro="Tick everything guests can use."),
-    Step("pricing", "Pricing and rules", PricingForm, intro="What a night costs, and the rules of the house."),
-    Step("photos", "Photos", intro="Guests look at photos first. Add at least one; the first is the cover."),
-    Step("review", "Review and publish"),
+    Step("capacity", _("Guests and rooms"), CapacityForm, intro=_("How many people your place sleeps comfortably.")),
+    Step("amenities", _("Amenities"), AmenitiesForm, intro=_("Tick everything guests can use.")),
+    Step("pricing", _("Pricing and rules"), PricingForm, intro=_("What a night costs, and the rules of the house.")),
+    Step("photos", _("Photos"), intro=_("Guests look at photos first. Add at least one; the first is the cover.")),
+    Step("review", _("Review and publish")),
 )
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 FORM_STEPS = {step.slug for step in STEPS if step.form is not None}
@@ -137,7 +146,7 @@ def _render_step(request, *, listing: Listing | None, step: Step, form: forms.Fo
 
 def _after_save(request, listing: Listing, step: Step):
     if request.POST.get("then") == "exit":
-        messages.success(request, f"Saved “{listing.title}”.")
+        messages.success(request, gettext("Saved “%(title)s”.") % {"title": listing.title})
         return redirect("hosting:listings")
     following = _next_step(step.slug)
     return redirect(step_url(listing, following.slug) if following else reverse("hosting:listings"))
@@ -161,14 +170,14 @@ def my_listings(request):
 def listing_new(request):
     """Step 1 for a new place: a valid form creates the draft, the next steps edit it."""
     step = STEP_BY_SLUG["basics"]
-    form = BasicsForm(request.POST or None, initial={"room_type": "entire"})
+    form = BasicsForm(request.POST or None, initial={"room_type": "entire", "language": listing_language_default()})
     if request.method == "POST" and form.is_valid():
         try:
             listing = listing_services.listing_create(host=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, "Your draft is saved. Next: where is it?")
+            messages.success(request, gettext("Your draft is saved. Next: where is it?"))
             return _after_save(request, listing, step)
     return _render_step(request, listing=None, step=step, form=form, status=400 if form.errors else 200)
 
@@ -179,7 +188,7 @@ def listing_edit(request, pk: int, step: str):
     """One form step (basics, location, capacity, amenities, pricing) of an existing listing."""
     listing = access_listing(request.user, pk, for_edit=True, hide=True)
     if step not in FORM_STEPS:
-        raise Http404("No such step.")
+        raise Http404(gettext("No such step."))
     current = STEP_BY_SLUG[step]
     form = current.form(request.POST or None, initial=listing_initial(listing))
     if request.method == "POST" and form.is_valid():
@@ -206,11 +215,18 @@ def listing_photos(request, pk: int):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"Added {len(added)} photo{'s' if len(added) != 1 else ''}.")
+            messages.success(
+                request,
+                ngettext("Added %(count)s photo.", "Added %(count)s photos.", len(added)) % {"count": len(added)},
+            )
             return redirect("hosting:photos", pk=listing.pk)
     photos = list(ListingPhoto.objects.filter(listing=listing).order_by("position", "pk"))
     for number, photo in enumerate(photos, start=1):
-        photo.alt = f"Photo {number}: {photo.caption}" if photo.caption else f"Photo {number} (no caption yet)"
+        photo.alt = (
+            gettext("Photo %(number)s: %(caption)s") % {"number": number, "caption": photo.caption}
+            if photo.caption
+            else gettext("Photo %(number)s (no caption yet)") % {"number": number}
+        )
     return render(
         request,
         "listings/hosting/photos.html",
@@ -238,7 +254,7 @@ def photo_action(request, pk: int, photo_id: int, action: str):
     """One change to one photo from the photos page, then back to it."""
     listing = access_listing(request.user, pk, for_edit=True, hide=True)
     if action not in PHOTO_ACTIONS:
-        raise Http404("No such action.")
+        raise Http404(gettext("No such action."))
     photo = get_object_or_404(ListingPhoto, pk=photo_id, listing=listing)
     photo.listing = listing
     anchor = f"#photo-{photo.pk}"
@@ -246,18 +262,18 @@ def photo_action(request, pk: int, photo_id: int, action: str):
         if action == "caption":
             form = PhotoCaptionForm(request.POST, prefix=f"p{photo.pk}")
             if not form.is_valid():
-                messages.error(request, "Captions can be at most 200 characters.")
+                messages.error(request, gettext("Captions can be at most 200 characters."))
                 return redirect(reverse("hosting:photos", args=[listing.pk]) + anchor)
             photo_services.photo_caption(photo=photo, actor=request.user, caption=form.cleaned_data["caption"])
-            messages.success(request, "Caption saved.")
+            messages.success(request, gettext("Caption saved."))
         elif action == "cover":
             photo_services.photo_set_cover(photo=photo, actor=request.user)
-            messages.success(request, "Cover photo changed.")
+            messages.success(request, gettext("Cover photo changed."))
         elif action in ("up", "down"):
             photo_services.photo_move(photo=photo, actor=request.user, offset=-1 if action == "up" else 1)
         else:
             photo_services.photo_delete(photo=photo, actor=request.user)
-            messages.success(request, "Photo deleted.")
+            messages.success(request, gettext("Photo deleted."))
             anchor = ""
     except (ValidationError, ApplicationError) as exc:
         messages.error(request, _message(exc))
@@ -314,8 +330,11 @@ def listing_publish(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, _message(exc))
         return redirect(_back(request, reverse("hosting:review", args=[listing.pk])))
-    verb = "is live again" if was == ListingStatus.UNLISTED else "is published"
-    messages.success(request, f"“{listing.title}” {verb}. Guests can find and book it now.")
+    if was == ListingStatus.UNLISTED:
+        text = gettext("“%(title)s” is live again. Guests can find and book it now.")
+    else:
+        text = gettext("“%(title)s” is published. Guests can find and book it now.")
+    messages.success(request, text % {"title": listing.title})
     return redirect(_back(request, reverse("hosting:listings")))
 
 
@@ -332,8 +351,11 @@ def listing_unlist(request, pk: int):
     else:
         messages.success(
             request,
-            f"“{listing.title}” is unlisted: it no longer appears in search and can't be booked. "
-            "Existing reservations stay booked.",
+            gettext(
+                "“%(title)s” is unlisted: it no longer appears in search and can't be booked. "
+                "Existing reservations stay booked."
+            )
+            % {"title": listing.title},
         )
     return redirect(_back(request, reverse("hosting:listings")))
 
@@ -349,7 +371,7 @@ def listing_delete(request, pk: int):
         except ApplicationError as exc:
             messages.error(request, _message(exc))
             return redirect("hosting:delete", pk=listing.pk)
-        messages.success(request, f"“{listing.title}” was deleted.")
+        messages.success(request, gettext("“%(title)s” was deleted.") % {"title": listing.title})
         return redirect("hosting:listings")
     upcoming = listing_upcoming_bookings(listing_id=listing.pk, statuses=(BookingStatus.CONFIRMED,))
     return render(request, "listings/hosting/delete.html", {"listing": listing, "upcoming": upcoming})

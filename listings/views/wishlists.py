@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from airbnb.errors import ApplicationError
@@ -51,7 +52,7 @@ def wishlist_index(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"Created “{wishlist.name}”.")
+            messages.success(request, gettext("Created “%(name)s”.") % {"name": wishlist.name})
             return redirect(wishlist)
     return render(
         request,
@@ -94,7 +95,7 @@ def wishlist_edit(request, pk: int):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, "List updated.")
+            messages.success(request, gettext("List updated."))
             return redirect(wishlist)
     wishlist.refresh_from_db()
     return _render_detail(request, wishlist, form, status=400)
@@ -105,7 +106,7 @@ def wishlist_edit(request, pk: int):
 def wishlist_delete(request, pk: int):
     wishlist = access_wishlist(request.user, pk)
     wishlist_services.wishlist_delete(wishlist=wishlist, actor=request.user)
-    messages.success(request, f"Deleted “{wishlist.name}”.")
+    messages.success(request, gettext("Deleted “%(name)s”.") % {"name": wishlist.name})
     return redirect("wishlists:index")
 
 
@@ -116,10 +117,10 @@ def wishlist_share(request, pk: int):
     wishlist = access_wishlist(request.user, pk)
     if request.POST.get("action") == "off":
         wishlist_services.wishlist_unshare(wishlist=wishlist, actor=request.user)
-        messages.success(request, "Sharing is off: the old link no longer works.")
+        messages.success(request, gettext("Sharing is off: the old link no longer works."))
     else:
         wishlist_services.wishlist_share(wishlist=wishlist, actor=request.user)
-        messages.success(request, "Anyone with the link can now view this list (but not change it).")
+        messages.success(request, gettext("Anyone with the link can now view this list (but not change it)."))
     return redirect(wishlist)
 
 
@@ -128,7 +129,7 @@ def wishlist_share(request, pk: int):
 def wishlist_remove(request, pk: int, listing_id: int):
     wishlist = access_wishlist(request.user, pk)
     wishlist_services.wishlist_remove(wishlist=wishlist, actor=request.user, listing_id=listing_id)
-    messages.success(request, "Removed from the list.")
+    messages.success(request, gettext("Removed from the list."))
     return redirect(_safe_next(request, wishlist.get_absolute_url()))
 
 
@@ -142,10 +143,14 @@ def wishlist_toggle(request, listing_id: int):
     listing = get_object_or_404(Listing, pk=listing_id, status=ListingStatus.PUBLISHED)
     if not request.user.is_authenticated:
         if _wants_json(request):
-            return JsonResponse({"error": {"code": "not_authenticated", "message": "Log in to save."}}, status=401)
+            return JsonResponse(
+                {"error": {"code": "not_authenticated", "message": gettext("Log in to save.")}}, status=401
+            )
         return redirect_to_login(listing.get_absolute_url())
     saved, wishlist = wishlist_services.wishlist_toggle(user=request.user, listing=listing)
-    text = f"Saved to “{wishlist.name}”." if saved else "Removed from your wishlists."
+    text = (
+        gettext("Saved to “%(name)s”.") % {"name": wishlist.name} if saved else gettext("Removed from your wishlists.")
+    )
     if _wants_json(request):
         body = {"saved": saved, "message": text, "wishlist": None}
         if wishlist is not None:
@@ -175,7 +180,7 @@ def wishlist_save(request, listing_id: int):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Saved to “{wishlist.name}”.")
+            messages.success(request, gettext("Saved to “%(name)s”.") % {"name": wishlist.name})
             return redirect(_safe_next(request, listing.get_absolute_url()))
     return render(
         request,
@@ -196,7 +201,7 @@ def wishlist_shared(request, token: str):
     try:
         wishlist = wishlist_get_shared(token=token)
     except Wishlist.DoesNotExist:
-        raise Http404("This link is not valid or sharing was turned off.") from None
+        raise Http404(gettext("This link is not valid or sharing was turned off.")) from None
     response = render(
         request,
         "wishlists/shared.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -133,7 +134,7 @@ class PreferencesSerializer(serializers.Serializer):
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(NotificationCategory.values)
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown category."] for name in sorted(unknown)})
+            raise serializers.ValidationError({name: [gettext("Unknown category.")] for name in sorted(unknown)})
         return attrs
 
 

@@ -23,39 +23,43 @@ from django.db.models.functions import Greatest
 
 from bookings.models import BookingEvent, BookingStatus
 
+from .. import system_lines
 from ..models import MESSAGE_MAX_LENGTH, Message, ReplyWindow, Thread
 
 S = BookingStatus
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def booking_event_line(event: BookingEvent) -> tuple[str, dict] | None:
+    """What the conversation says about an event (a ``system_lines`` kind and its parameters), or None."""
+    booking = event.booking
+    to, came_from = event.to_status, event.from_status
+    kind = {
+        S.AWAITING_HOST: system_lines.AWAITING_HOST,
+        S.CONFIRMED: system_lines.CONFIRMED,
+        S.DECLINED: system_lines.DECLINED,
+        S.CANCELLED_BY_GUEST: system_lines.CANCELLED_BY_GUEST,
+        S.CANCELLED_BY_HOST: system_lines.CANCELLED_BY_HOST,
+        S.COMPLETED: system_lines.COMPLETED,
+    }.get(to)
+    if to == S.EXPIRED and came_from == S.AWAITING_HOST:
+        kind = system_lines.EXPIRED
+    if kind is None:
+        return None
+    params = {
+        "guest": booking.guest.display_name,
+        "host": booking.listing.host.display_name,
+        "check_in": booking.check_in.isoformat(),
+        "check_out": booking.check_out.isoformat(),
+        "guests": booking.guests,
+        "reference": booking.reference,
+    }
+    return kind, params
 
 
 def booking_event_text(event: BookingEvent) -> str | None:
-    """The system line for an event, or None for events the conversation doesn't show."""
-    booking = event.booking
-    guest, host = booking.guest.display_name, booking.listing.host.display_name
-    dates = f"{booking.check_in:%a %d %b} – {booking.check_out:%a %d %b %Y}"
-    to, came_from = event.to_status, event.from_status
-    if to == S.AWAITING_HOST:
-        return (
-            f"{guest} requested to book {dates} for {_plural(booking.guests, 'guest')}. "
-            f"{host} has 24 hours to accept or decline."
-        )
-    if to == S.CONFIRMED:
-        return f"Reservation confirmed: {dates}, {_plural(booking.guests, 'guest')}. Reference {booking.reference}."
-    if to == S.DECLINED:
-        return f"{host} declined the request for {dates}."
-    if to == S.EXPIRED and came_from == S.AWAITING_HOST:
-        return f"The request for {dates} expired: {host} didn't answer in time."
-    if to == S.CANCELLED_BY_GUEST:
-        return f"{guest} cancelled the reservation for {dates}."
-    if to == S.CANCELLED_BY_HOST:
-        return f"{host} cancelled the reservation for {dates}."
-    if to == S.COMPLETED:
-        return "The stay is over. You both have 14 days to review each other."
-    return None
+    """The system line for an event in English (as stored in ``Message.body``), or None if not shown."""
+    line = booking_event_line(event)
+    return system_lines.system_line_english(*line) if line else None
 
 
 def _threads_locked(pairs: set[tuple[int, int, int]]) -> dict[tuple[int, int], Thread]:
@@ -132,14 +136,15 @@ def booking_events_to_threads(*, events: Sequence[BookingEvent]) -> list[Message
     lapsed holds) post nothing. ``events`` need ``booking``, its ``guest`` and
     ``listing`` loaded.
     """
-    shown = [(event, text) for event in events if (text := booking_event_text(event)) is not None]
+    shown = [(event, line) for event in events if (line := booking_event_line(event)) is not None]
     if not shown:
         return []
     threads = _threads_locked({(e.booking.guest_id, e.booking.listing_id, e.booking.listing.host_id) for e, _ in shown})
     lines: list[tuple[Thread, Message, set]] = []
     windows: list[tuple[str, Thread, BookingEvent]] = []
-    for event, text in shown:
+    for event, (kind, params) in shown:
         booking = event.booking
+        text = system_lines.system_line_english(kind, params)
         thread = threads[(booking.guest_id, booking.listing_id)]
         thread.booking_id = booking.pk
         relayed = booking.message_to_host.strip()
@@ -153,7 +158,17 @@ def booking_events_to_threads(*, events: Sequence[BookingEvent]) -> list[Message
                 )
             )
         lines.append(
-            (thread, Message(thread_id=thread.pk, sender_id=None, body=text[:MESSAGE_MAX_LENGTH]), {event.actor_id})
+            (
+                thread,
+                Message(
+                    thread_id=thread.pk,
+                    sender_id=None,
+                    body=text[:MESSAGE_MAX_LENGTH],
+                    system_kind=kind,
+                    system_params=params,
+                ),
+                {event.actor_id},
+            )
         )
         if event.to_status == S.AWAITING_HOST:
             windows.append(("open", thread, event))

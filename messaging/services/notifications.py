@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,7 +24,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
 
 from ..models import Notification, NotificationCategory, NotificationEmail, NotificationPreference
 
@@ -33,6 +34,15 @@ E = NotificationEmail.Status
 ITEM_SEPARATOR = "\n\n"
 # Emails handed to one send task: a batch's emails go out together, a few tasks instead of one each.
 EMAILS_PER_TASK = 50
+
+
+# The category as the email's footer names it mid-sentence ("… because messages notifications are
+# on"): its own msgid, so each language writes it as it should there (German capitalises nouns).
+CATEGORY_IN_SENTENCE = {
+    NotificationCategory.MESSAGE: pgettext_lazy("notification category, mid-sentence", "messages"),
+    NotificationCategory.BOOKING: pgettext_lazy("notification category, mid-sentence", "bookings"),
+    NotificationCategory.REVIEW: pgettext_lazy("notification category, mid-sentence", "reviews"),
+}
 
 
 def email_throttle() -> dt.timedelta:
@@ -52,13 +62,15 @@ def notify(
     body: str = "",
     url: str = "",
     group_key: str = "",
-    group_title: str = "",
+    group_title: str | Callable[[int], str] = "",
 ) -> Notification:
     """Tell ``user`` about an event: an in-app notification, and an email unless opted out.
 
     ``group_key`` groups a stream of events (a thread's messages): they share one
     unread notification and one throttled email; ``group_title`` (a format string
-    with ``{count}``) titles the group once it holds several events. Call inside
+    with ``{count}``, or a function of the count, for plural forms) titles the group once it
+    holds several events. Texts are stored as given: build them in the recipient's language
+    (inside ``translation.override``; a callable ``group_title`` is called there too). Call inside
     the transaction that made the event happen: nothing is sent if it rolls back.
     """
     if category not in NotificationCategory.values:
@@ -141,9 +153,13 @@ def notify_many(*, drafts: Sequence[NotificationDraft]) -> list[Notification]:
     return notifications
 
 
-def _group_title(group_title: str, title: str, count: int) -> str:
+def _group_title(group_title, title: str, count: int) -> str:
+    if not group_title or count <= 1:
+        return title[:200]
+    if callable(group_title):
+        return group_title(count)[:200]
     # replace(), not format(): the rest of the title holds user text (names) that may contain braces.
-    return (group_title.replace("{count}", str(count)) if group_title and count > 1 else title)[:200]
+    return group_title.replace("{count}", str(count))[:200]
 
 
 def _in_app(*, user, category, title, body, url, group_key, group_title) -> Notification:
@@ -276,20 +292,30 @@ def notification_email_send(*, email_id: int, now: dt.datetime | None = None) ->
 
 
 def _email_message(email: NotificationEmail) -> EmailMessage:
+    """The email of a queued row, in its recipient's language (a worker has no request language).
+
+    Subject and items were written in that language when queued (``notify`` is called inside
+    ``translation.override``); the wrapper is rendered here the same way.
+    """
     user = email.user
-    text = render_to_string(
-        "messaging/email/notification.txt",
-        {
-            "user": user,
-            "email": email,
-            "url": _absolute(email.url),
-            "settings_url": _absolute(reverse("messaging:notification_settings")),
-            "category_label": NotificationCategory(email.category).label.lower(),
-        },
-    )
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = _email_text(email)
     # A subject is one header line: whatever the names in it contain, never a line break.
     subject = " ".join(email.subject.split())
     return EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _email_text(email: NotificationEmail) -> str:
+    return render_to_string(
+        "messaging/email/notification.txt",
+        {
+            "user": email.user,
+            "email": email,
+            "url": _absolute(email.url),
+            "settings_url": _absolute(reverse("messaging:notification_settings")),
+            "category_label": str(CATEGORY_IN_SENTENCE[email.category]),
+        },
+    )
 
 
 def notification_emails_send_many(*, email_ids: Sequence[int], now: dt.datetime | None = None) -> int:

@@ -15,7 +15,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from listings.models import Listing
 from listings.selectors import listing_get_public
@@ -41,10 +42,15 @@ def message_validate_body(body) -> str:
     """The body to store: stripped, non-empty, at most 2000 characters; else ``ValidationError``."""
     text = (body or "").strip() if isinstance(body, str) else ""
     if not text:
-        raise ValidationError({"body": ["Write a message before sending."]})
+        raise ValidationError({"body": [gettext("Write a message before sending.")]})
     if len(text) > MESSAGE_MAX_LENGTH:
         raise ValidationError(
-            {"body": [f"Messages can be at most {MESSAGE_MAX_LENGTH} characters (this one has {len(text)})."]}
+            {
+                "body": [
+                    gettext("Messages can be at most %(limit_value)d characters (this one has %(show_value)d).")
+                    % {"limit_value": MESSAGE_MAX_LENGTH, "show_value": len(text)}
+                ]
+            }
         )
     return text
 
@@ -60,7 +66,9 @@ def _rate_limit(*, sender, now: dt.datetime) -> None:
     if recent["minute"] >= per_minute:
         raise RateLimited(retry_after=60)
     if recent["hour"] >= per_hour:
-        raise RateLimited(message="You've sent a lot of messages in the last hour. Try again later.", retry_after=3600)
+        raise RateLimited(
+            message=gettext("You've sent a lot of messages in the last hour. Try again later."), retry_after=3600
+        )
 
 
 def _thread_locked(thread_id: int, *, related: bool = True) -> Thread | None:
@@ -99,7 +107,7 @@ def message_send(*, thread_id: int, sender, body: str, now: dt.datetime | None =
         role = thread.role_of(sender) if thread else None
         if role is None:
             if thread is not None and sender.is_staff:
-                raise MessageNotAllowed(message="Staff can read this conversation but not write in it.")
+                raise MessageNotAllowed(message=gettext("Staff can read this conversation but not write in it."))
             raise ThreadNotFound()
         _rate_limit(sender=sender, now=now)
         message = _append(thread=thread, sender_id=sender.pk, body=text, exclude_unread={sender.pk})
@@ -109,15 +117,21 @@ def message_send(*, thread_id: int, sender, body: str, now: dt.datetime | None =
             )
         recipient = thread.other_party(sender)
         shown = text if thread_contact_details_revealed(thread) else contact_details_mask(text)
-        notify(
-            user=recipient,
-            category=NotificationCategory.MESSAGE,
-            title=f"New message from {sender.display_name}",
-            body=f"About {thread.listing.title}:\n{shown[:500]}",
-            url=reverse("messaging:thread", kwargs={"pk": thread.pk}),
-            group_key=thread_group_key(thread),
-            group_title=f"{{count}} new messages from {sender.display_name}",
-        )
+        name = sender.display_name
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            notify(
+                user=recipient,
+                category=NotificationCategory.MESSAGE,
+                title=gettext("New message from %(name)s") % {"name": name},
+                body=gettext("About %(listing)s:\n%(message)s")
+                % {"listing": thread.listing.title, "message": shown[:500]},
+                url=reverse("messaging:thread", kwargs={"pk": thread.pk}),
+                group_key=thread_group_key(thread),
+                group_title=lambda count: (
+                    ngettext("%(count)s new message from %(name)s", "%(count)s new messages from %(name)s", count)
+                    % {"count": count, "name": name}
+                ),
+            )
     return message
 
 

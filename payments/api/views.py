@@ -9,6 +9,7 @@ and the app then reads the status again.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers
@@ -90,6 +91,8 @@ class PayoutListView(generics.ListAPIView):
         wanted = self.request.query_params.get("status")
         if wanted:
             if wanted not in PayoutEntry.Status.values:
-                raise serializers.ValidationError({"status": [f"Unknown status {wanted!r}."]})
+                raise serializers.ValidationError(
+                    {"status": [gettext("Unknown status %(status)r.") % {"status": wanted}]}
+                )
             qs = qs.filter(status=wanted)
         return qs

@@ -49,6 +49,7 @@ from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from airbnb.errors import ApplicationError
 from listings.localtime import listing_check_in_at
@@ -122,8 +123,12 @@ def payout_failure_explanation(entry: PayoutEntry) -> str:
     if entry.status != E.FAILED:
         return ""
     if entry.failure_code in ACCOUNT_FAILURE_CODES:
-        return "Your payout account can't receive this transfer. Update your payout details and we'll send it again."
-    return f"The transfer was refused ({entry.failure_code or 'unknown error'}). Our team will look into it."
+        return gettext(
+            "Your payout account can't receive this transfer. Update your payout details and we'll send it again."
+        )
+    return gettext("The transfer was refused (%(reason)s). Our team will look into it.") % {
+        "reason": entry.failure_code or gettext("unknown error")
+    }
 
 
 # --- scheduling and cancellations (called by bookings) ----------------------------------
@@ -184,7 +189,9 @@ def _gateway_errors(exc: PaymentError) -> ApplicationError:
     if exc.transient:
         return PayoutsUnavailable()
     logger.error("payout gateway refused a request: %s (%s)", exc.message, exc.code)
-    return PayoutGatewayError(message=f"The payment provider refused the request ({exc.code}).")
+    return PayoutGatewayError(
+        message=gettext("The payment provider refused the request (%(code)s).") % {"code": exc.code}
+    )
 
 
 def payout_account_onboard(*, host, refresh_url: str, return_url: str) -> Onboarding:

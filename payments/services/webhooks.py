@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import hooks
 from ..errors import WebhookEventInvalid
@@ -37,13 +38,13 @@ def stripe_event_handle(*, event: dict) -> str:
     """
     event_id, event_type = event.get("id"), event.get("type")
     if not isinstance(event_id, str) or not event_id or not isinstance(event_type, str):
-        raise WebhookEventInvalid(message="The event has no id or type.")
+        raise WebhookEventInvalid(message=gettext("The event has no id or type."))
     handler = HANDLERS.get(event_type)
     if handler is None:
         return "ignored"
     obj = (event.get("data") or {}).get("object")
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        raise WebhookEventInvalid(message="The event carries no object.")
+        raise WebhookEventInvalid(message=gettext("The event carries no object."))
     with transaction.atomic():
         _, created = ProcessedWebhookEvent.objects.get_or_create(
             event_id=event_id[:255], defaults={"event_type": event_type[:100]}

@@ -7,12 +7,26 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from availability.services import calendar_set_nights
 from listings.locks import listing_lock
 
 from ..errors import PriceOutOfRange, PricingSettingsInvalid
 from ..models import ListingPricing
+
+FIELD_LABELS = {
+    "guests_included": _("Guests included"),
+    "extra_guest_fee": _("Extra-guest fee"),
+    "min_price": _("Minimum price"),
+    "max_price": _("Maximum price"),
+    "weekend_premium_pct": _("Weekend premium"),
+    "high_season_pct": _("High season"),
+    "shoulder_season_pct": _("Shoulder season"),
+    "low_season_pct": _("Low season"),
+}
 
 EDITABLE_FIELDS = (
     "guests_included",
@@ -41,7 +55,9 @@ def listing_pricing_update(*, listing, **changes) -> ListingPricing:
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise PricingSettingsInvalid(message=f"Unknown pricing settings: {', '.join(sorted(unknown))}.")
+        raise PricingSettingsInvalid(
+            message=gettext("Unknown pricing settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         listing_lock(listing_id=listing.pk, fields=("id",))
         row = ListingPricing.objects.select_for_update().filter(listing=listing).first()
@@ -64,9 +80,19 @@ def listing_pricing_update(*, listing, **changes) -> ListingPricing:
 
 def _first_message(exc: ValidationError) -> str:
     for field, messages in exc.message_dict.items():
-        name = field.replace("_", " ").capitalize()
-        return messages[0] if field == "__all__" else f"{name}: {messages[0]}"
-    return "These pricing settings are not valid."
+        if field == "__all__":
+            return messages[0]
+        return gettext("%(field)s: %(message)s") % {"field": _field_label(field), "message": messages[0]}
+    return gettext("These pricing settings are not valid.")
+
+
+def _field_label(name: str) -> str:
+    """A pricing setting's name as the host reads it, in the active language."""
+    return str(FIELD_LABELS.get(name, name))
+
+
+def _amount(value: Decimal) -> str:
+    return number_format(Decimal(value), decimal_pos=2)
 
 
 def price_within_bounds(*, listing, price: Decimal, row: ListingPricing | None = None) -> None:
@@ -74,14 +100,14 @@ def price_within_bounds(*, listing, price: Decimal, row: ListingPricing | None =
     row = row if row is not None else listing_pricing_get(listing=listing)
     if row.min_price is not None and price < row.min_price:
         raise PriceOutOfRange(
-            message=f"{price:.2f} {listing.currency} is below your minimum price "
-            f"of {row.min_price:.2f} {listing.currency}.",
+            message=gettext("%(price)s %(currency)s is below your minimum price of %(bound)s %(currency)s.")
+            % {"price": _amount(price), "bound": _amount(row.min_price), "currency": listing.currency},
             min_price=str(row.min_price),
         )
     if row.max_price is not None and price > row.max_price:
         raise PriceOutOfRange(
-            message=f"{price:.2f} {listing.currency} is above your maximum price "
-            f"of {row.max_price:.2f} {listing.currency}.",
+            message=gettext("%(price)s %(currency)s is above your maximum price of %(bound)s %(currency)s.")
+            % {"price": _amount(price), "bound": _amount(row.max_price), "currency": listing.currency},
             max_price=str(row.max_price),
         )
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from availability.models import NightStatus
 from availability.selectors import BOOKING_WINDOW_DAYS, calendar_nights
@@ -242,13 +243,15 @@ def suggestions_accept(*, listing, start: dt.date, end: dt.date, today: dt.date 
     """
     today = today or listing_today(listing)
     if end <= start:
-        raise PricingRangeInvalid(message="The end date must be after the start date.")
+        raise PricingRangeInvalid(message=gettext("The end date must be after the start date."))
     if start < today:
-        raise PricingRangeInvalid(message="Past nights cannot be changed.")
+        raise PricingRangeInvalid(message=gettext("Past nights cannot be changed."))
     if (end - start).days > MAX_RANGE_DAYS:
-        raise PricingRangeInvalid(message=f"Accept at most {MAX_RANGE_DAYS} nights at once.")
+        raise PricingRangeInvalid(
+            message=gettext("Accept at most %(count)s nights at once.") % {"count": MAX_RANGE_DAYS}
+        )
     if end > today + dt.timedelta(days=BOOKING_WINDOW_DAYS):
-        raise PricingRangeInvalid(message="Dates more than two years ahead cannot be changed.")
+        raise PricingRangeInvalid(message=gettext("Dates more than two years ahead cannot be changed."))
     now = timezone.now()
     with transaction.atomic():
         listing_lock(listing_id=listing.pk, fields=("id",))

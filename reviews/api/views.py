@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -59,13 +60,13 @@ class ReviewListCreateView(APIView):
         elif params.get("user"):
             about = params.get("about", "host")
             if about not in ("host", "guest"):
-                raise serializers.ValidationError({"about": ["Use host or guest."]})
+                raise serializers.ValidationError({"about": [gettext("Use host or guest.")]})
             if not params["user"].isdigit():
-                raise serializers.ValidationError({"user": ["A user id is a number."]})
+                raise serializers.ValidationError({"user": [gettext("A user id is a number.")]})
             direction = Review.Direction.GUEST_TO_HOST if about == "host" else Review.Direction.HOST_TO_GUEST
             reviews = reviews.filter(subject_id=int(params["user"]), direction=direction)
         else:
-            raise serializers.ValidationError({"listing": ["Give a listing, or a user."]})
+            raise serializers.ValidationError({"listing": [gettext("Give a listing, or a user.")]})
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(reviews, request, view=self)
         return paginator.get_paginated_response(ReviewSerializer(page, many=True, context={"request": request}).data)

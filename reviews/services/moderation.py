@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from listings.locks import listing_lock
 
@@ -30,13 +31,16 @@ def review_report(*, review_id: int, reporter, reason: str, details: str = "") -
     if review is None:
         raise ReviewNotFound()
     if review.author_id == reporter.pk:
-        raise ReviewNotAllowed(message="You can't report your own review.")
+        raise ReviewNotAllowed(message=gettext("You can't report your own review."))
     details = (details or "").strip()
     errors = {}
     if reason not in ReviewReport.Reason.values:
-        errors["reason"] = ["Choose why you're reporting this review."]
+        errors["reason"] = [gettext("Choose why you're reporting this review.")]
     if len(details) > DETAILS_MAX:
-        errors["details"] = [f"Keep it under {DETAILS_MAX} characters (this one has {len(details)})."]
+        errors["details"] = [
+            gettext("Keep it under %(max)s characters (this one has %(length)s).")
+            % {"max": DETAILS_MAX, "length": len(details)}
+        ]
     if errors:
         raise ValidationError(errors)
     try:

@@ -16,6 +16,8 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from airbnb.events import Event, emit
 from bookings.models import Booking, BookingStatus
@@ -50,35 +52,41 @@ def review_validate(*, direction: str, overall, categories, comment: str, privat
     """Check ratings and texts; returns the cleaned values or raises ``ValidationError`` by field."""
     errors: dict[str, list[str]] = {}
     if not _valid_rating(overall):
-        errors["overall"] = ["Rate from 1 to 5 stars."]
+        errors["overall"] = [gettext("Rate from 1 to 5 stars.")]
     expected = STAY_CATEGORIES if direction == D.GUEST_TO_HOST else GUEST_CATEGORIES
     if not isinstance(categories, dict):
-        errors["categories"] = ["Give a rating for each category."]
+        errors["categories"] = [gettext("Give a rating for each category.")]
     else:
         problems = [
-            f"{label}: rate from 1 to 5 stars."
+            gettext("%(category)s: rate from 1 to 5 stars.") % {"category": label}
             for code, label in expected.items()
             if not _valid_rating(categories.get(code))
         ]
         unknown = sorted(set(categories) - set(expected))
         if unknown:
-            problems.append(f"Unknown categories: {', '.join(map(str, unknown))}.")
+            problems.append(gettext("Unknown categories: %(codes)s.") % {"codes": ", ".join(map(str, unknown))})
         if problems:
             errors["categories"] = problems
     comment = (comment or "").strip()
     if not comment:
         errors["comment"] = [
-            "Write a few words about the stay."
+            gettext("Write a few words about the stay.")
             if direction == D.GUEST_TO_HOST
-            else "Write a few words about your guest."
+            else gettext("Write a few words about your guest.")
         ]
     elif len(comment) > COMMENT_MAX:
-        errors["comment"] = [f"Keep it under {COMMENT_MAX} characters (this one has {len(comment)})."]
+        errors["comment"] = [
+            gettext("Keep it under %(max)s characters (this one has %(length)s).")
+            % {"max": COMMENT_MAX, "length": len(comment)}
+        ]
     private_note = (private_note or "").strip()
     if private_note and direction != D.GUEST_TO_HOST:
-        errors["private_note"] = ["Only guests can leave a private note."]
+        errors["private_note"] = [gettext("Only guests can leave a private note.")]
     elif len(private_note) > PRIVATE_NOTE_MAX:
-        errors["private_note"] = [f"Keep it under {PRIVATE_NOTE_MAX} characters (this one has {len(private_note)})."]
+        errors["private_note"] = [
+            gettext("Keep it under %(max)s characters (this one has %(length)s).")
+            % {"max": PRIVATE_NOTE_MAX, "length": len(private_note)}
+        ]
     if errors:
         raise ValidationError(errors)
     return {
@@ -127,11 +135,14 @@ def review_submit(
             .get(pk=booking_id)
         )
         if booking.status != BookingStatus.COMPLETED:
-            raise ReviewNotOpen(message="You can review this stay once it is completed, after check-out.")
+            raise ReviewNotOpen(message=gettext("You can review this stay once it is completed, after check-out."))
         closes_at = review_window_closes_at(booking)
         if now >= closes_at:
             last_day = review_window_last_day(booking)
-            raise ReviewWindowClosed(message=f"The 14 days to review this stay ended on {last_day:%b} {last_day.day}.")
+            raise ReviewWindowClosed(
+                message=gettext("The 14 days to review this stay ended on %(date)s.")
+                % {"date": date_format(last_day, "MONTH_DAY_FORMAT")}
+            )
         reviews = {
             review.direction: review
             for review in Review.objects.filter(booking=booking).select_related("author", "subject")
@@ -232,16 +243,21 @@ def review_respond(*, review_id: int, user, response: str, now: dt.datetime | No
         if not visible:
             raise ReviewNotFound()
         if review.subject_id != user.pk:
-            raise ReviewNotAllowed(message="Only the person this review is about can respond to it.")
+            raise ReviewNotAllowed(message=gettext("Only the person this review is about can respond to it."))
         if review.published_at is None:
-            raise ReviewNotPublished(message="You can respond once the review is published.")
+            raise ReviewNotPublished(message=gettext("You can respond once the review is published."))
         if review.responded_at is not None:
             raise ResponseAlreadyPosted()
         if not response:
-            raise ValidationError({"response": ["Write your response."]})
+            raise ValidationError({"response": [gettext("Write your response.")]})
         if len(response) > RESPONSE_MAX:
             raise ValidationError(
-                {"response": [f"Keep it under {RESPONSE_MAX} characters (this one has {len(response)})."]}
+                {
+                    "response": [
+                        gettext("Keep it under %(max)s characters (this one has %(length)s).")
+                        % {"max": RESPONSE_MAX, "length": len(response)}
+                    ]
+                }
             )
         review.response = response
         review.responded_at = now

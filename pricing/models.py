@@ -48,30 +48,30 @@ class ListingPricing(models.Model):
     guests_included = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="Guests the nightly price covers; each further guest pays the extra-guest fee.",
+        help_text=_("Guests the nightly price covers; each further guest pays the extra-guest fee."),
     )
     extra_guest_fee = models.DecimalField(
         **MONEY,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10000"))],
-        help_text="Per extra guest and night.",
+        help_text=_("Per extra guest and night."),
     )
     min_price = models.DecimalField(
         **MONEY,
         null=True,
         blank=True,
         validators=[MinValueValidator(PRICE_FLOOR), MaxValueValidator(PRICE_CEILING)],
-        help_text="Automatic prices never go below this.",
+        help_text=_("Automatic prices never go below this."),
     )
     max_price = models.DecimalField(
         **MONEY,
         null=True,
         blank=True,
         validators=[MinValueValidator(PRICE_FLOOR), MaxValueValidator(PRICE_CEILING)],
-        help_text="Automatic prices never go above this.",
+        help_text=_("Automatic prices never go above this."),
     )
     smart_pricing = models.BooleanField(
-        default=False, help_text="Apply Smart Pricing's suggestions to the calendar automatically."
+        default=False, help_text=_("Apply Smart Pricing's suggestions to the calendar automatically.")
     )
     # Host overrides of the platform's percentages; NULL means "use the platform default".
     weekend_premium_pct = models.SmallIntegerField(

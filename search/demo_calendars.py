@@ -320,6 +320,7 @@ class _QuoteTerms:
     cleaning_fee: Decimal
     weekly_discount_pct: int
     monthly_discount_pct: int
+    time_zone: str = "UTC"  # unread: the quote is given ``today``
 
 
 def _quotes_write(cursor, *, start: dt.date, days: int) -> None:

@@ -75,6 +75,7 @@ class _QuoteTerms:
     cleaning_fee: Decimal
     weekly_discount_pct: int
     monthly_discount_pct: int
+    time_zone: str  # the listing's: its today is what area demand counts nights ahead from
 
 
 class Stays:
@@ -149,8 +150,10 @@ class Stays:
             min_nights, max_nights = world.listing_min_nights[position], world.listing_max_nights[position]
             max_guests = world.listing_guests[position]
             instant = world.listing_instant[position]
+            city = world.city_context(world.plan_city(position))
             terms = _QuoteTerms(
-                currency=world.city_context(world.plan_city(position)).currency,
+                currency=city.currency,
+                time_zone=city.time_zone,
                 base_price=Decimal(world.listing_price[position]),
                 cleaning_fee=Decimal(world.listing_cleaning[position]),
                 weekly_discount_pct=world.listing_weekly[position],

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.core.files.storage import FileSystemStorage
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -47,7 +49,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
-if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+if issubclass(import_string(settings.STORAGES["default"]["BACKEND"]), FileSystemStorage):
     # Local media (uploaded photos). In production an object store serves them.
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 

@@ -96,11 +96,14 @@ class _Sql:
         return f"%({name})s"
 
 
-def _factors(currency: str) -> tuple[list[str], list[Decimal]]:
+def _factors(currency: str) -> str:
+    """``{code: factor}`` (JSON) converting each listing currency into ``currency``.
+
+    A JSON object, so each candidate looks its factor up by key instead of joining a table per row.
+    """
     rates = settings.SEARCH_CURRENCY_PER_USD
     target = Decimal(str(rates[currency]))
-    codes = sorted(rates)
-    return codes, [target / Decimal(str(rates[code])) for code in codes]
+    return json.dumps({code: str(target / Decimal(str(rates[code]))) for code in sorted(rates)})
 
 
 def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None = None) -> tuple[str, dict]:
@@ -222,13 +225,12 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                floor(ST_Y(s.location) / {cell})::int AS cell_lat, floor(ST_X(s.location) / {cell})::int AS cell_lng,
                CASE WHEN (SELECT count(*) > 0 FROM ev) THEN ARRAY(
                     SELECT ev.id FROM ev WHERE (ev.box IS NULL OR s.location && ev.box)
-                       AND ST_DWithin(ev.location, s.location::geography, ev.radius_km * 1000.0) ORDER BY ev.id)
-                    ELSE '{{}}'::bigint[] END AS ev_ids,
+                       AND ST_DWithin(ev.location, s.location::geography, ev.radius_km * 1000.0))
+                    ELSE '{{}}'::bigint[] END AS ev_ids,  -- in ev's order (by id): one zone key per set
                lp.weekend_premium_pct, lp.high_season_pct, lp.shoulder_season_pct, lp.low_season_pct,
                lp.min_price, lp.max_price, {cap_sql("s.base_price")} AS price_cap, s.has_pricing_settings,
                {extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")} AS extra_per_night"""
-        pricing_ctes = f"""
-    ), ev AS MATERIALIZED (
+        pricing_ctes = f"""ev AS MATERIALIZED (
         SELECT ev.* FROM (
             SELECT e.id, e.location, e.radius_km, e.starts_on, e.ends_on, e.uplift_pct,
                    CASE WHEN abs(ST_X(e.location::geometry)) + e.radius_km / 111.0 / greatest(cos(radians(
@@ -241,7 +243,9 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                                        e.radius_km / 110.0 + 0.01) END AS box
               FROM pricing_localevent e
              WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date) ev
-         WHERE ev.box IS NULL OR {event_area or "true"}"""
+         WHERE ev.box IS NULL OR {event_area or "true"}
+         ORDER BY ev.id  -- so each listing's ev_ids come out sorted without sorting them per listing
+    ), """
         # Listings alike in every place rule and in what "today" is where they are (demand counts days ahead
         # from the listing's own date, as the quote does) share one zone.
         zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids", "local_today")
@@ -274,26 +278,31 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         )
         class_columns = classes.split(", ")
 
-        def night_array(column: str) -> str:
-            """``zone_nights.column`` of every zone and night, night k of zone z at (z - 1) * longest + k."""
-            if len({(b - a).days for a, b in params.stays}) == 1:  # every zone has ``longest`` nights: dense
-                return f"(SELECT array_agg({column} ORDER BY zone_no, night_no) FROM zone_nights) AS night_{column}"
-            return (
-                f"(SELECT array_agg(coalesce(zn.{column}, 0) ORDER BY z.zone_no, g.k) FROM zones z "
-                f"CROSS JOIN generate_series(1, {longest}) g(k) LEFT JOIN zone_nights zn "
-                f"ON zn.zone_no = z.zone_no AND zn.night_no = g.k) AS night_{column}"
+        if len({(b - a).days for a, b in params.stays}) == 1:  # every zone has ``longest`` nights: dense
+            night_arrays = (
+                f"SELECT {', '.join(f'array_agg({c} ORDER BY zone_no, night_no) AS night_{c}' for c in class_columns)} "
+                "FROM zone_nights"
+            )
+        else:  # flexible stays of different lengths: a zone's missing nights are zeros
+            columns = ", ".join(
+                f"array_agg(coalesce(zn.{c}, 0) ORDER BY z.zone_no, g.k) AS night_{c}" for c in class_columns
+            )
+            night_arrays = (
+                f"SELECT {columns} FROM zones z CROSS JOIN generate_series(1, {longest}) g(k) "
+                "LEFT JOIN zone_nights zn ON zn.zone_no = z.zone_no AND zn.night_no = g.k"
             )
 
         price_ctes_after = f"""
+    ), zones AS MATERIALIZED (
+        -- Numbered 1.. by hashing the candidates' keys (every key column is NOT NULL), not by sorting them.
+        SELECT row_number() OVER ()::int AS zone_no, z.* FROM (SELECT DISTINCT {", ".join(zone)} FROM candidates) z
     ), cz AS MATERIALIZED (
-        SELECT c.*, dense_rank() OVER (ORDER BY {", ".join(f"c.{column}" for column in zone)}) AS zone_no
-          FROM candidates c
+        SELECT c.*, z.zone_no FROM candidates c
+          JOIN zones z ON {" AND ".join(f"z.{column} = c.{column}" for column in zone)}
     ), stays AS (
         SELECT x.check_in, x.check_out, x.k
           FROM unnest({q.p("st_ci", [a for a, _ in params.stays])}::date[],
                       {q.p("st_co", [b for _, b in params.stays])}::date[]) WITH ORDINALITY AS x(check_in, check_out, k)
-    ), zones AS MATERIALIZED (
-        SELECT DISTINCT zone_no, {", ".join(zone)} FROM cz
     ), place_nights AS MATERIALIZED (
         SELECT p.stay_k, p.place_cc, p.place_rk, n.night, n.night - st.check_in + 1 AS night_no,
                {season_level_sql(country_code="p.place_cc", region_key="p.place_rk", night="n.night")} AS level
@@ -325,14 +334,16 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         -- Fixed-width arrays a listing indexes directly: its zone's classes start at first[zone_no]
         -- (count[zone_no] of them), likewise plain_first / plain_count; night k of its stay is at
         -- (zone_no - 1) * {longest} + k of the night_ arrays.
-        SELECT {", ".join(f"(SELECT array_agg({c} ORDER BY i) FROM profile) AS {c}" for c in ("n", *class_columns))},
-               {", ".join(f"(SELECT array_agg({c} ORDER BY i) FROM plain) AS plain_{c}" for c in ("n", "factor"))},
+        SELECT * FROM
+               (SELECT {", ".join(f"array_agg({c} ORDER BY i) AS {c}" for c in ("n", *class_columns))} FROM profile) p,
+               (SELECT array_agg(n ORDER BY i) AS plain_n, array_agg(factor ORDER BY i) AS plain_factor FROM plain) pl,
                {", ".join(
-                   f"(SELECT array_agg(x.{c} ORDER BY x.zone_no) FROM (SELECT zone_no, min(i) AS first, "
-                   f"count(*)::int AS count FROM {source} GROUP BY 1) x) AS {prefix}{c}"
-                   for source, prefix in (("profile", ""), ("plain", "plain_")) for c in ("first", "count")
+                   f"(SELECT array_agg(first ORDER BY zone_no) AS {prefix}first, array_agg(count ORDER BY zone_no) "
+                   f"AS {prefix}count FROM (SELECT zone_no, min(i) AS first, count(*)::int AS count FROM {source} "
+                   f"GROUP BY 1) x) {prefix}x"
+                   for source, prefix in (("profile", ""), ("plain", "plain_"))
                )},
-               {", ".join(night_array(c) for c in class_columns)}"""  # fmt: skip
+               ({night_arrays}) nights"""  # fmt: skip
         with_settings = (
             f"(SELECT sum({arr('n')}[i] * {night_price('i')}) FROM generate_series({arr('first')}[b.zone_no], "
             f"{arr('first')}[b.zone_no] + {arr('count')}[b.zone_no] - 1) i)"
@@ -424,16 +435,13 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     }[params.sort]
     per_page = settings.SEARCH_RESULTS_PER_PAGE
     offset = (params.page - 1) * per_page
-    codes, factors = _factors(params.currency)
+    fx = f"({q.p('fx', _factors(params.currency))}::jsonb ->> b.currency)::numeric"
     explain_columns = ", ".join(f"'{name}', round(({sql})::numeric, 4)" for name, sql in components.items())
     buckets = int(settings.SEARCH_HISTOGRAM_BUCKETS)
     flat_fee_columns = ", ".join(f"s.{fee.field}" for fee in HOST_FLAT_FEES)
 
     sql = f"""
-    WITH fx AS (
-        SELECT * FROM unnest({q.p("fx_codes", codes)}::text[], {q.p("fx_factors", factors)}::numeric[])
-                    AS f(code, factor){pricing_ctes[0]}
-    ), candidates AS (
+    WITH {pricing_ctes[0]}candidates AS (
         SELECT s.listing_id, s.property_type, s.room_type, s.amenity_ids, s.currency, s.base_price,
                {flat_fee_columns}, s.weekly_discount_pct, s.monthly_discount_pct, s.rating_count,
                s.published_at, s.location, s.instant_book, s.is_superhost, s.has_overrides,
@@ -448,16 +456,21 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         SELECT b.*, ({facet_pt}) AS pt_ok, ({facet_rt}) AS rt_ok, ({facet_price}) AS price_ok
           FROM (SELECT b.*, {total} AS total, {nightly} AS nightly,
                        CASE WHEN b.currency = {q.p("currency", params.currency)} THEN {value}
-                            ELSE round(({value}) * fx.factor, 2) END AS price_value
-                  FROM ({accommodation_from}) b JOIN fx ON fx.code = b.currency
+                            ELSE round(({value}) * {fx}, 2) END AS price_value
+                  FROM ({accommodation_from}) b
+                 WHERE {fx} IS NOT NULL  -- a currency without a rate is left out, as ever
                 OFFSET 0) b  -- OFFSET 0: each price is computed once, not once per reference
     ), hist AS (
         SELECT min(price_value) AS lo,
                greatest(percentile_disc(0.97) WITHIN GROUP (ORDER BY price_value), min(price_value) + 1) AS hi
           FROM matched WHERE pt_ok AND rt_ok
+    ), totals AS (
+        SELECT count(*) AS candidates, count(*) FILTER (WHERE pt_ok AND rt_ok AND price_ok) AS count,
+               count(*) FILTER (WHERE pt_ok AND rt_ok AND price_ok AND instant_book) AS instant_book,
+               count(*) FILTER (WHERE pt_ok AND rt_ok AND price_ok AND is_superhost) AS superhost
+          FROM matched
     )
-    SELECT (SELECT count(*) FROM matched) AS candidates,
-           (SELECT count(*) FROM matched WHERE pt_ok AND rt_ok AND price_ok) AS count,
+    SELECT t.candidates, t.count,
            (SELECT coalesce(jsonb_object_agg(property_type, n), '{{}}') FROM (
                 SELECT property_type, count(*) AS n FROM matched WHERE rt_ok AND price_ok GROUP BY 1) x)
                AS property_types,
@@ -467,10 +480,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                 SELECT unnest(amenity_ids) AS id, count(*) AS n FROM matched
                  WHERE pt_ok AND rt_ok AND price_ok GROUP BY 1) x JOIN listings_amenity a ON a.id = x.id)
                AS amenities,
-           (SELECT jsonb_build_object(
-                'instant_book', count(*) FILTER (WHERE instant_book),
-                'superhost', count(*) FILTER (WHERE is_superhost))
-              FROM matched WHERE pt_ok AND rt_ok AND price_ok) AS toggles,
+           jsonb_build_object('instant_book', t.instant_book, 'superhost', t.superhost) AS toggles,
            (SELECT jsonb_build_object('min', h.lo, 'max', h.hi, 'counts', (
                 SELECT jsonb_agg(coalesce(c.n, 0) ORDER BY g.k) FROM generate_series(1, {buckets}) g(k)
                   LEFT JOIN (SELECT width_bucket(least(m.price_value, h.hi), h.lo, h.hi + 0.01, {buckets}) AS k,
@@ -484,6 +494,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                        {", explain" if params.explain else ""}
                   FROM matched WHERE pt_ok AND rt_ok AND price_ok
                  ORDER BY {order} LIMIT {per_page} OFFSET {offset}) r) AS results
+      FROM totals t
     """
     return sql, q.params
 

@@ -62,4 +62,4 @@ def test_without_a_bucket_files_stay_on_local_disk():
         [sys.executable, "-c", PROBE], cwd=ROOT, env=prod_env(), capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "django.core.files.storage.filesystem.FileSystemStorage"
+    assert result.stdout.splitlines()[0] == "airbnb.storage.MediaStorage"

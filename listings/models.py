@@ -10,8 +10,10 @@ every writer (the demo seeder's COPY, the admin, a future bug). Workflows
 (publishing, photos, wishlists) are in ``listings.services``.
 """
 
+import functools
 import re
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -342,7 +344,64 @@ def photo_upload_to(instance: "ListingPhoto", filename: str) -> str:
     return f"listings/{instance.listing_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class ListingPhoto(models.Model):
+class PhotoUrls:
+    """The URLs of a photo's original and its WebP variants.
+
+    Shared by ``ListingPhoto`` and ``CardPhoto`` (the search page's light copy). Needs ``width``,
+    ``image_thumb`` / ``image_card`` / ``image_full`` (storage names or None), ``storage_url(name)``
+    and ``original_url``.
+    """
+
+    width: int | None
+
+    def storage_url(self, name: str) -> str:
+        raise NotImplementedError
+
+    @property
+    def original_url(self) -> str:
+        raise NotImplementedError
+
+    def variant_name(self, variant: str) -> str | None:
+        return getattr(self, f"image_{variant}")
+
+    def variant_url(self, variant: str) -> str:
+        """URL of a variant ("thumb", "card", "full"), or of the original while it is missing."""
+        name = self.variant_name(variant)
+        return self.storage_url(name) if name else self.original_url
+
+    @property
+    def thumb_url(self) -> str:
+        return self.variant_url("thumb")
+
+    @property
+    def card_url(self) -> str:
+        return self.variant_url("card")
+
+    @property
+    def full_url(self) -> str:
+        return self.variant_url("full")
+
+    @property
+    def srcset(self) -> str:
+        """``srcset`` candidates ("url 320w, url 720w, ...") of the variants that exist; "" if none.
+
+        A variant is never wider than the original, so small originals give fewer
+        distinct widths; duplicates are left out.
+        """
+        if not self.width:
+            return ""
+        seen: set[int] = set()
+        candidates = []
+        for variant, target in PHOTO_VARIANTS:
+            name = self.variant_name(variant)
+            width = min(target, self.width)
+            if name and width not in seen:
+                seen.add(width)
+                candidates.append(f"{self.storage_url(name)} {width}w")
+        return ", ".join(candidates)
+
+
+class ListingPhoto(PhotoUrls, models.Model):
     """One photo: the cleaned original (re-encoded, metadata stripped) and its WebP variants.
 
     The photo at position 0 is the cover. Variant columns hold storage names and
@@ -377,44 +436,45 @@ class ListingPhoto(models.Model):
     def __str__(self) -> str:
         return f"Photo {self.position} of listing {self.listing_id}"
 
-    def variant_name(self, variant: str) -> str | None:
-        return getattr(self, f"image_{variant}")
-
-    def variant_url(self, variant: str) -> str:
-        """URL of a variant ("thumb", "card", "full"), or of the original while it is missing."""
-        name = self.variant_name(variant)
-        return self.image.storage.url(name) if name else self.image.url
+    def storage_url(self, name: str) -> str:
+        return self.image.storage.url(name)
 
     @property
-    def thumb_url(self) -> str:
-        return self.variant_url("thumb")
+    def original_url(self) -> str:
+        return self.image.url
+
+
+@functools.cache
+def _photo_storage():
+    return ListingPhoto._meta.get_field("image").storage
+
+
+@dataclass(frozen=True, slots=True)
+class CardPhoto(PhotoUrls):
+    """A photo as a search card shows it, read as plain values (``search.selectors``).
+
+    A search page shows up to 100 photos; as model instances (an ImageField runs its
+    dimension hook on each) they cost more than the rest of the card.
+    """
+
+    id: int
+    listing_id: int
+    image: str  # the original's storage name
+    width: int | None
+    height: int | None
+    caption: str
+    image_thumb: str | None
+    image_card: str | None
+    image_full: str | None
+
+    FIELDS = ("id", "listing_id", "image", "width", "height", "caption", "image_thumb", "image_card", "image_full")
+
+    def storage_url(self, name: str) -> str:
+        return _photo_storage().url(name)
 
     @property
-    def card_url(self) -> str:
-        return self.variant_url("card")
-
-    @property
-    def full_url(self) -> str:
-        return self.variant_url("full")
-
-    @property
-    def srcset(self) -> str:
-        """``srcset`` candidates ("url 320w, url 720w, ...") of the variants that exist; "" if none.
-
-        A variant is never wider than the original, so small originals give fewer
-        distinct widths; duplicates are left out.
-        """
-        if not self.width:
-            return ""
-        seen: set[int] = set()
-        candidates = []
-        for variant, target in PHOTO_VARIANTS:
-            name = self.variant_name(variant)
-            width = min(target, self.width)
-            if name and width not in seen:
-                seen.add(width)
-                candidates.append(f"{self.image.storage.url(name)} {width}w")
-        return ", ".join(candidates)
+    def original_url(self) -> str:
+        return self.storage_url(self.image)
 
 
 # --- Wishlists ------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from listings.models import PropertyType, RoomType
 from .gazetteer import place_suggest
 from .models import Place as PlaceModel
 from .params import BOOKING_WINDOW_DAYS, MAX_GUESTS, MAX_STAY_NIGHTS, SearchForm, earliest_allowed_date
-from .presenters import CARD_PHOTOS, result_as_dict
-from .selectors import availability_check, listing_search
+from .presenters import result_as_dict
+from .selectors import CARD_PHOTOS, availability_check, listing_search
 from .services import place_search_record
 
 _PARAMETERS = [

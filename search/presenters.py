@@ -12,24 +12,26 @@ from listings.models import Amenity, PropertyType, RoomType
 
 from .selectors import SearchCard, SearchResult
 
-CARD_PHOTOS = 5
-
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def card_as_dict(card: SearchCard, *, explain: bool = False) -> dict:
+def _room_type_labels() -> dict[str, str]:
+    """Room type labels in the active language (read once per page, not once per card)."""
+    return {value: str(label) for value, label in RoomType.choices}
+
+
+def card_as_dict(card: SearchCard, *, explain: bool = False, room_type_labels: dict | None = None) -> dict:
     """A result as the API returns it: the listing, the matched stay and its price (from ``price_quote``)."""
     listing = card.listing
-    photos = list(listing.photos.all())[:CARD_PHOTOS]
     data = {
         "id": listing.pk,
         "url": listing.get_absolute_url(),
         "title": listing.title,
         "property_type": listing.property_type,
         "room_type": listing.room_type,
-        "room_type_label": listing.get_room_type_display(),
+        "room_type_label": (room_type_labels or _room_type_labels()).get(listing.room_type, listing.room_type),
         "neighbourhood": listing.neighbourhood,
         "city": listing.city,
         "country_code": listing.country_code,
@@ -44,14 +46,14 @@ def card_as_dict(card: SearchCard, *, explain: bool = False) -> dict:
         "is_superhost": listing.host.is_superhost,
         "photos": [
             {
-                "url": photo.image.url,
+                "url": photo.original_url,
                 "width": photo.width,
                 "height": photo.height,
                 "caption": photo.caption,
                 # The resized variants (WebP), so cards need not load the original.
                 "srcset": photo.srcset,
             }
-            for photo in photos
+            for photo in card.photos
         ],
         "price": {
             "currency": listing.currency,
@@ -74,6 +76,7 @@ def card_as_dict(card: SearchCard, *, explain: bool = False) -> dict:
 def result_as_dict(result: SearchResult) -> dict:
     """``{count, results, facets}`` and the paging and place context around them."""
     params = result.params
+    room_type_labels = _room_type_labels()
     return {
         "count": result.count,
         "count_is_estimate": result.count_is_estimate,
@@ -93,7 +96,9 @@ def result_as_dict(result: SearchResult) -> dict:
         else None,
         # The place was a guess for a name matching none ("Olso" -> Oslo): what was typed, else null.
         "corrected_from": params.place_query if params.place and params.place.corrected else None,
-        "results": [card_as_dict(card, explain=params.explain) for card in result.cards],
+        "results": [
+            card_as_dict(card, explain=params.explain, room_type_labels=room_type_labels) for card in result.cards
+        ],
         "facets": result.facets,
     }
 

@@ -1,7 +1,7 @@
 """Search reads: listings matching a search, with facets; a bulk availability re-check.
 
 ``listing_search`` runs the one search statement (``search.query``), then loads
-the page's listings (with host and photos, two queries) and prices each card
+the page's listings (with hosts, and photos as plain values: two queries) and prices each card
 with ``pricing.selectors.price_quote``, the one place prices are computed. The
 statement's own stay totals (used to filter and sort by price) equal
 ``price_quote``'s; ``tests/search/test_pricing_sql.py`` proves it.
@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Prefetch
+from django.db import connection, connections, router
 
 from availability.selectors import calendar_night_prices_for_listings
-from listings.models import LISTING_PRICE_FIELDS, Listing, ListingPhoto
+from listings.models import LISTING_PRICE_FIELDS, CardPhoto, Listing, ListingPhoto
 from listings.selectors import listing_public_queryset
 from pricing.selectors import Quote, price_quote, pricing_rules_for_listings
 
@@ -32,6 +31,7 @@ class SearchCard:
     """One result: the listing, the stay it matched (flexible searches differ per listing) and its price."""
 
     listing: Listing
+    photos: list[CardPhoto]  # the first CARD_PHOTOS, cover first
     check_in: dt.date | None
     check_out: dt.date | None
     quote: Quote | None
@@ -79,6 +79,7 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
     raw = search_execute(params, now=now)
     ids = [row["listing_id"] for row in raw.rows]
     listings = _card_listings(ids)
+    photos = _card_photos(ids)
     rules, night_prices = _pricing_inputs(raw.rows)
     cards: list[SearchCard] = []
     for row in raw.rows:
@@ -102,6 +103,7 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
         cards.append(
             SearchCard(
                 listing=listing,
+                photos=photos.get(listing.pk, []),
                 check_in=check_in,
                 check_out=check_out,
                 quote=quote,
@@ -129,28 +131,38 @@ CARD_FIELDS = (
 )  # fmt: skip
 
 
+CARD_PHOTOS = 5  # photos a card carries (the API's carousel; the page shows the first)
+
+
 def _card_listings(ids: list[int]) -> dict[int, Listing]:
-    """The page's listings with host and photos, reading only what a card and a quote need (2 queries)."""
+    """The page's listings with their hosts, reading only what a card and a quote need (one query)."""
     if not ids:
         return {}
-    photos = Prefetch(
-        "photos",
-        # The variant names too: the cards' srcset reads them (deferred, each would be one query per photo).
-        queryset=ListingPhoto.objects.only(
-            "id",
-            "listing_id",
-            "image",
-            "width",
-            "height",
-            "caption",
-            "position",
-            "image_thumb",
-            "image_card",
-            "image_full",
-        ).order_by("position", "id"),
-    )
-    queryset = listing_public_queryset().select_related("host").prefetch_related(None).prefetch_related(photos)
+    queryset = listing_public_queryset().select_related("host").prefetch_related(None)
     return {listing.pk: listing for listing in queryset.filter(pk__in=ids).only(*CARD_FIELDS)}
+
+
+def _card_photos(ids: list[int]) -> dict[int, list[CardPhoto]]:
+    """The first ``CARD_PHOTOS`` photos of each listing, in order, as plain values (one query)."""
+    if not ids:
+        return {}
+    columns = ", ".join(CardPhoto.FIELDS)
+    photos: dict[int, list[CardPhoto]] = {}
+    # Through the router, as the ORM's reads are (the replica on public read paths).
+    with connections[router.db_for_read(ListingPhoto)].cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT {columns} FROM (
+                SELECT {columns}, row_number() OVER (PARTITION BY listing_id ORDER BY position, id) AS k
+                  FROM listings_listingphoto WHERE listing_id = ANY(%s)) p
+             WHERE k <= %s ORDER BY listing_id, k
+            """,
+            [ids, CARD_PHOTOS],
+        )
+        for row in cursor.fetchall():
+            photo = CardPhoto(*row)
+            photos.setdefault(photo.listing_id, []).append(photo)
+    return photos
 
 
 def _pricing_inputs(rows: list[dict]) -> tuple[dict, dict]:

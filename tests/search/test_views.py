@@ -331,6 +331,23 @@ def test_card_photos_with_variants_cost_no_query_per_photo(client):
     assert page_queries() == few  # 12 more photos, not a query more
 
 
+def test_cards_carry_the_first_five_photos_in_order(client):
+    """A host with many photos: the card's carousel has the first five by position, the page's cover is the first."""
+    from tests.listings.factories import ListingPhotoFactory
+
+    listing = in_paris(title="Many photos")
+    photos = {}
+    for position in (6, 2, 0, 5, 1, 3, 4):  # created out of order
+        photos[position] = ListingPhotoFactory(listing=listing, position=position, caption=f"p{position}")
+    html = client.get("/search/", {"q": "Paris"}).content.decode()
+    carousel = search_data(html)["results"][0]["photos"]
+    assert [photo["caption"] for photo in carousel] == ["p0", "p1", "p2", "p3", "p4"]
+    assert carousel[0]["url"] == photos[0].image.url
+    assert re.search(r'<img src="[^"]+"[^>]* alt="p0"', html), "the cover is not the first photo"
+    api = client.get("/api/v1/search/", {"q": "Paris"}).json()["results"][0]["photos"]
+    assert api == carousel
+
+
 def test_a_typo_shows_results_for_the_correction_with_a_way_back(client):
     page = client.get("/search/", {"q": "Olso", "guests": "2"}).content.decode()
     assert "Stays in Oslo" in page

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.core.files.storage import FileSystemStorage
 from django.urls import include, path
 from django.utils.module_loading import import_string
-from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
@@ -11,6 +10,7 @@ from accounts import language
 from search import urls as search_urls
 
 from . import views
+from .js_catalog import VersionedJavaScriptCatalog
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -28,8 +28,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", language.set_language, name="set_language"),
-    # Strings of static/js/booking.js in the page's language (locale/*/LC_MESSAGES/djangojs.po).
-    path("i18n/js/", JavaScriptCatalog.as_view(packages=["airbnb"]), name="javascript-catalog"),
+    # The scripts' strings in the page's language (locale/*/LC_MESSAGES/djangojs.po; airbnb/js_catalog.py).
+    path("i18n/js/", VersionedJavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
     # Before "rooms/": the checkout /rooms/<id>/book/ would otherwise match a listing slug.
     path("", include("bookings.urls")),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from airbnb.js_catalog import catalog_src, catalog_version
 from tests.accounts.factories import UserFactory
 from tests.listings.factories import ListingFactory
 
@@ -23,7 +24,7 @@ from .conftest import in_paris
 ROOT = Path(settings.BASE_DIR)
 SCRIPTS = sorted((ROOT / "static" / "js").glob("*.js"))
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
-CATALOGUE_TAG = "{% url 'javascript-catalog' %}"
+CATALOGUE_TAG = "{% js_catalog_src %}"
 
 _LITERAL = re.compile(r"""(?<![\\\w])(["'])((?:\\.|(?!\1).)*)\1""")
 _TRANSLATED = re.compile(r"\b(?:gettext|pgettext)\(\s*$|\bngettext\(\s*(?:[\"'](?:\\.|[^\"'\\])*[\"']\s*,\s*)?$")
@@ -91,8 +92,8 @@ def test_every_page_loading_a_translated_script_loads_the_catalogue_first():
 # --- on the pages -------------------------------------------------------------------------------
 
 
-def _order(html: str, script: str) -> None:
-    catalogue = html.find(f'src="{reverse("javascript-catalog")}"')
+def _order(html: str, script: str, language: str = "en") -> None:
+    catalogue = html.find(f'src="{catalog_src(language).replace("&", "&amp;")}"')
     assert 0 <= catalogue < html.index(f"js/{script}"), script
 
 
@@ -122,3 +123,39 @@ def test_the_catalogue_gives_the_scripts_their_strings_in_the_page_language(lang
     for text in expected:
         assert json.dumps(text)[1:-1] in catalogue, (language, text)  # written as JSON, non-ASCII escaped
     assert '"DECIMAL_SEPARATOR": ","' in catalogue
+
+
+@pytest.mark.django_db
+def test_the_page_names_the_catalogue_of_its_language_which_browsers_keep_a_year(client):
+    in_paris(title="Loft")
+    html = Client(HTTP_ACCEPT_LANGUAGE="de").get("/search/", {"q": "Paris"}).content.decode()
+    _order(html, "search.js", "de")
+    src = re.search(r'src="(/i18n/js/[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert src == f"{reverse('javascript-catalog')}?lang=de&v={catalog_version()}"
+    # The URL alone decides the answer: a French reader fetching the German URL gets German.
+    response = Client(HTTP_ACCEPT_LANGUAGE="fr").get(src)
+    assert "Liste anzeigen" in response.content.decode()
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    # An old version (before a deploy) or no version: served, but not kept.
+    for stale in (f"{reverse('javascript-catalog')}?lang=de&v=0ld", f"{reverse('javascript-catalog')}?lang=de"):
+        response = client.get(stale)
+        assert "Liste anzeigen" in response.content.decode()
+        assert "immutable" not in response.get("Cache-Control", "")
+    # An unknown language is the page's language as before.
+    response = Client(HTTP_ACCEPT_LANGUAGE="es").get(reverse("javascript-catalog"), {"lang": "xx"})
+    assert "Mostrar lista" in response.content.decode()
+
+
+def test_the_catalogue_version_follows_the_compiled_translations(tmp_path, settings):
+    (tmp_path / "de" / "LC_MESSAGES").mkdir(parents=True)
+    mo = tmp_path / "de" / "LC_MESSAGES" / "djangojs.mo"
+    mo.write_bytes(b"one")
+    settings.LOCALE_PATHS = [tmp_path]
+    catalog_version.cache_clear()
+    try:
+        first = catalog_version()
+        mo.write_bytes(b"two")
+        catalog_version.cache_clear()
+        assert catalog_version() != first
+    finally:
+        catalog_version.cache_clear()

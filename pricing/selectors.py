@@ -347,17 +347,45 @@ def price_quote(
         nights.append(NightLine(day, money(price + extra_per_night), source, reasons + extra_reason))
 
     accommodation = money(sum((n.price for n in nights), Decimal("0")))
-    count = len(nights)
-    params = {"nights": count}
+    rates = FeeRates.current()
+    lines, host_fee = stay_lines(
+        listing=listing, nights=len(nights), accommodation=accommodation, extra_per_night=extra_per_night, rates=rates
+    )
+
+    return Quote(
+        currency=listing.currency,
+        check_in=check_in,
+        check_out=check_out,
+        guests=guests,
+        nights=nights,
+        lines=lines,
+        host_fee=host_fee,
+        fee_rates=rates.as_dict(),
+        extra_guests=extra_guests if extra_per_night else 0,
+        extra_guest_fee=extra_fee if extra_per_night else Decimal("0"),
+    )
+
+
+def stay_lines(
+    *, listing, nights: int, accommodation: Decimal, extra_per_night: Decimal, rates: FeeRates
+) -> tuple[list[QuoteLine], Decimal]:
+    """The lines of a stay whose nights are priced, and the host fee.
+
+    ``accommodation`` is the nights' prices summed (extra-guest fee included). Then the length-of-stay
+    discount (the monthly one from 28 nights, else the weekly one from 7), the host's flat fees, the guest
+    service fee and taxes on accommodation after discount plus flat fees. ``price_quote`` ends with this;
+    search cards start it from the search statement's accommodation (``search.selectors``).
+    """
+    params = {"nights": nights}
     if extra_per_night:
-        params.update(extra=str(money(extra_per_night * count)), currency=listing.currency)
+        params.update(extra=str(money(extra_per_night * nights)), currency=listing.currency)
     lines = [QuoteLine(QuoteLineCode.ACCOMMODATION, accommodation, params)]
 
     discount_pct = 0
     discount_period = ""
-    if count >= MONTH and listing.monthly_discount_pct:
+    if nights >= MONTH and listing.monthly_discount_pct:
         discount_pct, discount_period = listing.monthly_discount_pct, "monthly"
-    elif count >= WEEK and listing.weekly_discount_pct:
+    elif nights >= WEEK and listing.weekly_discount_pct:
         discount_pct, discount_period = listing.weekly_discount_pct, "weekly"
     discount = Decimal("0")
     if discount_pct:
@@ -372,23 +400,33 @@ def price_quote(
             flat_fees += amount
 
     fee_base = accommodation + discount + flat_fees  # the HOST_EARNING_LINES
-    rates = FeeRates.current()
     lines.append(QuoteLine(QuoteLineCode.SERVICE_FEE, money(fee_base * rates.guest_service)))
     if rates.tax:
         lines.append(QuoteLine(QuoteLineCode.TAXES, money(fee_base * rates.tax)))
+    return lines, money(fee_base * rates.host_service)
 
-    return Quote(
-        currency=listing.currency,
-        check_in=check_in,
-        check_out=check_out,
-        guests=guests,
-        nights=nights,
-        lines=lines,
-        host_fee=money(fee_base * rates.host_service),
-        fee_rates=rates.as_dict(),
-        extra_guests=extra_guests if extra_per_night else 0,
-        extra_guest_fee=extra_fee if extra_per_night else Decimal("0"),
-    )
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class StayPrice:
+    """A stay's price as a search card shows it: the lines of a ``Quote`` without its night-by-night detail."""
+
+    currency: str
+    check_in: dt.date
+    check_out: dt.date
+    nights_count: int
+    lines: list[QuoteLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0"))
+
+    @property
+    def nightly_average(self) -> Decimal:
+        accommodation = sum((line.amount for line in self.lines if line.code == QuoteLineCode.ACCOMMODATION), ZERO)
+        return money(accommodation / max(self.nights_count, 1))
 
 
 # --- nightly prices and suggestions for the host ----------------------------------------

@@ -23,7 +23,7 @@ def _room_type_labels() -> dict[str, str]:
 
 
 def card_as_dict(card: SearchCard, *, explain: bool = False, room_type_labels: dict | None = None) -> dict:
-    """A result as the API returns it: the listing, the matched stay and its price (from ``price_quote``)."""
+    """A result as the API returns it: the listing, the matched stay and its price (``price_quote``'s lines)."""
     listing = card.listing
     data = {
         "id": listing.pk,

@@ -249,6 +249,8 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         # Listings alike in every place rule and in what "today" is where they are (demand counts days ahead
         # from the listing's own date, as the quote does) share one zone.
         zone = ("stay_k", "place_cc", "place_rk", "cell_lat", "cell_lng", "ev_ids", "local_today")
+        # Byte order for the text keys: the same groups, compared without the collation's rules.
+        zone_order = [f'c.{column} COLLATE "C"' if column.startswith("place_") else f"c.{column}" for column in zone]
         longest = max((b - a).days for a, b in params.stays)
 
         def arr(name: str) -> str:
@@ -293,16 +295,17 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
             )
 
         price_ctes_after = f"""
-    ), zones AS MATERIALIZED (
-        -- Numbered 1.. by hashing the candidates' keys (every key column is NOT NULL), not by sorting them.
-        SELECT row_number() OVER ()::int AS zone_no, z.* FROM (SELECT DISTINCT {", ".join(zone)} FROM candidates) z
     ), cz AS MATERIALIZED (
-        SELECT c.*, z.zone_no FROM candidates c
-          JOIN zones z ON {" AND ".join(f"z.{column} = c.{column}" for column in zone)}
+        -- Numbered by sorting, not by joining candidates to their distinct keys: the planner sees one
+        -- candidate (its filters' estimates multiply) and would join them in a nested loop.
+        SELECT c.*, dense_rank() OVER (ORDER BY {", ".join(zone_order)}) AS zone_no
+          FROM candidates c
     ), stays AS (
         SELECT x.check_in, x.check_out, x.k
           FROM unnest({q.p("st_ci", [a for a, _ in params.stays])}::date[],
                       {q.p("st_co", [b for _, b in params.stays])}::date[]) WITH ORDINALITY AS x(check_in, check_out, k)
+    ), zones AS MATERIALIZED (
+        SELECT DISTINCT zone_no, {", ".join(zone)} FROM cz
     ), place_nights AS MATERIALIZED (
         SELECT p.stay_k, p.place_cc, p.place_rk, n.night, n.night - st.check_in + 1 AS night_no,
                {season_level_sql(country_code="p.place_cc", region_key="p.place_rk", night="n.night")} AS level
@@ -488,8 +491,9 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                                FROM matched m WHERE m.pt_ok AND m.rt_ok GROUP BY 1) c ON c.k = g.k))
               FROM hist h WHERE h.lo IS NOT NULL) AS histogram,
            (SELECT coalesce(jsonb_agg(r), '[]') FROM (
-                SELECT listing_id, check_in, check_out,
-                       nights, accommodation, total, nightly, price_value, score, has_overrides,
+                SELECT listing_id, check_in, check_out, nights, accommodation::text AS accommodation,
+                       {"extra_per_night::text" if params.stays else "NULL"} AS extra_per_night,
+                       total, nightly, price_value, score, has_overrides,
                        ST_Y(location) AS lat, ST_X(location) AS lng
                        {", explain" if params.explain else ""}
                   FROM matched WHERE pt_ok AND rt_ok AND price_ok

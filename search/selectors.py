@@ -1,10 +1,12 @@
 """Search reads: listings matching a search, with facets; a bulk availability re-check.
 
 ``listing_search`` runs the one search statement (``search.query``), then loads
-the page's listings (with hosts, and photos as plain values: two queries) and prices each card
-with ``pricing.selectors.price_quote``, the one place prices are computed. The
-statement's own stay totals (used to filter and sort by price) equal
-``price_quote``'s; ``tests/search/test_pricing_sql.py`` proves it.
+the page's listings (with hosts, and photos as plain values: two queries). A
+card's price is the statement's own (the number that filtered and sorted it),
+written as ``price_quote``'s lines by ``pricing.selectors.stay_lines``, the
+function ``price_quote`` ends with. The statement's nightly prices are
+``price_quote``'s to the cent; ``tests/search/test_pricing_sql.py`` proves it
+against ``price_quote`` called as the checkout calls it.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, connections, router
 
-from availability.selectors import calendar_night_prices_for_listings
 from listings.models import LISTING_PRICE_FIELDS, CardPhoto, Listing, ListingPhoto
 from listings.selectors import listing_public_queryset
-from pricing.selectors import Quote, price_quote, pricing_rules_for_listings
+from pricing.fees import FeeRates
+from pricing.selectors import StayPrice, price_quote, pricing_rules_for_listings, stay_lines
 
 from .gazetteer import Place, country_name, normalise_place_name, place_resolve  # noqa: F401 - re-exported
 from .params import SearchParams
@@ -34,7 +36,7 @@ class SearchCard:
     photos: list[CardPhoto]  # the first CARD_PHOTOS, cover first
     check_in: dt.date | None
     check_out: dt.date | None
-    quote: Quote | None
+    quote: StayPrice | None  # the statement's price in price_quote's lines (total, nightly average)
     price_value: Decimal  # nightly or total, in the search currency (what filters and sorting used)
     lat: float  # the listing's public point (250-700 m from the home; listings.selectors.listing_public_point)
     lng: float
@@ -80,7 +82,7 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
     ids = [row["listing_id"] for row in raw.rows]
     listings = _card_listings(ids)
     photos = _card_photos(ids)
-    rules, night_prices = _pricing_inputs(raw.rows)
+    rates = FeeRates.current()
     cards: list[SearchCard] = []
     for row in raw.rows:
         listing = listings.get(row["listing_id"])
@@ -90,14 +92,16 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
         check_out = dt.date.fromisoformat(row["check_out"]) if row["check_out"] else None
         quote = None
         if check_in and check_out:
-            quote = price_quote(
+            # The statement's own price, the number that filtered and sorted this card, in price_quote's lines.
+            nights = (check_out - check_in).days
+            lines, _ = stay_lines(
                 listing=listing,
-                check_in=check_in,
-                check_out=check_out,
-                guests=params.guests,
-                night_prices=night_prices.get(listing.pk, {}),
-                rules=rules[listing.pk],
+                nights=nights,
+                accommodation=Decimal(row["accommodation"]),
+                extra_per_night=Decimal(row["extra_per_night"]),
+                rates=rates,
             )
+            quote = StayPrice(listing.currency, check_in, check_out, nights, lines)
         # search_listing keeps the public point (search.0009), the same the listing page and API show.
         lat, lng = round(row["lat"], 5), round(row["lng"], 5)
         cards.append(
@@ -163,33 +167,6 @@ def _card_photos(ids: list[int]) -> dict[int, list[CardPhoto]]:
             photo = CardPhoto(*row)
             photos.setdefault(photo.listing_id, []).append(photo)
     return photos
-
-
-def _pricing_inputs(rows: list[dict]) -> tuple[dict, dict]:
-    """Everything ``price_quote`` reads for the page's stays, in a fixed number of queries.
-
-    Rules (seasons, events, demand, host settings) for all cards at once; host
-    per-night prices only for stays that have some (the statement's accommodation
-    then differs from its automatic price, or the listing has calendar overrides).
-    """
-    stays = [(row["listing_id"], row["check_in"], row["check_out"]) for row in rows if row["check_in"]]
-    if not stays:
-        return {}, {}
-    start = min(dt.date.fromisoformat(ci) for _, ci, _ in stays)
-    end = max(dt.date.fromisoformat(co) for _, _, co in stays)
-    rules = pricing_rules_for_listings(listing_ids=[pk for pk, _, _ in stays], start=start, end=end)
-    night_prices: dict[int, dict[dt.date, Decimal]] = {}
-    with_prices = [row for row in rows if row["check_in"] and row.get("has_overrides")]
-    if with_prices:
-        # One read for every card: the calendar rows with a host price inside each card's stay.
-        stays_by_listing = {row["listing_id"]: (row["check_in"], row["check_out"]) for row in with_prices}
-        priced = calendar_night_prices_for_listings(listing_ids=list(stays_by_listing), start=start, end=end)
-        for listing_id, prices in priced.items():
-            check_in, check_out = stays_by_listing[listing_id]
-            for day, price in prices.items():
-                if check_in <= day.isoformat() < check_out:
-                    night_prices.setdefault(listing_id, {})[day] = price
-    return rules, night_prices
 
 
 @dataclass(frozen=True)

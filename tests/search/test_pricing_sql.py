@@ -1,7 +1,9 @@
 """The search statement's stay totals equal ``pricing.selectors.price_quote`` to the cent.
 
-Search filters and sorts by totals computed in SQL (``search.pricing_sql``); cards show
-``price_quote``'s. These must agree for every stay length (weekly and monthly discounts),
+Search filters, sorts and shows cards by totals computed in SQL (``search.pricing_sql``);
+the checkout charges ``price_quote``'s, called here as the checkout calls it
+(``checkout_quote``: the listing read afresh, its rules and night prices loaded by the
+quote). These must agree for every stay length (weekly and monthly discounts),
 weekday premiums, host per-night prices, the host's pricing settings (weekend percentage,
 extra-guest fee, minimum and maximum price), cleaning fees, service fee and taxes.
 """
@@ -16,7 +18,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from availability.services import calendar_set_nights
+from listings.models import Listing
 from pricing.models import PRICE_CEILING, PRICE_FLOOR, AreaDemand, ListingPricing, LocalEvent, SeasonPeriod
+from pricing.selectors import price_quote
 from pricing.services.demand import demand_cell
 from search.params import SearchForm
 from search.selectors import listing_search
@@ -29,6 +33,19 @@ def area_cell(listing) -> tuple[int, int]:
     """The demand cell of the listing's public point, set by the database (area rules read it)."""
     listing.refresh_from_db(fields=["public_location"])
     return demand_cell(lat=listing.public_location.y, lng=listing.public_location.x)
+
+
+def checkout_quote(card, guests: int):
+    """``price_quote`` as the checkout calls it, independent of everything the search read."""
+    listing = Listing.objects.get(pk=card.listing.pk)
+    return price_quote(listing=listing, check_in=card.check_in, check_out=card.check_out, guests=guests)
+
+
+def same_lines(card, quote) -> bool:
+    """The card's breakdown is the quote's: every line's code, amount and label parameters."""
+    return [(line.code, line.amount, line.params) for line in card.quote.lines] == [
+        (line.code, line.amount, line.params) for line in quote.lines
+    ]
 
 
 SPOT = Point(-140.5, -50.5, srid=4326)  # open ocean: nothing else is there
@@ -100,9 +117,12 @@ def test_sql_totals_equal_price_quote(settings, tax_rate):
                 assert len(result.cards) == len(listings)
                 rows = {row["listing_id"]: row for row in result.raw.rows}
                 for card in result.cards:
+                    quote = checkout_quote(card, 2)
                     sql_total = Decimal(str(rows[card.listing.pk]["total"]))
-                    assert sql_total == card.quote.total, (card.listing.pk, check_in, nights, flexible)
-                    assert card.price_value == card.quote.total  # same currency: no conversion
+                    assert sql_total == quote.total, (card.listing.pk, check_in, nights, flexible)
+                    assert card.price_value == quote.total  # same currency: no conversion
+                    assert same_lines(card, quote), (card.listing.pk, check_in, nights, flexible)
+                    assert card.quote.nightly_average == quote.nightly_average
                     compared += 1
     assert compared == 10 * 3 * 2 * len(listings)
 
@@ -116,6 +136,7 @@ def test_nightly_filter_uses_the_nightly_average_and_weekends_cost_more(settings
     card = listing_search(form.params()).cards[0]
     assert card.listing.pk == listing.pk
     assert card.quote.nightly_average == Decimal("120.00")  # Friday and Saturday nights: +20% by default
+    assert checkout_quote(card, 1).nightly_average == Decimal("120.00")
     assert card.price_value == Decimal("120.00")
 
 
@@ -195,7 +216,8 @@ def test_price_filter_sort_and_histogram_follow_seasons_events_and_demand(settin
         return listing_search(form.params())
 
     result = search("sort=price_asc")
-    nightly = {card.listing.pk: card.quote.nightly_average for card in result.cards}
+    nightly = {card.listing.pk: checkout_quote(card, 1).nightly_average for card in result.cards}
+    assert nightly == {card.listing.pk: card.quote.nightly_average for card in result.cards}
     assert nightly == {
         seasonal.pk: Decimal("1350.00"),
         discounted.pk: Decimal("1120.00"),
@@ -329,13 +351,16 @@ def test_random_worlds_with_seasons_events_and_demand_price_like_the_quote(setti
         assert len(result.cards) == len(listings)
         rows = {row["listing_id"]: row for row in result.raw.rows}
         values = {}
+        guests = int(QueryDict(stay)["guests"])
         for card in result.cards:
             context = (world_seed, card.listing.pk, card.check_in, card.check_out)
-            assert Decimal(str(rows[card.listing.pk]["total"])) == card.quote.total, context
-            value = card.quote.total if price_type == "total" else card.quote.nightly_average
+            quote = checkout_quote(card, guests)
+            assert Decimal(str(rows[card.listing.pk]["total"])) == quote.total, context
+            assert same_lines(card, quote), context
+            value = quote.total if price_type == "total" else quote.nightly_average
             assert card.price_value == value, context
             values[card.listing.pk] = value
-            reasons |= {reason.code for night in card.quote.nights for reason in night.reasons}
+            reasons |= {reason.code for night in quote.nights for reason in night.reasons}
             compared += 1
         assert [card.listing.pk for card in result.cards] == sorted(values, key=lambda pk: (values[pk], pk))
         descending = [card.listing.pk for card in search("sort=price_desc").cards]

@@ -223,10 +223,13 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                s.country_code AS place_cc, s.region_key AS place_rk,
                ({q.p("now", now)}::timestamptz AT TIME ZONE s.time_zone)::date AS local_today,
                floor(ST_Y(s.location) / {cell})::int AS cell_lat, floor(ST_X(s.location) / {cell})::int AS cell_lng,
-               CASE WHEN (SELECT count(*) > 0 FROM ev) THEN ARRAY(
+               CASE WHEN (SELECT n = 0 FROM ev_reach) THEN '{{}}'::bigint[]
+                    -- Outside every event's box (their extent): none can reach it, without a look at each.
+                    WHEN NOT coalesce(s.location && (SELECT box FROM ev_reach), true) THEN '{{}}'::bigint[]
+                    ELSE ARRAY(
                     SELECT ev.id FROM ev WHERE (ev.box IS NULL OR s.location && ev.box)
                        AND ST_DWithin(ev.location, s.location::geography, ev.radius_km * 1000.0))
-                    ELSE '{{}}'::bigint[] END AS ev_ids,  -- in ev's order (by id): one zone key per set
+                    END AS ev_ids,  -- in ev's order (by id): one zone key per set
                lp.weekend_premium_pct, lp.high_season_pct, lp.shoulder_season_pct, lp.low_season_pct,
                lp.min_price, lp.max_price, {cap_sql("s.base_price")} AS price_cap, s.has_pricing_settings,
                {extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")} AS extra_per_night"""
@@ -245,6 +248,10 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
              WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date) ev
          WHERE ev.box IS NULL OR {event_area or "true"}
          ORDER BY ev.id  -- so each listing's ev_ids come out sorted without sorting them per listing
+    ), ev_reach AS (
+        -- How many events, and the extent of their boxes (NULL when one has none: then each is looked at).
+        SELECT count(*) AS n, CASE WHEN bool_or(box IS NULL) THEN NULL ELSE ST_Extent(box)::geometry END AS box
+          FROM ev
     ), """
         # Listings alike in every place rule and in what "today" is where they are (demand counts days ahead
         # from the listing's own date, as the quote does) share one zone.

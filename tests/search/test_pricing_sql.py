@@ -181,6 +181,34 @@ def _demand(listing, day: dt.date, score: str) -> AreaDemand:
     )[0]  # fmt: skip
 
 
+def test_an_event_across_the_antimeridian_prices_the_homes_it_reaches(settings):
+    """An event circle crossing 180 degrees has no box (search/query.py): every candidate is measured
+    exactly, next to an event whose box is known and reaches nobody. Cards equal price_quote's."""
+    settings.SEARCH_RESULTS_PER_PAGE = 100
+    monday = _next_weekday(0, after=2)
+    reached = ListingFactory(location=Point(179.97, -16.5, srid=4326), base_price=Decimal("200.00"))
+    beyond = ListingFactory(location=Point(179.62, -16.9, srid=4326), base_price=Decimal("200.00"))
+    for name, lng, radius in (("Across", -179.98, 15), ("Nearby", 179.5, 10)):
+        LocalEvent.objects.create(
+            name=name, location=Point(lng, -16.5, srid=4326), radius_km=radius,
+            starts_on=monday, ends_on=monday + dt.timedelta(days=1), uplift_pct=40,
+        )  # fmt: skip
+    form = SearchForm(
+        QueryDict(f"bbox=179.4,-17,180,-16&currency=EUR&checkin={monday}&checkout={monday + dt.timedelta(days=2)}")
+    )
+    assert form.is_valid(), form.errors
+    cards = {card.listing.pk: card for card in listing_search(form.params()).cards}
+    assert set(cards) == {reached.pk, beyond.pk}
+    for pk, card in cards.items():
+        quote = checkout_quote(card, 1)
+        assert same_lines(card, quote), pk
+        events = {
+            reason.params.get("name") for night in quote.nights for reason in night.reasons if reason.code == "event"
+        }
+        assert events == ({"Across"} if pk == reached.pk else set()), pk
+    assert cards[reached.pk].quote.nightly_average > cards[beyond.pk].quote.nightly_average
+
+
 def test_price_filter_sort_and_histogram_follow_seasons_events_and_demand(settings):
     """The issue's example: a high season lifts one home above 1,200 a night, a low-demand discount
     brings another under it, an event lifts a third; filter, sort and histogram use the card's price."""

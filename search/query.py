@@ -505,7 +505,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
            (SELECT coalesce(jsonb_agg(r), '[]') FROM (
                 SELECT listing_id, check_in, check_out, nights, accommodation::text AS accommodation,
                        {"extra_per_night::text" if params.stays else "NULL"} AS extra_per_night,
-                       total, nightly, price_value, score, has_overrides,
+                       total, nightly, price_value, score,
                        ST_Y(location) AS lat, ST_X(location) AS lng
                        {", explain" if params.explain else ""}
                   FROM matched WHERE pt_ok AND rt_ok AND price_ok

@@ -10,32 +10,14 @@
 (function () {
   "use strict";
 
-  // Text in the page's language: Django's JavaScript catalogue (/jsi18n/, loaded before this file on
-  // the listing page) defines gettext, ngettext, interpolate and get_format; without it, English.
-  var gettext = window.gettext || function (text) { return text; };
-  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
-  var interpolate = window.interpolate || function (format, values) {
-    return format.replace(/%\(\w+\)s/g, function (match) { return String(values[match.slice(2, -2)]); });
-  };
-  function format(name, fallback) { return window.get_format ? window.get_format(name) : fallback; }
-  var language = document.documentElement.lang || "en";
-  var english = language === "en" || language.indexOf("en-") === 0;
-
-  var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
-  var SYMBOLS_AFTER = { EUR: "€", USD: "US$", GBP: "£" };
+  // Text and money in the page's language (static/js/i18n.js, after Django's catalogue); English without them.
+  var i18n = window.airbnbI18n;
+  var gettext = i18n.gettext, ngettext = i18n.ngettext, interpolate = i18n.interpolate;
+  var language = i18n.language, english = i18n.english;
   var dayFormat = new Intl.DateTimeFormat(english ? "en-GB" : language, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
 
-  // Same output as templates/_money.html: whole amounts without decimals, "1,250.50 CHF" for others;
-  // separators from Django's formats for the page's language, the symbol after the amount outside English.
-  function money(amount, currency) {
-    var value = Number(amount);
-    var whole = Math.round(value * 100) % 100 === 0;
-    var parts = value.toFixed(whole ? 0 : 2).split(".");
-    var grouped = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, format("THOUSAND_SEPARATOR", ","));
-    var text = parts.length > 1 ? grouped + format("DECIMAL_SEPARATOR", ".") + parts[1] : grouped;
-    if (english) return SYMBOLS[currency] ? SYMBOLS[currency] + text : text + " " + currency;
-    return text + "\u00a0" + (SYMBOLS_AFTER[currency] || currency);
-  }
+  // Same output as templates/_money.html: the cents unless the amount is whole.
+  function money(amount, currency) { return i18n.money(amount, currency, false); }
 
   function day(iso) {
     var parts = iso.split("-").map(Number);

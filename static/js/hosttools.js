@@ -56,14 +56,10 @@
 (function () {
   "use strict";
 
-  var gettext = window.gettext || function (text) { return text; };
-  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
-  var interpolate = window.interpolate || function (format, values) {
-    return format.replace(/%\(\w+\)s/g, function (match) { return String(values[match.slice(2, -2)]); });
-  };
-  function say(format, values) { return interpolate(format, values, true); }
-  var language = document.documentElement.lang || "en";
-  var english = language === "en" || language.indexOf("en-") === 0;
+  // Text in the page's language (static/js/i18n.js, after Django's catalogue); English without them.
+  var i18n = window.airbnbI18n;
+  var gettext = i18n.gettext, ngettext = i18n.ngettext, say = i18n.say;
+  var language = i18n.language, english = i18n.english;
   // Day and month, as the host pages write them ("12 Dec" in English, "12 dic", "12. Dez.").
   var dayMonth = new Intl.DateTimeFormat(english ? "en-GB" : language, { day: "numeric", month: "short", timeZone: "UTC" });
 

@@ -10,7 +10,7 @@
 (function () {
   "use strict";
 
-  var gettext = window.gettext || function (text) { return text; };
+  var gettext = window.airbnbI18n.gettext; // static/js/i18n.js, after Django's catalogue
 
   // The slippy-map tile holding a point (https://wiki.openstreetmap.org/wiki/Slippy_map_tilenames).
   function tileAt(lat, lng, zoom) {

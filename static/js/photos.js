@@ -13,11 +13,8 @@
 (function () {
   "use strict";
 
-  var gettext = window.gettext || function (text) { return text; };
-  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
-  var interpolate = window.interpolate || function (format, values) {
-    return format.replace(/%\(\w+\)s/g, function (match) { return String(values[match.slice(2, -2)]); });
-  };
+  var i18n = window.airbnbI18n; // static/js/i18n.js, after Django's catalogue
+  var gettext = i18n.gettext, ngettext = i18n.ngettext, interpolate = i18n.interpolate;
 
   function enhanceUpload(form) {
     var input = form.querySelector("[data-photo-input]");

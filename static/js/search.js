@@ -16,9 +16,9 @@
  *   - shown cards are re-checked against /api/v1/search/availability/ (a stay booked since
  *     the page was rendered is marked, and a changed total is updated).
  * No inline scripts (CSP script-src 'self'): initial data comes from a data-json attribute.
- * Text is in the page's language through Django's JavaScript catalogue (/i18n/js/, loaded before this
- * file; locale/<code>/LC_MESSAGES/djangojs.po), with English when it is missing; numbers and dates follow
- * the page's <html lang>.
+ * Text is in the page's language through Django's JavaScript catalogue (/i18n/js/, then i18n.js, both
+ * loaded before this file; locale/<code>/LC_MESSAGES/djangojs.po), with English when it is missing;
+ * numbers and money as the server writes them, dates by the page's <html lang>.
  */
 (function () {
   "use strict";
@@ -39,47 +39,19 @@
   var pending = null;
 
   // --- helpers ------------------------------------------------------------------------
-  // Django's catalogue defines gettext, ngettext and interpolate; without it, English.
-  var gettext = window.gettext || function (text) { return text; };
-  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
-  var interpolate = window.interpolate || function (format, values) {
-    return format.replace(/%\(\w+\)s/g, function (match) { return String(values[match.slice(2, -2)]); });
-  };
-  function say(format, values) { return interpolate(format, values, true); }
-  var language = document.documentElement.lang || "en";
-  var english = language === "en" || language.indexOf("en-") === 0;
-  // Numbers as the page's language writes them (Intl, from <html lang>), with the separators Django
-  // uses on the server ("1 250" in Spanish, "1.250" in German) so a redrawn card looks like the first.
-  function localNumber(options) {
-    var format = new Intl.NumberFormat(language, options);
-    var separators = { group: window.get_format ? window.get_format("THOUSAND_SEPARATOR") : null,
-      decimal: window.get_format ? window.get_format("DECIMAL_SEPARATOR") : null };
-    return function (value) {
-      return format.formatToParts(Number(value)).map(function (part) {
-        return separators[part.type] || part.value;
-      }).join("");
-    };
-  }
-  var number = localNumber({ maximumFractionDigits: 0, useGrouping: "always" }); // "1 250" in Spanish too, as Django writes it
-  var rating = { format: localNumber({ minimumFractionDigits: 2, maximumFractionDigits: 2 }) };
+  // Text, numbers and money in the page's language (static/js/i18n.js, loaded before this file).
+  var i18n = window.airbnbI18n;
+  var gettext = i18n.gettext, ngettext = i18n.ngettext, say = i18n.say;
+  var language = i18n.language;
+  function number(value) { return i18n.number(value, 0); }
+  var rating = { format: function (value) { return i18n.number(value, 2); } };
   var dayFormat = new Intl.DateTimeFormat(language, { month: "short", day: "numeric" });
 
-  var SYMBOLS = { EUR: "€", USD: "$", GBP: "£" };
-  var SYMBOLS_AFTER = { EUR: "€", USD: "US$", GBP: "£" };
   // The cards' width in the grid, as in templates/search/_card.html (the browser picks a variant).
   var CARD_SIZES = "(min-width: 1600px) 16vw, (min-width: 950px) 20vw, (min-width: 744px) 45vw, 100vw";
 
-  // Whole currency units, as Airbnb shows prices on cards and pins: rounded half up (half away
-  // from zero), like the server's _money.html with whole=True; the quote keeps the cents. The same
-  // rule as _money.html: the symbol first in English ("€1,250"), after the amount elsewhere
-  // ("1.250 €", "120 US$"), other currencies with their exact ISO code after ("1 250 CHF").
-  function money(amount, currency) {
-    var value = Number(amount);
-    var whole = Math.sign(value) * Math.round(Math.abs(value));
-    var text = number(whole);
-    if (english) return SYMBOLS[currency] ? SYMBOLS[currency] + text : text + " " + currency;
-    return text + "\u00a0" + (SYMBOLS_AFTER[currency] || currency);
-  }
+  // Whole currency units on cards and pins, as Airbnb shows prices (the quote keeps the cents).
+  function money(amount, currency) { return i18n.money(amount, currency, true); }
 
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {

@@ -117,3 +117,34 @@ def test_a_refused_change_is_explained_in_the_page_language(open_tab):
     refused = [p for p in tab.problems if ("HTTP 400" in p and "/api/v1/search/" in p) or "status of 400" in p]
     assert refused
     tab.problems[:] = [p for p in tab.problems if p not in refused]
+
+
+AMOUNTS = ["0", "7", "87.35", "367.50", "1250", "1250.5", "1234567.89", "-42.10"]
+
+
+def test_scripts_write_money_exactly_as_the_server_does_in_every_language(open_tab):
+    """static/js/i18n.js's money() against templates/_money.html, for amounts, currencies and languages."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    paris_world(person("Mia", "mia@example.com"))
+    for language in ("en", "es", "fr", "de", "nb"):
+        tab = speaking(open_tab(f"money-{language}"), language)
+        open_search(tab, "/search/?q=Paris")
+        tab.audit()
+        written = tab.page.evaluate(
+            "([amounts, currencies]) => currencies.flatMap((c) => amounts.flatMap((a) => "
+            "[window.airbnbI18n.money(a, c, true), window.airbnbI18n.money(a, c, false)]))",
+            [AMOUNTS, ["EUR", "USD", "GBP", "CHF"]],
+        )
+        with translation.override(language):
+            expected = [
+                render_to_string("_money.html", {"amount": Decimal(amount), "currency": currency, "whole": whole})
+                .strip()
+                # The script keeps amount and symbol on one line (a no-break space where the template has a space).
+                .replace(" ", "\u00a0" if language != "en" else " ")
+                for currency in ("EUR", "USD", "GBP", "CHF")
+                for amount in AMOUNTS
+                for whole in (True, False)
+            ]
+        assert written == expected, language

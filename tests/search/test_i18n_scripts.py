@@ -24,7 +24,7 @@ from .conftest import in_paris
 ROOT = Path(settings.BASE_DIR)
 SCRIPTS = sorted((ROOT / "static" / "js").glob("*.js"))
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
-CATALOGUE_TAG = "{% js_catalog_src %}"
+CATALOGUE_TAG = '{% include "_js_i18n.html" %}'
 
 _LITERAL = re.compile(r"""(?<![\\\w])(["'])((?:\\.|(?!\1).)*)\1""")
 _TRANSLATED = re.compile(r"\b(?:gettext|pgettext)\(\s*$|\bngettext\(\s*(?:[\"'](?:\\.|[^\"'\\])*[\"']\s*,\s*)?$")
@@ -52,7 +52,7 @@ def english_sentences(source: str) -> list[str]:
 
 
 def uses_the_catalogue(source: str) -> bool:
-    return "window.gettext" in source
+    return "window.airbnbI18n" in source
 
 
 def test_the_sentence_finder_sees_untranslated_text():
@@ -71,9 +71,25 @@ def test_no_script_holds_english_text_of_its_own(script):
     )
 
 
+def test_the_scripts_share_one_copy_of_the_catalogue_shims_and_money():
+    """Only static/js/i18n.js reads Django's catalogue functions or writes money (one rule, as _money.html)."""
+    for script in SCRIPTS:
+        if script.name == "i18n.js":
+            continue
+        code = _code(script.read_text(encoding="utf-8"))
+        assert "window.gettext" not in code and "window.get_format" not in code, script.name
+        assert "SYMBOLS" not in code, script.name
+
+
 def test_every_page_loading_a_translated_script_loads_the_catalogue_first():
-    translated = {script.name for script in SCRIPTS if uses_the_catalogue(script.read_text(encoding="utf-8"))}
+    translated = {
+        script.name
+        for script in SCRIPTS
+        if script.name != "i18n.js" and uses_the_catalogue(script.read_text(encoding="utf-8"))
+    }
     assert {"booking.js", "search.js", "hosttools.js", "photos.js", "listing_map.js"} <= translated
+    include = (ROOT / "templates" / "_js_i18n.html").read_text(encoding="utf-8")
+    assert 0 <= include.index("{% js_catalog_src %}") < include.index("'js/i18n.js'")
     loads = 0
     for template in TEMPLATES:
         text = template.read_text(encoding="utf-8")
@@ -94,7 +110,8 @@ def test_every_page_loading_a_translated_script_loads_the_catalogue_first():
 
 def _order(html: str, script: str, language: str = "en") -> None:
     catalogue = html.find(f'src="{catalog_src(language).replace("&", "&amp;")}"')
-    assert 0 <= catalogue < html.index(f"js/{script}"), script
+    helpers = html.find("js/i18n.js")
+    assert 0 <= catalogue < helpers < html.index(f"js/{script}"), script
 
 
 @pytest.mark.django_db

@@ -345,21 +345,22 @@ def photo_upload_to(instance: "ListingPhoto", filename: str) -> str:
 
 
 class PhotoUrls:
-    """The URLs of a photo's original and its WebP variants.
+    """The URLs of a photo's original and its WebP variants, from the photos' storage.
 
-    Shared by ``ListingPhoto`` and ``CardPhoto`` (the search page's light copy). Needs ``width``,
-    ``image_thumb`` / ``image_card`` / ``image_full`` (storage names or None), ``storage_url(name)``
-    and ``original_url``.
+    Shared by ``ListingPhoto`` and ``CardPhoto`` (the search page's light copy). Reads ``width``,
+    ``original_name`` (the original's storage name) and ``image_thumb`` / ``image_card`` /
+    ``image_full`` (storage names or None).
     """
 
     width: int | None
+    original_name: str
 
     def storage_url(self, name: str) -> str:
-        raise NotImplementedError
+        return _photo_storage().url(name)
 
     @property
     def original_url(self) -> str:
-        raise NotImplementedError
+        return self.storage_url(self.original_name)
 
     def variant_name(self, variant: str) -> str | None:
         return getattr(self, f"image_{variant}")
@@ -436,16 +437,14 @@ class ListingPhoto(PhotoUrls, models.Model):
     def __str__(self) -> str:
         return f"Photo {self.position} of listing {self.listing_id}"
 
-    def storage_url(self, name: str) -> str:
-        return self.image.storage.url(name)
-
     @property
-    def original_url(self) -> str:
-        return self.image.url
+    def original_name(self) -> str:
+        return self.image.name
 
 
 @functools.cache
 def _photo_storage():
+    """The storage of ``ListingPhoto.image`` (the default storage unless the field names another)."""
     return ListingPhoto._meta.get_field("image").storage
 
 
@@ -469,12 +468,9 @@ class CardPhoto(PhotoUrls):
 
     FIELDS = ("id", "listing_id", "image", "width", "height", "caption", "image_thumb", "image_card", "image_full")
 
-    def storage_url(self, name: str) -> str:
-        return _photo_storage().url(name)
-
     @property
-    def original_url(self) -> str:
-        return self.storage_url(self.image)
+    def original_name(self) -> str:
+        return self.image
 
 
 # --- Wishlists ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import pgettext
 
 from .. import localtime
 from ..selectors import wishlist_saved_listing_ids
@@ -54,12 +55,12 @@ def response_time(minutes) -> str:
         return ""
     minutes = int(minutes)
     if minutes <= 60:
-        return "within an hour"
+        return pgettext("usually responds ...", "within an hour")
     if minutes <= 6 * 60:
-        return "within a few hours"
+        return pgettext("usually responds ...", "within a few hours")
     if minutes <= 24 * 60:
-        return "within a day"
-    return "in a few days or more"
+        return pgettext("usually responds ...", "within a day")
+    return pgettext("usually responds ...", "in a few days or more")
 
 
 @register.filter

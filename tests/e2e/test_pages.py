@@ -183,6 +183,8 @@ def key_pages() -> list[PageCheck]:
         PageCheck("home", "anonymous", "/"),
         PageCheck("search", "anonymous", "/search/?q=Paris", ("cards",)),
         PageCheck("listing", "anonymous", listing.get_absolute_url()),
+        # Signed in, the title shares its row with the heart and "Choose a list".
+        PageCheck("listing-signed-in", "guest", listing.get_absolute_url()),
         PageCheck("checkout", "guest", checkout),
         PageCheck("trips", "guest", "/trips/"),
         PageCheck("trip", "guest", f"/trips/{trip.pk}/"),

@@ -104,6 +104,24 @@ def test_a_guest_with_a_confirmed_stay_sees_the_exact_address(listing):
     assert "mlat=48.856600" in body
 
 
+@pytest.mark.parametrize(
+    ("language", "minutes", "expected"),
+    [
+        ("de", 45, "Antwortet meistens innerhalb einer Stunde"),
+        ("es", 300, "Suele responder en pocas horas"),
+        ("fr", 1000, "Répond généralement en moins d’une journée"),
+        ("nb", 5000, "Svarer vanligvis om noen dager eller mer"),
+    ],
+)
+def test_host_card_response_time_is_in_the_readers_language(listing, language, minutes, expected):
+    from django.test import Client
+
+    listing.host.response_time_minutes = minutes
+    listing.host.save()
+    text = words(Client(HTTP_ACCEPT_LANGUAGE=language).get(listing.get_absolute_url()))
+    assert expected in text
+
+
 def test_host_card_response_stats_superhost_and_policy(client, listing):
     listing.host.is_superhost = True
     listing.host.response_rate = Decimal("0.953")

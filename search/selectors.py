@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, connections, router
 
-from listings.models import LISTING_PRICE_FIELDS, CardPhoto, Listing, ListingPhoto
-from listings.selectors import listing_public_queryset
+from listings.models import LISTING_PRICE_FIELDS, CardPhoto, Listing, ListingPhoto, ListingStatus
 from pricing.fees import FeeRates
 from pricing.selectors import StayPrice, price_quote, pricing_rules_for_listings, stay_lines
 
@@ -80,8 +80,7 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
     """
     raw = search_execute(params, now=now)
     ids = [row["listing_id"] for row in raw.rows]
-    listings = _card_listings(ids)
-    photos = _card_photos(ids)
+    listings, photos = _card_listings(ids)
     rates = FeeRates.current()
     cards: list[SearchCard] = []
     for row in raw.rows:
@@ -131,42 +130,61 @@ def listing_search(params: SearchParams, *, now: dt.datetime | None = None) -> S
 CARD_FIELDS = (
     "id", "title", "slug", "property_type", "room_type", "neighbourhood", "city", "country_code", "max_guests",
     "bedrooms", "beds", "bathrooms", "rating_avg", "rating_count", "instant_book", *LISTING_PRICE_FIELDS, "status",
-    "time_zone", "host__id", "host__is_superhost", "host__first_name",
+    "time_zone", "host_id",
 )  # fmt: skip
-
-
+CARD_HOST_FIELDS = ("id", "is_superhost", "first_name")
 CARD_PHOTOS = 5  # photos a card carries (the API's carousel; the page shows the first)
 
 
-def _card_listings(ids: list[int]) -> dict[int, Listing]:
-    """The page's listings with their hosts, reading only what a card and a quote need (one query)."""
-    if not ids:
-        return {}
-    queryset = listing_public_queryset().select_related("host").prefetch_related(None)
-    return {listing.pk: listing for listing in queryset.filter(pk__in=ids).only(*CARD_FIELDS)}
+def _card_listings(ids: list[int]) -> tuple[dict[int, Listing], dict[int, list[CardPhoto]]]:
+    """The page's published listings with their hosts, and their first ``CARD_PHOTOS`` photos in order.
 
-
-def _card_photos(ids: list[int]) -> dict[int, list[CardPhoto]]:
-    """The first ``CARD_PHOTOS`` photos of each listing, in order, as plain values (one query)."""
+    One plain statement (the ORM's query building cost more than the read itself):
+    listings come back as ``Listing`` instances holding ``CARD_FIELDS`` only (the
+    rest deferred, as ``.only()`` makes them), each with its host (``CARD_HOST_FIELDS``);
+    photos as ``CardPhoto`` values. Read through the router, as the ORM's reads are
+    (the replica on public read paths).
+    """
     if not ids:
-        return {}
-    columns = ", ".join(CardPhoto.FIELDS)
-    photos: dict[int, list[CardPhoto]] = {}
-    # Through the router, as the ORM's reads are (the replica on public read paths).
-    with connections[router.db_for_read(ListingPhoto)].cursor() as cursor:
+        return {}, {}
+    User = Listing.host.field.related_model
+    # In the models' field order: Model.from_db fills deferred fields in between by position.
+    listing_fields, host_fields = _concrete(Listing, CARD_FIELDS), _concrete(User, CARD_HOST_FIELDS)
+    listing_columns = ", ".join(f"l.{column}" for _, column in listing_fields)
+    host_columns = ", ".join(f"u.{column}" for _, column in host_fields)
+    photo_columns = ", ".join(CardPhoto.FIELDS)
+    alias = router.db_for_read(Listing)
+    with connections[alias].cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT {columns} FROM (
-                SELECT {columns}, row_number() OVER (PARTITION BY listing_id ORDER BY position, id) AS k
-                  FROM listings_listingphoto WHERE listing_id = ANY(%s)) p
-             WHERE k <= %s ORDER BY listing_id, k
+            SELECT {listing_columns}, {host_columns},
+                   (SELECT json_agg(json_build_array({photo_columns}) ORDER BY position, id)
+                      FROM (SELECT {photo_columns}, position FROM {ListingPhoto._meta.db_table}
+                             WHERE listing_id = l.id ORDER BY position, id LIMIT %s) p) AS photos
+              FROM {Listing._meta.db_table} l JOIN {User._meta.db_table} u ON u.id = l.host_id
+             WHERE l.id = ANY(%s) AND l.status = %s
             """,
-            [ids, CARD_PHOTOS],
+            [CARD_PHOTOS, ids, ListingStatus.PUBLISHED.value],
         )
-        for row in cursor.fetchall():
-            photo = CardPhoto(*row)
-            photos.setdefault(photo.listing_id, []).append(photo)
-    return photos
+        rows = cursor.fetchall()
+    listings: dict[int, Listing] = {}
+    photos: dict[int, list[CardPhoto]] = {}
+    listing_end, host_end = len(listing_fields), len(listing_fields) + len(host_fields)
+    for row in rows:
+        listing = Listing.from_db(alias, [name for name, _ in listing_fields], row[:listing_end])
+        host = User.from_db(alias, [name for name, _ in host_fields], row[listing_end:host_end])
+        Listing.host.field.set_cached_value(listing, host)
+        listings[listing.pk] = listing
+        photos[listing.pk] = [CardPhoto(*values) for values in row[host_end] or ()]
+    return listings, photos
+
+
+@cache
+def _concrete(model, attnames: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``(attname, column)`` of ``attnames`` in the model's field order."""
+    fields = [(field.attname, field.column) for field in model._meta.concrete_fields if field.attname in attnames]
+    assert len(fields) == len(attnames), f"unknown fields among {attnames}"
+    return fields
 
 
 @dataclass(frozen=True)

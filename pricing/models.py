@@ -97,11 +97,15 @@ class ListingPricing(models.Model):
                 condition=Q(min_price__isnull=True) | Q(max_price__isnull=True) | Q(min_price__lte=F("max_price")),
                 name="pricing_min_le_max",
             ),
+            # Both bounds within the platform's floor and ceiling (as their validators say): then the guardrails
+            # are least(greatest(price, min or floor), max or ceiling), as search prices them (search/pricing_sql.py).
             models.CheckConstraint(
-                condition=Q(min_price__isnull=True) | Q(min_price__gte=PRICE_FLOOR), name="pricing_min_floor"
+                condition=Q(min_price__isnull=True) | Q(min_price__gte=PRICE_FLOOR, min_price__lte=PRICE_CEILING),
+                name="pricing_min_in_range",
             ),
             models.CheckConstraint(
-                condition=Q(max_price__isnull=True) | Q(max_price__lte=PRICE_CEILING), name="pricing_max_ceiling"
+                condition=Q(max_price__isnull=True) | Q(max_price__gte=PRICE_FLOOR, max_price__lte=PRICE_CEILING),
+                name="pricing_max_in_range",
             ),
             models.CheckConstraint(condition=Q(extra_guest_fee__gte=0), name="pricing_extra_guest_fee_nonneg"),
             models.CheckConstraint(condition=Q(guests_included__gte=1), name="pricing_guests_included_positive"),

@@ -21,6 +21,13 @@ entirely in SQL (INSERT ... SELECT, a chunk of listings per transaction):
 * **Overrides**: 8% of listings charge 15-35% more on Friday and Saturday nights
   for the next 120 days; 5% require 3-5 nights for arrivals between 20 December
   and 2 January (status ``available`` rows carrying ``price`` / ``min_nights``).
+* **Host pricing settings** (``pricing.ListingPricing``), first, for every
+  published listing without settings, whether or not its calendar is seeded:
+  20% of listings have them. Of those, 60% charge 10-40 per extra guest over 1-4
+  included, 40% set a minimum price (60-85% of the base), 30% a maximum
+  (130-200%), 35% their own weekend premium (0-40%) and 25% their own season
+  percentages. So search prices the host-settings path at scale, as
+  ``price_quote`` does (the seeded bookings are quoted with these settings).
 
 Then ``listings_listing.unavailable`` is recomputed exactly as
 ``availability.services.calendar_refresh_unavailable`` does (range_agg of
@@ -45,6 +52,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from pricing.models import PRICE_CEILING, PRICE_FLOOR
 from pricing.selectors import price_quote, pricing_rules_for_listings
 
 from .models import CalendarSeedRun
@@ -88,6 +96,10 @@ def calendars_seed(
     run = CalendarSeedRun.objects.create(seed=seed, start_date=start, days=days)
     if low is None:
         return SeedResult(run=run, seconds=0.0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        run.pricing_settings = _pricing_settings_seed(cursor, seed=seed, stamp=run.created_at)
+        run.save(update_fields=["pricing_settings"])
+    report(f"  pricing settings for {run.pricing_settings:,} listings ({time.monotonic() - started:.0f} s)")
     guests = _guest_pool()
     for chunk_low in range(low, high + 1, chunk):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -108,6 +120,46 @@ def calendars_seed(
             f"{counts['bookings']:,} bookings, {counts['nights']:,} nights ({time.monotonic() - started:.0f} s)"
         )
     return SeedResult(run=run, seconds=time.monotonic() - started)
+
+
+def _pricing_settings_seed(cursor, *, seed: int, stamp: dt.datetime) -> int:
+    """Give 20% of the published listings without settings their host's pricing settings; return how many.
+
+    The rows carry ``updated_at = stamp`` (the run's ``created_at``): ``calendars_clear`` removes
+    exactly those, and keeps any a host has saved since (saving moves ``updated_at``).
+    """
+    h, h2, h3 = "l.h", "md5(l.h)", "md5(md5(l.h))"
+    cursor.execute(
+        f"""
+        INSERT INTO pricing_listingpricing (listing_id, guests_included, extra_guest_fee, min_price, max_price,
+                                            smart_pricing, weekend_premium_pct, high_season_pct,
+                                            shoulder_season_pct, low_season_pct, updated_at)
+        SELECT l.id,
+               greatest(1, least(l.max_guests, 1 + floor({_u(h, 2)} * 4)::int)),
+               CASE WHEN {_u(h, 1)} < 0.6 THEN round(10 + {_u(h, 3)} * 30) ELSE 0 END,
+               CASE WHEN {_u(h2, 0)} < 0.4
+                    THEN least(%(ceiling)s, greatest(%(floor)s,
+                                                     round(l.base_price * (0.6 + 0.25 * {_u(h2, 1)})::numeric)))
+               END,
+               CASE WHEN {_u(h2, 2)} < 0.3
+                    THEN least(%(ceiling)s, greatest(%(floor)s,
+                                                     round(l.base_price * (1.3 + 0.7 * {_u(h2, 3)})::numeric)))
+               END,
+               false,
+               CASE WHEN {_u(h3, 0)} < 0.35 THEN floor({_u(h3, 1)} * 41)::int END,
+               CASE WHEN {_u(h3, 2)} < 0.25 THEN 20 + floor({_u(h3, 3)} * 41)::int END,
+               CASE WHEN {_u(h3, 2)} < 0.25 THEN 5 + floor({_u(h3, 3)} * 16)::int END,
+               CASE WHEN {_u(h3, 2)} < 0.25 THEN -25 + floor({_u(h3, 1)} * 21)::int END,
+               %(stamp)s
+          FROM (SELECT l.id, l.max_guests, l.base_price, md5(%(seed)s || ':pricing:' || l.id) AS h
+                  FROM listings_listing l
+                 WHERE l.status = 'published' AND l.base_price IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM pricing_listingpricing p WHERE p.listing_id = l.id)) l
+         WHERE {_u(h, 0)} < 0.2
+        """,
+        {"seed": str(seed), "stamp": stamp, "floor": PRICE_FLOOR, "ceiling": PRICE_CEILING},
+    )
+    return cursor.rowcount
 
 
 def _guest_pool() -> int:
@@ -352,7 +404,8 @@ def calendars_clear(*, run: CalendarSeedRun | None = None, report: Callable[[str
     Seeded bookings are recognised by their payment (intent ``pi_seed_<booking id>``) and removed with
     their nights, payment, payout and events. Every future calendar row without a booking (host blocks
     and overrides) from the run's start date on is removed too: on a demo database those are the
-    seed's, since it only seeds listings that had no future calendar rows.
+    seed's, since it only seeds listings that had no future calendar rows. Host pricing settings go
+    when they still carry the run's stamp (``updated_at`` = its ``created_at``).
     """
     runs = [run] if run else list(CalendarSeedRun.objects.order_by("pk"))
     for seeded in runs:
@@ -398,6 +451,8 @@ def calendars_clear(*, run: CalendarSeedRun | None = None, report: Callable[[str
                 "WHERE c.listing_id = search_listing.listing_id AND (c.price IS NOT NULL OR c.min_nights IS NOT NULL)) "
                 "WHERE listing_id IN (SELECT id FROM seed_clear_listing) AND has_overrides"
             )
+            # The run's host pricing settings, unless a host has saved them since (the trigger clears the flag).
+            cursor.execute("DELETE FROM pricing_listingpricing WHERE updated_at = %s", [seeded.created_at])
             seeded.delete()
         report(f"  cleared the calendar seed of {seeded.start_date} (seed {seeded.seed})")
     return len(runs)

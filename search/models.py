@@ -209,6 +209,7 @@ class CalendarSeedRun(models.Model):
     listings = models.IntegerField(default=0)
     bookings = models.IntegerField(default=0)
     nights = models.BigIntegerField(default=0)
+    pricing_settings = models.IntegerField(default=0)  # listings given host pricing settings
 
     class Meta:
         ordering = ["-created_at"]

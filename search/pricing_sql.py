@@ -136,15 +136,27 @@ def plain_night_price_sql(*, base: str, factor: str, cap: str) -> str:
     return f"round(least(greatest({capped}, {PRICE_FLOOR}), {PRICE_CEILING}), 2)"
 
 
+def price_bounds_sql(host: str) -> str:
+    """The columns ``price_lo`` / ``price_hi`` ``guarded_price_sql`` reads: the host's minimum and maximum
+    (``{host}.min_price`` / ``max_price``), else the platform's floor and ceiling."""
+    return (
+        f"coalesce({host}.min_price, {PRICE_FLOOR}) AS price_lo, "
+        f"coalesce({host}.max_price, {PRICE_CEILING}) AS price_hi"
+    )
+
+
 def guarded_price_sql(*, capped: str, host: str) -> str:
     """``pricing.rules.guardrails`` after the cap, rounded half-up to cents (``night_price``): the host's maximum,
-    then minimum (``{host}.max_price`` / ``min_price``; a comparison with NULL is skipped), then the platform floor
-    and ceiling. ``capped`` is written twice, evaluated once for a listing without bounds."""
-    return (
-        f"round(CASE WHEN {host}.max_price IS NOT NULL AND {capped} > {host}.max_price THEN {host}.max_price "
-        f"WHEN {host}.min_price IS NOT NULL AND {capped} < {host}.min_price THEN {host}.min_price "
-        f"ELSE least(greatest({capped}, {PRICE_FLOOR}), {PRICE_CEILING}) END, 2)"
-    )
+    then minimum, then the platform floor and ceiling. ``{host}`` carries ``price_bounds_sql``'s columns.
+
+    With both bounds within floor and ceiling and the minimum at most the maximum (the
+    ``pricing_*_in_range`` and ``pricing_min_le_max`` constraints), those four steps are one clamp
+    to [``price_lo``, ``price_hi``]: above the maximum gives the maximum, below the minimum the
+    minimum, and in between the floor and ceiling change nothing a bound has not. ``capped`` is
+    written once (the statement's longest expression; parsing and planning it cost more than
+    running it).
+    """
+    return f"round(least(greatest({capped}, {host}.price_lo), {host}.price_hi), 2)"
 
 
 def extra_guests_per_night_sql(*, guests: str, host: str) -> str:

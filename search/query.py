@@ -53,6 +53,7 @@ from .pricing_sql import (
     flat_fees_sql,
     guarded_price_sql,
     plain_night_price_sql,
+    price_bounds_sql,
     rule_factor_sql,
     season_level_sql,
     stay_total_sql,
@@ -208,7 +209,10 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     accommodation_from = "SELECT c.*, NULL::numeric AS accommodation FROM candidates c"
     if params.stays:
         # The host's pricing settings, joined only for flagged listings (the others read NULLs: platform values).
-        joins.append("LEFT JOIN pricing_listingpricing lp ON s.has_pricing_settings AND lp.listing_id = s.listing_id")
+        joins.append(
+            "LEFT JOIN LATERAL (SELECT lp.* FROM pricing_listingpricing lp"
+            " WHERE s.has_pricing_settings AND lp.listing_id = s.listing_id OFFSET 0) lp ON true"
+        )
         cell = q.p("cell", demand_cell_size())
         first = q.p("stays_from", min(a for a, _ in params.stays))
         last = q.p("stays_to", max(b for _, b in params.stays))
@@ -231,7 +235,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                        AND ST_DWithin(ev.location, s.location::geography, ev.radius_km * 1000.0))
                     END AS ev_ids,  -- in ev's order (by id): one zone key per set
                lp.weekend_premium_pct, lp.high_season_pct, lp.shoulder_season_pct, lp.low_season_pct,
-               lp.min_price, lp.max_price, {cap_sql("s.base_price")} AS price_cap, s.has_pricing_settings,
+               {price_bounds_sql("lp")}, {cap_sql("s.base_price")} AS price_cap, s.has_pricing_settings,
                {extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")} AS extra_per_night"""
         pricing_ctes = f"""ev AS MATERIALIZED (
         SELECT ev.* FROM (
@@ -450,7 +454,9 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     }[params.sort]
     per_page = settings.SEARCH_RESULTS_PER_PAGE
     offset = (params.page - 1) * per_page
-    fx = f"({q.p('fx', _factors(params.currency))}::jsonb ->> b.currency)::numeric"
+    # The search currency's rate of each listing's currency (NULL: none), read once per candidate.
+    fx_rate = f"({q.p('fx', _factors(params.currency))}::jsonb ->> s.currency)::numeric AS fx_rate"
+    fx = "b.fx_rate"
     explain_columns = ", ".join(f"'{name}', round(({sql})::numeric, 4)" for name, sql in components.items())
     buckets = int(settings.SEARCH_HISTOGRAM_BUCKETS)
     flat_fee_columns = ", ".join(f"s.{fee.field}" for fee in HOST_FLAT_FEES)
@@ -459,7 +465,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
     WITH {pricing_ctes[0]}candidates AS (
         SELECT s.listing_id, s.property_type, s.room_type, s.amenity_ids, s.currency, s.base_price,
                {flat_fee_columns}, s.weekly_discount_pct, s.monthly_discount_pct, s.rating_count,
-               s.published_at, s.location, s.instant_book, s.is_superhost, s.has_overrides,
+               s.published_at, s.location, s.instant_book, s.is_superhost, s.has_overrides, {fx_rate},
                {stay_columns}{price_columns},
                {score} AS score,
                {components["review_score"]} AS review_score

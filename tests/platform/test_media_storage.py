@@ -17,6 +17,11 @@ NAMES = [
     "..",
     "",
     "a//b.jpg",
+    "a/b/",
+    "listings/7/.hidden.jpg",
+    "listings/7/~tilde-and_under.score.jpg",
+    "listings/7/..dots..jpg",
+    "listings/7/x.",
 ]
 
 

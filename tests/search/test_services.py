@@ -136,3 +136,36 @@ def test_calendar_seed_is_deterministic_priced_by_price_quote_and_clearable():
     assert not Booking.objects.filter(listing_id__in=ids, check_in__gte=start).exists()
     calendars_seed(seed=5, days=90, start=start, chunk=25)
     assert snapshot() == first  # same seed, same calendars, whatever the chunk size
+
+
+def test_calendar_seed_gives_a_fifth_of_listings_host_pricing_settings_and_clears_only_its_own():
+    """The 1M benchmark world prices the host-settings path: the seed gives listings valid settings."""
+    from pricing.models import ListingPricing
+
+    listings = [ListingFactory(location=Point(-60.0 + n * 0.01, -70.0, srid=4326)) for n in range(60)]
+    ids = [listing.pk for listing in listings]
+    own = ListingPricing.objects.create(listing=listings[0], min_price=Decimal("99.00"))
+    own_stamp = ListingPricing.objects.get(pk=own.pk).updated_at
+
+    run = calendars_seed(seed=3, days=10, start=dt.date.today() + dt.timedelta(days=1)).run
+    seeded = list(ListingPricing.objects.filter(listing_id__in=ids).exclude(pk=own.pk))
+    assert run.pricing_settings == len(seeded)
+    assert 2 <= len(seeded) <= 25  # 20% of 59, give or take what 59 draws give (outside: p < 10^-4)
+    for row in seeded:
+        row.full_clean()  # within every validator: floor and ceiling, minimum at most maximum, guests 1-50
+        assert row.updated_at == run.created_at
+    flagged = set(
+        SearchListing.objects.filter(listing_id__in=ids, has_pricing_settings=True).values_list("pk", flat=True)
+    )
+    assert flagged == {row.listing_id for row in seeded} | {own.listing_id}
+    assert ListingPricing.objects.get(pk=own.pk).updated_at == own_stamp  # a host's own settings are left alone
+
+    kept = seeded[0]
+    kept.weekend_premium_pct = 25
+    kept.save()  # a host saved the seeded settings: they are theirs now
+    assert calendars_clear() == 1
+    assert set(ListingPricing.objects.filter(listing_id__in=ids).values_list("pk", flat=True)) == {own.pk, kept.pk}
+    flagged = set(
+        SearchListing.objects.filter(listing_id__in=ids, has_pricing_settings=True).values_list("pk", flat=True)
+    )
+    assert flagged == {own.listing_id, kept.listing_id}

@@ -11,10 +11,16 @@ through ``urljoin``. Production with a bucket uses django-storages instead
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 from django.core.files.storage import FileSystemStorage
 from django.utils.encoding import filepath_to_uri
+
+
+# Names that quoting leaves as they are and that hold no empty, "." or ".." segment: every segment
+# starts with an unreserved character other than a dot. Uploaded photos' names are all of this kind.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_.~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)*")
 
 
 class MediaStorage(FileSystemStorage):
@@ -22,6 +28,8 @@ class MediaStorage(FileSystemStorage):
         base = self.base_url
         if base is None or name is None or not base.endswith("/"):
             return super().url(name)
+        if _PLAIN_NAME.fullmatch(name):
+            return base + name
         url = filepath_to_uri(name).lstrip("/")
         if {"", ".", ".."} & set(url.split("/")):
             return urljoin(base, url)  # urljoin resolves dot segments and empty ones

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.conf import settings
+from django.conf import DEFAULT_STORAGE_ALIAS, settings
 from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
@@ -391,6 +392,7 @@ class PhotoUrls:
         """
         if not self.width:
             return ""
+        storage = _photo_storage()
         seen: set[int] = set()
         candidates = []
         for variant, target in PHOTO_VARIANTS:
@@ -398,7 +400,7 @@ class PhotoUrls:
             width = min(target, self.width)
             if name and width not in seen:
                 seen.add(width)
-                candidates.append(f"{self.storage_url(name)} {width}w")
+                candidates.append(f"{storage.url(name)} {width}w")
         return ", ".join(candidates)
 
 
@@ -443,9 +445,19 @@ class ListingPhoto(PhotoUrls, models.Model):
 
 
 @functools.cache
-def _photo_storage():
-    """The storage of ``ListingPhoto.image`` (the default storage unless the field names another)."""
+def _photo_field_storage():
     return ListingPhoto._meta.get_field("image").storage
+
+
+def _photo_storage():
+    """The storage of ``ListingPhoto.image`` (the default storage unless the field names another).
+
+    The default one is looked up rather than used through ``default_storage``, a lazy proxy
+    whose every attribute read costs a few calls: a search page builds about 400 photo URLs.
+    (Not cached here: ``storages`` is rebuilt when the STORAGES setting changes.)
+    """
+    storage = _photo_field_storage()
+    return storages[DEFAULT_STORAGE_ALIAS] if storage is default_storage else storage
 
 
 @dataclass(frozen=True, slots=True)

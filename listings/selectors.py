@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -215,6 +216,30 @@ def listing_public_place(listing: Listing) -> str:
     country = _country_names().get(listing.country_code.upper(), listing.country_code) if listing.country_code else ""
     parts = [listing.neighbourhood, listing.city, listing.region, country]
     return ", ".join(part for part in parts if part)
+
+
+AMENITY_CATEGORIES_SECONDS = 60.0
+_amenity_categories: tuple[float, dict[str, str]] | None = None
+
+
+def amenity_categories() -> dict[str, str]:
+    """Catalogue code -> category, read at most once a minute per process.
+
+    Every search with amenity filters validates its codes against it (a query was about
+    0.5 ms of a search). The catalogue is admin-managed: saving or deleting an amenity forgets
+    this process's copy at once (``amenity_categories_forget``, connected in ``apps.py``), the
+    other processes' within the minute.
+    """
+    global _amenity_categories
+    now = time.monotonic()
+    if _amenity_categories is None or now - _amenity_categories[0] > AMENITY_CATEGORIES_SECONDS:
+        _amenity_categories = (now, dict(Amenity.objects.values_list("code", "category")))
+    return _amenity_categories[1]
+
+
+def amenity_categories_forget(**kwargs) -> None:
+    global _amenity_categories
+    _amenity_categories = None
 
 
 def amenity_catalogue() -> dict[str, Amenity]:

@@ -22,9 +22,17 @@ def _room_type_labels() -> dict[str, str]:
     return {value: str(label) for value, label in RoomType.choices}
 
 
-def card_as_dict(card: SearchCard, *, explain: bool = False, room_type_labels: dict | None = None) -> dict:
-    """A result as the API returns it: the listing, the matched stay and its price (``price_quote``'s lines)."""
+def card_as_dict(
+    card: SearchCard, *, explain: bool = False, room_type_labels: dict | None = None, line_labels: dict | None = None
+) -> dict:
+    """A result as the API returns it: the listing, the matched stay and its price (``price_quote``'s lines).
+
+    ``room_type_labels`` / ``line_labels``: the page's labels so far, shared by its cards (20 cards
+    have a handful of distinct labels; each is translated once, not once per card).
+    """
     listing = card.listing
+    if line_labels is None:
+        line_labels = {}
     data = {
         "id": listing.pk,
         "url": listing.get_absolute_url(),
@@ -62,7 +70,10 @@ def card_as_dict(card: SearchCard, *, explain: bool = False, room_type_labels: d
             "nights": card.nights,
             "check_in": card.check_in.isoformat() if card.check_in else None,
             "check_out": card.check_out.isoformat() if card.check_out else None,
-            "lines": [{"code": line.code, "label": line.label, "amount": str(line.amount)} for line in card.quote.lines]
+            "lines": [
+                {"code": line.code, "label": _line_label(line, line_labels), "amount": str(line.amount)}
+                for line in card.quote.lines
+            ]
             if card.quote
             else [],
             "search_value": str(card.price_value),
@@ -73,10 +84,22 @@ def card_as_dict(card: SearchCard, *, explain: bool = False, room_type_labels: d
     return data
 
 
+def _line_label(line, labels: dict) -> str:
+    try:
+        key = (line.code, tuple(sorted(line.params.items())))
+        hash(key)
+    except TypeError:  # a parameter that is not a plain value: no sharing
+        return line.label
+    label = labels.get(key)
+    if label is None:
+        label = labels[key] = line.label
+    return label
+
+
 def result_as_dict(result: SearchResult) -> dict:
     """``{count, results, facets}`` and the paging and place context around them."""
     params = result.params
-    room_type_labels = _room_type_labels()
+    room_type_labels, line_labels = _room_type_labels(), {}
     return {
         "count": result.count,
         "count_is_estimate": result.count_is_estimate,
@@ -97,7 +120,8 @@ def result_as_dict(result: SearchResult) -> dict:
         # The place was a guess for a name matching none ("Olso" -> Oslo): what was typed, else null.
         "corrected_from": params.place_query if params.place and params.place.corrected else None,
         "results": [
-            card_as_dict(card, explain=params.explain, room_type_labels=room_type_labels) for card in result.cards
+            card_as_dict(card, explain=params.explain, room_type_labels=room_type_labels, line_labels=line_labels)
+            for card in result.cards
         ],
         "facets": result.facets,
     }

@@ -11,6 +11,7 @@ from django.utils import translation
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from listings.selectors import amenity_categories_forget
 from tests.accounts.factories import UserFactory
 
 
@@ -40,6 +41,7 @@ def _amenity_catalogue(request, django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
+    amenity_categories_forget()  # the process's copy of the catalogue (a rolled-back test's amenities)
     yield
 
 

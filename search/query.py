@@ -220,7 +220,7 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
         # circle (NULL across the antimeridian: then only the exact distance decides).
         event_area = " OR ".join(
             f"ST_MakeEnvelope({q.p(f'w{i}', w)}, {q.p(f's{i}', s_)}, {q.p(f'e{i}', e)}, {q.p(f'n{i}', n)}, 4326)"
-            f" && ev.box"
+            f" && e.box"
             for i, (w, s_, e, n) in enumerate(params.area.boxes)
         )
         price_columns = f""",
@@ -238,20 +238,12 @@ def build_sql(params: SearchParams, *, tier: int | None, now: dt.datetime | None
                {price_bounds_sql("lp")}, {cap_sql("s.base_price")} AS price_cap, s.has_pricing_settings,
                {extra_guests_per_night_sql(guests=str(int(params.guests)), host="lp")} AS extra_per_night"""
         pricing_ctes = f"""ev AS MATERIALIZED (
-        SELECT ev.* FROM (
-            SELECT e.id, e.location, e.radius_km, e.starts_on, e.ends_on, e.uplift_pct,
-                   CASE WHEN abs(ST_X(e.location::geometry)) + e.radius_km / 111.0 / greatest(cos(radians(
-                             least(abs(ST_Y(e.location::geometry)) + e.radius_km / 110.0 + 0.01, 89.0))), 0.01)
-                             + 0.01 < 180
-                        THEN ST_Expand(e.location::geometry,
-                                       e.radius_km / 111.0 / greatest(cos(radians(least(abs(ST_Y(
-                                           e.location::geometry)) + e.radius_km / 110.0 + 0.01, 89.0))), 0.01)
-                                       + 0.01,
-                                       e.radius_km / 110.0 + 0.01) END AS box
-              FROM pricing_localevent e
-             WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date) ev
-         WHERE ev.box IS NULL OR {event_area or "true"}
-         ORDER BY ev.id  -- so each listing's ev_ids come out sorted without sorting them per listing
+        -- box: stored around each event's circle (pricing 0003), NULL across the antimeridian.
+        SELECT e.id, e.location, e.radius_km, e.starts_on, e.ends_on, e.uplift_pct, e.box
+          FROM pricing_localevent e
+         WHERE e.ends_on >= {first}::date AND e.starts_on < {last}::date
+           AND (e.box IS NULL OR {event_area or "true"})
+         ORDER BY e.id  -- so each listing's ev_ids come out sorted without sorting them per listing
     ), ev_reach AS (
         -- How many events, and the extent of their boxes (NULL when one has none: then each is looked at).
         SELECT count(*) AS n, CASE WHEN bool_or(box IS NULL) THEN NULL ELSE ST_Extent(box)::geometry END AS box

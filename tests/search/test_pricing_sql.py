@@ -209,6 +209,35 @@ def test_an_event_across_the_antimeridian_prices_the_homes_it_reaches(settings):
     assert cards[reached.pk].quote.nightly_average > cards[beyond.pk].quote.nightly_average
 
 
+def test_a_moved_or_widened_event_prices_by_its_new_circle():
+    """Search reads each event's stored box (pricing 0003, a generated column): moving or widening
+    an event must move its box with it, or search would miss the homes it now reaches."""
+    monday = _next_weekday(0, after=2)
+    ListingFactory(location=Point(-150.30, -45.0, srid=4326), base_price=Decimal("200.00"))
+    event = LocalEvent.objects.create(
+        name="Regatta", location=Point(-151.5, -45.0, srid=4326), radius_km=5,
+        starts_on=monday, ends_on=monday, uplift_pct=50,
+    )  # fmt: skip
+    stay = f"checkin={monday}&checkout={monday + dt.timedelta(days=1)}"
+    query = QueryDict(f"bbox=-150.5,-45.2,-150.1,-44.8&currency=EUR&{stay}")
+
+    def events_priced() -> set[str]:
+        form = SearchForm(query)
+        assert form.is_valid(), form.errors
+        (card,) = listing_search(form.params()).cards
+        quote = checkout_quote(card, 1)
+        assert same_lines(card, quote)
+        return {r.params.get("name") for night in quote.nights for r in night.reasons if r.code == "event"}
+
+    assert events_priced() == set()  # 95 km away
+    LocalEvent.objects.filter(pk=event.pk).update(radius_km=120)  # a queryset update: no save() hook
+    assert events_priced() == {"Regatta"}
+    LocalEvent.objects.filter(pk=event.pk).update(radius_km=5, location=Point(-150.32, -45.01, srid=4326))
+    assert events_priced() == {"Regatta"}
+    LocalEvent.objects.filter(pk=event.pk).update(location=Point(-149.0, -45.0, srid=4326))
+    assert events_priced() == set()
+
+
 def test_price_filter_sort_and_histogram_follow_seasons_events_and_demand(settings):
     """The issue's example: a high season lifts one home above 1,200 a night, a low-demand discount
     brings another under it, an event lifts a third; filter, sort and histogram use the card's price."""

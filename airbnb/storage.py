@@ -17,7 +17,6 @@ from urllib.parse import urljoin
 from django.core.files.storage import FileSystemStorage
 from django.utils.encoding import filepath_to_uri
 
-
 # Names that quoting leaves as they are and that hold no empty, "." or ".." segment: every segment
 # starts with an unreserved character other than a dot. Uploaded photos' names are all of this kind.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_.~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)*")

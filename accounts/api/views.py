@@ -12,8 +12,9 @@ from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from airbnb.api.throttling import ScopedRateThrottle
 
 from ..authentication import BearerTokenAuthentication
 from ..services import user_register

@@ -12,6 +12,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from listings.selectors import amenity_categories_forget
+from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 
 
@@ -43,6 +44,15 @@ def _clean_cache():
     cache.clear()
     amenity_categories_forget()  # the process's copy of the catalogue (a rolled-back test's amenities)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _closed_payment_breaker():
+    """The payments circuit breaker (one per process) starts and ends every test closed: a test that
+    makes the gateway fail five times must not fail the next test's payments fast."""
+    breaker.close()
+    yield
+    breaker.close()
 
 
 @pytest.fixture(autouse=True)

@@ -8,18 +8,12 @@ import pytest
 from airbnb.models import IdempotencyRecord
 from availability.models import CalendarNight
 from bookings.models import Booking
-from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import DECLINED, PROCESSING_ERROR, VISA, book, days
 from tests.conftest import bearer_client
 from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
 
 
 @pytest.fixture

@@ -16,18 +16,12 @@ from rest_framework.test import APIClient
 from availability.models import CalendarNight
 from bookings.models import Booking, BookingStatus
 from bookings.services import booking as svc
-from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import VISA, days
 from tests.conftest import bearer_client
 from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
 
 
 def run_concurrently(functions):

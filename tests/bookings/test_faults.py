@@ -18,7 +18,6 @@ from django.test import override_settings
 from availability.models import CalendarNight
 from bookings import tasks
 from bookings.models import Booking, BookingStatus
-from payments.gateways.base import breaker
 from payments.models import Payment
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import VISA, days
@@ -27,11 +26,6 @@ from tests.listings.factories import ListingFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
 
 
 def free_port() -> int:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext, ngettext
 
 from bookings.models import Booking, BookingStatus
 from bookings.views import _day, _money
-from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days
 from tests.conftest import bearer_client
@@ -29,13 +28,6 @@ pytestmark = pytest.mark.django_db
 SHIPPED = [code for code, _name in settings.LANGUAGES if code != "en"]
 VISA_NUMBER = "4242 4242 4242 4242"
 DECLINED_NUMBER = "4000 0000 0000 0002"
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 @pytest.fixture

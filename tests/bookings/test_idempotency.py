@@ -13,16 +13,10 @@ from airbnb.tasks import idempotency_records_purge_task
 from bookings.models import Booking, BookingStatus
 from bookings.services import booking as booking_services
 from bookings.tasks import bookings_expire_stale_task
-from payments.gateways.base import breaker
 from tests.bookings.helpers import DECLINED, VISA, days
 from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
 
 
 @pytest.fixture

@@ -29,13 +29,6 @@ S = BookingStatus
 D = Decimal
 
 
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
-
-
 @pytest.fixture
 def guest():
     return UserFactory()

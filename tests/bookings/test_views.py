@@ -42,13 +42,6 @@ NO_FUNDS_NUMBER = "4000 0000 0000 9995"
 
 
 @pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
-
-
-@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 

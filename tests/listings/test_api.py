@@ -7,7 +7,6 @@ from rest_framework.test import APIClient
 
 from listings.models import Listing, ListingPhoto, ListingStatus, Wishlist, WishlistItem
 from listings.services.photos import MAX_PHOTOS
-from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book
 from tests.conftest import bearer_client
@@ -30,13 +29,6 @@ NEW_LISTING = {
     "amenities": ["wifi", "step-free-access"],
     "currency": "EUR",
 }
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 def fields(response) -> dict:

@@ -51,7 +51,6 @@ from listings.services.wishlists import (
     wishlist_unshare,
     wishlist_update,
 )
-from payments.gateways.base import breaker
 from pricing.selectors import price_quote
 from pricing.wishlists import wishlist_entries
 from tests.accounts.factories import UserFactory
@@ -60,13 +59,6 @@ from tests.listings.factories import ListingFactory, ListingPhotoFactory, Wishli
 from tests.listings.helpers import GPS_IFD, gps_jpeg, jpeg_upload, opened, upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 def stored_files(root: Path) -> list[str]:

@@ -14,7 +14,6 @@ from django.test import Client
 
 from listings.models import POLICY_TEXT, Listing, ListingPhoto, ListingStatus, Wishlist, WishlistItem
 from listings.services.photos import photo_variants_generate
-from payments.gateways.base import breaker
 from pricing.selectors import price_quote
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days
@@ -24,13 +23,6 @@ from tests.listings.helpers import gps_jpeg, jpeg_upload, upload
 from tests.platform.test_pages import audit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 def words(response) -> str:

@@ -6,17 +6,11 @@ from availability.services import calendar_block_range
 from listings.models import Wishlist, WishlistAlert, WishlistItem
 from listings.services.wishlists import wishlist_alerts_deliver
 from messaging.models import Notification
-from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book, days
 from tests.listings.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
 
 
 def test_calendar_change_alerts_watchers_once_and_delivers_a_notification(django_capture_on_commit_callbacks):

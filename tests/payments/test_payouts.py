@@ -21,7 +21,6 @@ from django.utils import timezone
 from bookings.models import Booking, BookingStatus
 from bookings.services import booking as svc
 from payments import tasks
-from payments.gateways.base import breaker
 from payments.gateways.local import NAMESPACE
 from payments.models import PayoutAccount, PayoutEntry
 from payments.services import payouts
@@ -39,13 +38,6 @@ D = Decimal
 P = PayoutEntry.Status
 RETURN_URL = "http://testserver/hosting/earnings/payouts/return/"
 REFRESH_URL = "http://testserver/hosting/earnings/payouts/refresh/"
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from payments.gateways.base import (
     CardDeclined,
     GatewayUnavailable,
     PaymentError,
-    breaker,
     get_gateway,
 )
 from payments.gateways.stripe_gateway import StripeGateway
@@ -38,13 +37,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 S = BookingStatus
 EUR_TOTAL = D("246.40")
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,6 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from airbnb.js_catalog import catalog_src
-from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import book
 from tests.listings.factories import ListingFactory
@@ -363,13 +362,6 @@ def test_makemessages_finds_no_new_or_dropped_string(tmp_path, settings, monkeyp
 
 
 # --- pages ---------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from django.utils.translation import gettext
 from rest_framework.throttling import UserRateThrottle
 
 from bookings.errors import dates_unavailable_message
-from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.bookings.helpers import VISA, book, days
 from tests.conftest import bearer_client
@@ -29,13 +28,6 @@ pytestmark = pytest.mark.django_db
 
 SHIPPED = [code for code, _name in settings.LANGUAGES if code != "en"]
 LANGUAGES = ["en", *SHIPPED]
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 @pytest.fixture

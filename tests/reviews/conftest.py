@@ -1,15 +1,7 @@
 import pytest
 
-from payments.gateways.base import breaker
 from tests.accounts.factories import UserFactory
 from tests.listings.factories import ListingFactory
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from listings.models import Listing, ListingPhoto, Wishlist, WishlistItem
 from messaging.models import Notification, Thread
 from messaging.services.notifications import notify
 from messaging.services.threads import thread_start_inquiry
-from payments.gateways.base import breaker
 from reviews.models import Review
 from reviews.services.submission import review_submit
 from tests.accounts.factories import UserFactory
@@ -54,13 +53,6 @@ def _media_in_tmp(settings, tmp_path):
 def _neutral_pricing(settings):
     settings.PRICING_DAY_OF_WEEK_PREMIUM_PCT = {}
     settings.PRICING_SEASON_PCT = {"high": 0, "shoulder": 0, "low": 0}
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.close()
-    yield
-    breaker.close()
 
 
 def project_tables() -> list[str]:

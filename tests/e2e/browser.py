@@ -167,9 +167,15 @@ class Tab:
     def log_in(self, email: str, password: str) -> None:
         """Fill and submit the log-in form on the current page (the log-in page)."""
         assert self.path.startswith("/accounts/login/"), self.page.url
-        self.page.get_by_label("Email", exact=False).fill(email)
-        self.page.get_by_label("Password", exact=True).fill(password)
-        self.click(self.page.get_by_role("button", name="Log in"))
+        if self.page.evaluate("() => document.documentElement.lang") == "en":
+            self.page.get_by_label("Email", exact=False).fill(email)
+            self.page.get_by_label("Password", exact=True).fill(password)
+            self.click(self.page.get_by_role("button", name="Log in"))
+        else:  # the page in another language: its fields by name
+            form = self.page.locator("form[action='/accounts/login/']")
+            form.locator("input[name=username]").fill(email)
+            form.locator("input[name=password]").fill(password)
+            self.click(form.locator("button[type=submit]"))
 
     def flash(self) -> str:
         """The text of the page's flash messages."""

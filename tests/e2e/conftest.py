@@ -74,15 +74,18 @@ def _e2e_state():
 
 @pytest.fixture
 def open_tab(request, browser, live_server):
-    """``open_tab(name)``: a new browser context with one page, audited, on the live server.
+    """``open_tab(name, locale="en-GB")``: a new browser context with one page, audited, on the live server.
+
+    ``locale`` is the browser's language (its ``Accept-Language``), which pages follow for
+    visitors and for users who chose no language of their own.
 
     Every tab is closed at the end of the test, after checking that each page it
     visited was audited and that nothing went wrong in the browser since the last audit.
     """
     tabs: list[Tab] = []
 
-    def _open(name: str) -> Tab:
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
+    def _open(name: str, locale: str = "en-GB") -> Tab:
+        context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
         tab = Tab(name=name, context=context, page=context.new_page(), base_url=live_server.url)
         tabs.append(tab)

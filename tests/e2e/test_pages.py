@@ -205,15 +205,17 @@ def demo_world():
     demo_world_seed(listings=DEMO_LISTINGS, seed=1, reset=True)
 
 
-def test_key_pages_fit_both_widths_without_overlap_or_serious_accessibility_problems(demo_world, open_tab):
+def check_pages(open_tab, viewports, *, locale: str = "en-GB", language: str = "en") -> Findings:
+    """Open every key page at each viewport in ``locale``; collect layout, accessibility and language problems."""
     pages = key_pages()
     axe = Axe()
     findings = Findings()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in VIEWPORTS:
+    prefix = "" if language == "en" else f"{language}-"
+    for width, height in viewports:
         tabs = {}
         for who in ("anonymous", "guest", "host"):
-            tab = open_tab(f"{who}-{width}")
+            tab = open_tab(f"{who}-{prefix}{width}", locale=locale)
             tab.page.set_viewport_size({"width": width, "height": height})
             if who != "anonymous":
                 tab.goto("/accounts/login/")
@@ -223,6 +225,9 @@ def test_key_pages_fit_both_widths_without_overlap_or_serious_accessibility_prob
             tab = tabs[page.who]
             tab.goto(page.path)
             found = list(tab.page.evaluate(LAYOUT_JS))
+            shown_in = tab.page.evaluate("() => document.documentElement.lang")
+            if shown_in != language:
+                found.append(f"the page is in {shown_in!r}, not {language!r}")
             violations = axe.run(tab.page, options=AXE_OPTIONS).response["violations"]
             found += [
                 f"axe {v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes'][:3]]}"
@@ -240,12 +245,24 @@ def test_key_pages_fit_both_widths_without_overlap_or_serious_accessibility_prob
                 if small := tab.page.evaluate(SMALL_CHART_TEXT_JS):
                     found.append(f"chart text under 11 px: {small[:5]}")
             tab.page.evaluate("window.scrollTo(0, 0)")
-            shot = SCREENSHOTS / f"{page.name}-{width}.png"
+            shot = SCREENSHOTS / f"{page.name}-{prefix}{width}.png"
             tab.page.screenshot(path=str(shot), full_page=True)
             findings.screenshots.append(shot)
             findings.add(page, width, found)
-    assert len(findings.screenshots) == len(pages) * len(VIEWPORTS)
+    assert len(findings.screenshots) == len(pages) * len(viewports)
+    return findings
+
+
+def test_key_pages_fit_both_widths_without_overlap_or_serious_accessibility_problems(demo_world, open_tab):
+    findings = check_pages(open_tab, VIEWPORTS)
     assert not findings.problems, "layout and accessibility problems:\n" + "\n".join(findings.problems)
+
+
+def test_key_pages_fit_a_phone_in_german(demo_world, open_tab):
+    """German words run longest of the site's languages ("Gastgeberbereich", "Stornierungsbedingungen"):
+    what fits a phone in English may not. The same checks, at 390 px, with the browser in German."""
+    findings = check_pages(open_tab, VIEWPORTS[1:], locale="de-DE", language="de")
+    assert not findings.problems, "layout and accessibility problems in German:\n" + "\n".join(findings.problems)
 
 
 def test_the_layout_checks_catch_overflow_overlap_and_small_chart_text(open_tab):

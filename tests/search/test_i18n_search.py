@@ -77,11 +77,21 @@ def test_the_check_sees_the_search_pages_english():
             assert len(english_left(visible_text(html), phrases)) >= 4, name
 
 
+def test_the_place_is_labelled_with_its_country_in_the_readers_language(paris):
+    answers = {
+        language: Client(HTTP_ACCEPT_LANGUAGE=language).get("/api/v1/search/", {"q": query}).json()["place"]["label"]
+        for language, query in (("en", "Paris"), ("de", "Paris"), ("es", "Paris"), ("nb", "France"))
+    }
+    assert answers == {"en": "Paris, France", "de": "Paris, Frankreich", "es": "Paris, Francia", "nb": "Frankrike"}
+    suggestions = Client(HTTP_ACCEPT_LANGUAGE="de").get("/api/v1/search/places/", {"q": "Pari"}).json()
+    assert "Paris, Frankreich" in [place["label"] for place in suggestions["results"]]
+
+
 def test_the_results_page_in_german(paris):
     query = {"q": "Paris", "guests": "2", "checkin": future(30), "checkout": future(33), "instant_book": "1"}
     html = Client(HTTP_ACCEPT_LANGUAGE="de").get("/search/", query).content.decode()
     assert '<h1 id="results-heading">Unterkünfte in Paris</h1>' in html
-    assert "1 Unterkunft in Paris, France · " in html  # the place's label is the gazetteer's
+    assert "1 Unterkunft in Paris, Frankreich · " in html  # the place's name is the gazetteer's, its country German
     assert "2 Gäste" in html and "3 Nächte" in html and "1 Unterkunft anzeigen" in html
     assert "(1 aktiv)" in html and "Sofortbuchung" in html and "Superhost" in html
     assert '<span aria-hidden="true">4,85 (12)</span>' in html and "Mit 4,85 von 5 bewertet, 12 Bewertungen" in html

@@ -41,7 +41,7 @@ def test_a_german_search_redraws_cards_pins_and_counts_in_german(open_tab):
     # A change applied in place: the script writes the summary and the cards itself.
     page.locator('select[name="sort"]').select_option("price_asc")
     expect(page).to_have_url(re.compile(r"sort=price_asc"))
-    expect(page.locator("[data-summary]")).to_have_text(re.compile(r"^\d+ Unterkünfte in Paris, France$"))
+    expect(page.locator("[data-summary]")).to_have_text(re.compile(r"^\d+ Unterkünfte in Paris, Frankreich$"))
     first = page.locator(".search-cards > li").first
     expect(first.locator(".card__stay")).to_contain_text("3 Nächte")
     expect(first.locator(".card__price")).to_have_text(
@@ -77,7 +77,7 @@ def test_a_spanish_phone_switches_between_mapa_and_lista_and_keeps_the_correctio
     expect(notice.get_by_role("link", name="Buscar en su lugar Olso")).to_have_attribute(
         "href", re.compile(r"exact_place=1")
     )
-    expect(page.locator("[data-summary]")).to_have_text(re.compile(r"^1 alojamiento en Oslo, Norway$"))
+    expect(page.locator("[data-summary]")).to_have_text(re.compile(r"^1 alojamiento en Oslo, Noruega$"))
     tab.audit()
 
 

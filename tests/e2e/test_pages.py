@@ -192,6 +192,8 @@ def key_pages() -> list[PageCheck]:
         PageCheck("host-today", "host", "/hosting/"),
         PageCheck("host-calendar", "host", "/hosting/calendar/", ("calendar",)),
         PageCheck("host-listing-calendar", "host", f"/hosting/calendar/{listing.pk}/"),
+        # Its German title is one long word ("Kalendersynchronisierung:") before the listing's name.
+        PageCheck("calendar-sync", "host", f"/hosting/manage/{listing.pk}/sync/"),
         PageCheck("listing-editor", "host", f"/hosting/listings/{listing.pk}/edit/basics/"),
         PageCheck("host-reservations", "host", "/hosting/reservations/"),
         PageCheck("host-analytics", "host", "/hosting/analytics/", ("charts",)),

@@ -68,6 +68,8 @@ DOMAINS = list(MAKEMESSAGES_OPTIONS)
 
 # Entries whose translation is the English text itself, each checked by the translator:
 # numbers and codes, brand names, and words the language borrowed unchanged.
+# Date patterns Spanish and French write as English does (airbnb/templatetags/dates.py): day, month, year.
+SAME_DATE_PATTERNS = {"j M Y", "j M", "D j M", "D j M Y", "D j", "j M, H:i", "j M, H:i e", "D j M, H:i e"}
 IDENTICAL_IN_TRANSLATION = {
     "es": {
         "Error 400",
@@ -87,15 +89,7 @@ IDENTICAL_IN_TRANSLATION = {
         "Total: %(total)s",
         "Villa",
         "Wifi",
-        # Date patterns written the same way (airbnb/templatetags/dates.py): day, month, year.
-        "j M Y",
-        "j M",
-        "D j M",
-        "D j M Y",
-        "D j",
-        "j M, H:i",
-        "j M, H:i e",
-        "D j M, H:i e",
+        *SAME_DATE_PATTERNS,
     },
     "fr": {
         "Superhost",
@@ -128,15 +122,7 @@ IDENTICAL_IN_TRANSLATION = {
         "Villa",
         "Wifi",
         "messages",
-        # Date patterns written the same way (airbnb/templatetags/dates.py): day, month, year.
-        "j M Y",
-        "j M",
-        "D j M",
-        "D j M Y",
-        "D j",
-        "j M, H:i",
-        "j M, H:i e",
-        "D j M, H:i e",
+        *SAME_DATE_PATTERNS,
         "l j F Y",
     },
     "de": {

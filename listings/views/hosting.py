@@ -152,6 +152,11 @@ def _after_save(request, listing: Listing, step: Step):
     return redirect(step_url(listing, following.slug) if following else reverse("hosting:listings"))
 
 
+def _status_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(status label in the reader's language, count), in the statuses' order: "Published: 6 · Draft: 1"."""
+    return [(str(status.label), counts[status.value]) for status in ListingStatus if counts.get(status.value)]
+
+
 @login_required
 def my_listings(request):
     """The host's listings with their status, what they still need, and actions."""
@@ -161,7 +166,7 @@ def my_listings(request):
     return render(
         request,
         "listings/hosting/my_listings.html",
-        {"page": page, "counts": listing_status_counts(host=request.user)},
+        {"page": page, "counts": _status_counts(listing_status_counts(host=request.user))},
     )
 
 

@@ -279,7 +279,19 @@ def test_my_listings_shows_statuses_and_actions_without_n_plus_1(host, host_clie
     text = words(response)
     assert text.count("Published") >= 3 and "Relist" in text and "Publish" in text and "Unlist" in text
     assert "Gone for good" not in text
+    assert "Draft: 3 · Published: 3 · Unlisted: 3" in text  # the counts, deleted ones left out
     audit(response)
+
+
+def test_my_listings_counts_statuses_in_the_hosts_language(host, host_client):
+    ListingFactory(host=host, status=ListingStatus.PUBLISHED)
+    ListingFactory(host=host, status=ListingStatus.DRAFT)
+    answers = {
+        language: words(host_client.get("/hosting/listings/", HTTP_ACCEPT_LANGUAGE=language))
+        for language in ("de", "fr")
+    }
+    assert "Entwurf: 1 · Veröffentlicht: 1" in answers["de"] and "published" not in answers["de"]
+    assert "Brouillon : 1 · Publiée : 1" in answers["fr"]
 
 
 def test_unlist_and_relist_from_my_listings(host, host_client, listing):

@@ -72,6 +72,7 @@ DOMAINS = list(MAKEMESSAGES_OPTIONS)
 SAME_DATE_PATTERNS = {"j M Y", "j M", "D j M", "D j M Y", "D j", "j M, H:i", "j M, H:i e", "D j M, H:i e"}
 IDENTICAL_IN_TRANSLATION = {
     "es": {
+        "%(status)s: %(number)s",  # a host's listings in a status: "Published: 6"
         "Error 400",
         "Error 403",
         "Error 404",
@@ -126,6 +127,7 @@ IDENTICAL_IN_TRANSLATION = {
         "l j F Y",
     },
     "de": {
+        "%(status)s: %(number)s",  # a host's listings in a status: "Published: 6"
         "(optional)",
         "Superhost",
         "Mo",
@@ -154,6 +156,7 @@ IDENTICAL_IN_TRANSLATION = {
         "Villa",
     },
     "nb": {
+        "%(status)s: %(number)s",  # a host's listings in a status: "Published: 6"
         "Superhost",
         "minus",
         "for %(date)s",
